@@ -1,0 +1,308 @@
+import { Family, familySet, parseAddressPrefix } from "./addresses";
+import { GraphNode, ResourceGraph } from "./graph";
+import { IntervalSet } from "./intervalSet";
+import { NetworkModel, NsgSlot, refProblem, SubnetView } from "./network";
+import { T } from "./resourceTypes";
+import { arr, field, Indeterminate, isIndeterminate, isUnknownSentinel, present, str, UNKNOWN } from "./values";
+
+export interface HostTagConfig {
+  /** Tag whose value marks a VM as an Exchange host (name compared case-insensitively). */
+  readonly hostTag: string;
+  readonly hostTagValues: readonly string[];
+  readonly stateTag: string;
+}
+
+export const DEFAULT_HOST_TAGS: HostTagConfig = { hostTag: "workload", hostTagValues: ["exchange"], stateTag: "remediation-state" };
+
+export type HostState = "unverified" | "compromised" | "remediated";
+const STATE_RANK: Record<HostState, number> = { remediated: 0, unverified: 1, compromised: 2 };
+
+/** Values of every tag whose name matches `name` case-insensitively (Azure treats tag names so). */
+export function tagValues(tags: unknown, name: string): Array<string | Indeterminate> | Indeterminate {
+  if (isUnknownSentinel(tags)) return UNKNOWN;
+  if (typeof tags !== "object" || tags === null || Array.isArray(tags)) return [];
+  const want = name.trim().toLowerCase();
+  const out: Array<string | Indeterminate> = [];
+  for (const k of Object.keys(tags)) {
+    if (k.trim().toLowerCase() !== want) continue;
+    const v = str((tags as Record<string, unknown>)[k]);
+    if (v !== undefined) out.push(v);
+  }
+  return out;
+}
+
+export type HostMatch = "yes" | "no" | "unknown";
+
+export function matchesHostTag(tags: unknown, cfg: HostTagConfig): HostMatch {
+  const values = tagValues(tags, cfg.hostTag);
+  if (isIndeterminate(values)) return "unknown";
+  const wanted = cfg.hostTagValues.map((v) => v.trim().toLowerCase());
+  let unknown = false;
+  for (const v of values) {
+    if (isIndeterminate(v)) unknown = true;
+    else if (wanted.includes(v.trim().toLowerCase())) return "yes";
+  }
+  return unknown ? "unknown" : "no";
+}
+
+export interface StateReading {
+  readonly state: HostState;
+  /** Why the state is what it is when the tag did not simply say so. */
+  readonly note?: string;
+}
+
+/** The remediation state from a tag set; anything but a clear known value is `unverified` (fail closed). */
+export function readState(tags: unknown, cfg: HostTagConfig): StateReading {
+  const values = tagValues(tags, cfg.stateTag);
+  if (isIndeterminate(values)) return { state: "unverified", note: `its tags are ${values.describe()}` };
+  if (values.length === 0) return { state: "unverified", note: `it has no ${cfg.stateTag} tag` };
+  const states: HostState[] = [];
+  for (const v of values) {
+    if (isIndeterminate(v)) return { state: "unverified", note: `its ${cfg.stateTag} tag is ${v.describe()}` };
+    const t = v.trim().toLowerCase();
+    if (t === "unverified" || t === "compromised" || t === "remediated") states.push(t);
+    else return { state: "unverified", note: `its ${cfg.stateTag} tag "${v}" is not unverified, compromised or remediated` };
+  }
+  const worst = worstState(states);
+  if (new Set(states).size > 1) return { state: worst, note: `it carries conflicting ${cfg.stateTag} tags` };
+  return { state: worst };
+}
+
+export function worstState(states: readonly HostState[]): HostState {
+  return states.reduce<HostState>((w, s) => (STATE_RANK[s] > STATE_RANK[w] ? s : w), "remediated");
+}
+
+export interface IpConfigView {
+  /** "nic-ex01/ipconfig1" style label. */
+  readonly label: string;
+  readonly nicLabel: string;
+  /** The resource that holds the reference (the NIC, or the VM for inline NIC configurations). */
+  readonly owner: GraphNode;
+  /** Top-level property of `owner` whose propertyDependencies cover this ipConfiguration. */
+  readonly depKey: string;
+  readonly raw: unknown;
+  readonly family: Family | undefined;
+  /** Exact private address when known. */
+  readonly privateAddr: IntervalSet | undefined;
+  readonly subnets: readonly SubnetView[];
+  readonly nicNsg: NsgSlot;
+  /** Keys of the ASGs this ipConfiguration belongs to; undefined when unknown. */
+  readonly asgRefs: ReadonlyArray<unknown> | Indeterminate;
+  readonly publicIpRef: unknown;
+  /** VM-created public IP (inline NIC configuration). */
+  readonly inlinePublicIp: unknown;
+  readonly lbPoolRefs: ReadonlyArray<unknown> | Indeterminate;
+  readonly natRuleRefs: ReadonlyArray<unknown> | Indeterminate;
+  readonly agwPoolRefs: ReadonlyArray<unknown> | Indeterminate;
+}
+
+export interface Host {
+  readonly vm: GraphNode;
+  readonly name: string;
+  readonly urn: string;
+  /** The state from the VM's tag, made worse (never better) by conflicting tags on its NICs. */
+  readonly state: HostState;
+  readonly stateNote?: string;
+  /** Set when the VM is only treated as an Exchange host because its tags cannot be read. */
+  readonly hostNote?: string;
+  readonly nics: readonly GraphNode[];
+  readonly ipConfigs: readonly IpConfigView[];
+  /** Network attachments that could not be followed; each makes exposure undecidable. */
+  readonly problems: readonly string[];
+  /** Normalised ids and URNs that identify this host's VM, NICs and ipConfigurations. */
+  readonly identities: ReadonlySet<string>;
+}
+
+function refList(v: unknown): ReadonlyArray<unknown> | Indeterminate {
+  const a = arr(v);
+  if (a === undefined) return [];
+  return a;
+}
+
+function privateAddress(cfg: unknown): IntervalSet | undefined {
+  const ip = str(field(cfg, "privateIPAddress"));
+  if (typeof ip !== "string") return undefined;
+  const set = parseAddressPrefix(ip);
+  return set && set.size() === 1n ? set : undefined;
+}
+
+function familyOfConfig(cfg: unknown): Family | undefined {
+  const v = str(field(cfg, "privateIPAddressVersion"));
+  if (typeof v === "string") {
+    if (v.toLowerCase() === "ipv6") return "IPv6";
+    if (v.toLowerCase() === "ipv4") return "IPv4";
+  }
+  const ip = str(field(cfg, "privateIPAddress"));
+  if (typeof ip === "string" && ip.includes(":")) return "IPv6";
+  if (typeof ip === "string" && ip.includes(".")) return "IPv4";
+  // ARM's default ipConfiguration version is IPv4.
+  return v === undefined ? "IPv4" : undefined;
+}
+
+/**
+ * The Exchange fleet of one analysis: which VMs are hosts, their state tags, and the
+ * network attachments of every ipConfiguration of every NIC (standalone or inline).
+ */
+export class HostInventory {
+  readonly hosts: Host[] = [];
+  private readonly nicOwner = new Map<string, Host>();
+
+  constructor(
+    readonly graph: ResourceGraph,
+    readonly network: NetworkModel,
+    readonly cfg: HostTagConfig,
+  ) {
+    const nicsByVm = this.nicsByVirtualMachineOutput();
+    for (const vm of graph.ofType(T.VM)) {
+      const tags = field(vm.props, "tags");
+      const match = matchesHostTag(tags, cfg);
+      if (match === "no") continue;
+      this.hosts.push(this.buildHost(vm, match === "unknown", nicsByVm.get(vm.urn) ?? []));
+    }
+  }
+
+  hostOfNic(urn: string): Host | undefined {
+    return this.nicOwner.get(urn);
+  }
+
+  /** NICs whose output `virtualMachine.id` names a VM of this stack (attachment seen from the NIC side). */
+  private nicsByVirtualMachineOutput(): Map<string, GraphNode[]> {
+    const out = new Map<string, GraphNode[]>();
+    for (const nic of this.graph.ofType(T.NIC)) {
+      const ref = field(nic.props, "virtualMachine");
+      if (ref === undefined || ref === null) continue;
+      const id = str(field(ref, "id"));
+      if (typeof id !== "string") continue;
+      for (const t of this.graph.resolve(nic, ref, "virtualMachine", [T.VM]).targets) {
+        let list = out.get(t.node.urn);
+        if (!list) out.set(t.node.urn, (list = []));
+        list.push(nic);
+      }
+    }
+    return out;
+  }
+
+  private buildHost(vm: GraphNode, uncertain: boolean, nicsFromNicSide: GraphNode[]): Host {
+    const problems: string[] = [];
+    const identities = new Set<string>([vm.urn]);
+    if (vm.id) identities.add(vm.id);
+    const stateReading = readState(field(vm.props, "tags"), this.cfg);
+    const states: HostState[] = [stateReading.state];
+    let stateNote = stateReading.note;
+
+    const nics: GraphNode[] = [];
+    const ipConfigs: IpConfigView[] = [];
+    const profile = field(vm.props, "networkProfile");
+    const nicRefs = arr(field(profile, "networkInterfaces"));
+    if (isIndeterminate(nicRefs) || isUnknownSentinel(profile)) {
+      const candidates = this.graph.dependencyCandidates(vm, "networkProfile", [T.NIC]);
+      if (candidates.length === 0) problems.push(`the network interfaces of VM ${vm.display} are unknown at preview and no dependency names them`);
+      nics.push(...candidates);
+    } else {
+      (nicRefs ?? []).forEach((ref, i) => {
+        const res = this.graph.resolve(vm, ref, "networkProfile", [T.NIC]);
+        const problem = refProblem(`network interface #${i + 1} of VM ${vm.display}`, res);
+        if (problem) problems.push(problem);
+        for (const t of res.targets) if (!nics.includes(t.node)) nics.push(t.node);
+      });
+    }
+    for (const n of nicsFromNicSide) if (!nics.includes(n)) nics.push(n);
+
+    for (const nic of nics) {
+      identities.add(nic.urn);
+      if (nic.id) identities.add(nic.id);
+      // A NIC without the state tag says nothing; a NIC whose tag reads worse than its VM's wins.
+      const nicTags = field(nic.props, "tags");
+      const nicValues = tagValues(nicTags, this.cfg.stateTag);
+      if (isIndeterminate(nicValues) || nicValues.length > 0) {
+        const nicState = readState(nicTags, this.cfg);
+        if (STATE_RANK[nicState.state] > STATE_RANK[worstState(states)]) {
+          states.push(nicState.state);
+          stateNote = `its NIC ${nic.display} reads ${nicState.state}${nicState.note ? ` (${nicState.note.replace(/^it/, "the NIC")})` : ""}`;
+        }
+      }
+      ipConfigs.push(...this.nicIpConfigs(nic, problems));
+    }
+
+    const inline = arr(field(profile, "networkInterfaceConfigurations"));
+    if (isIndeterminate(inline)) {
+      problems.push(`the inline network interface configurations of VM ${vm.display} are ${inline.describe()}`);
+    } else if (inline) {
+      inline.forEach((nicCfg, i) => {
+        const nicName = str(field(nicCfg, "name"));
+        const label = typeof nicName === "string" ? nicName : `nic-config-${i + 1}`;
+        const nsg = this.network.nsgSlot(vm, field(nicCfg, "networkSecurityGroup"), "networkProfile");
+        const cfgs = arr(field(nicCfg, "ipConfigurations"));
+        if (isIndeterminate(cfgs)) {
+          problems.push(`the ipConfigurations of inline NIC ${label} of VM ${vm.display} are ${cfgs.describe()}`);
+          return;
+        }
+        (cfgs ?? []).forEach((c, j) => ipConfigs.push(this.ipConfigView(vm, "networkProfile", label, c, j, nsg, true)));
+      });
+    }
+    if (nics.length === 0 && (inline === undefined || (Array.isArray(inline) && inline.length === 0)) && problems.length === 0) {
+      // A VM must have a NIC; none visible means it lives outside what the pack can see.
+      problems.push(`VM ${vm.display} has no network interface the pack can see`);
+    }
+    const host: Host = {
+      vm,
+      name: vm.display,
+      urn: vm.urn,
+      state: worstState(states),
+      stateNote,
+      hostNote: uncertain ? `the tags of VM ${vm.display} cannot be read (${isUnknownSentinel(field(vm.props, "tags")) ? "unknown at preview" : "unknown host tag"}), so it is treated as an Exchange host` : undefined,
+      nics,
+      ipConfigs,
+      problems,
+      identities,
+    };
+    for (const nic of nics) this.nicOwner.set(nic.urn, host);
+    return host;
+  }
+
+  private nicIpConfigs(nic: GraphNode, problems: string[]): IpConfigView[] {
+    const nsg = this.network.nsgSlot(nic, field(nic.props, "networkSecurityGroup"), "networkSecurityGroup");
+    const cfgs = arr(field(nic.props, "ipConfigurations"));
+    if (isIndeterminate(cfgs)) {
+      problems.push(`the ipConfigurations of NIC ${nic.display} are ${cfgs.describe()}`);
+      return [];
+    }
+    if (!cfgs || cfgs.length === 0) {
+      problems.push(`NIC ${nic.display} has no ipConfigurations`);
+      return [];
+    }
+    return cfgs.map((c, j) => this.ipConfigView(nic, "ipConfigurations", nic.display, c, j, nsg, false));
+  }
+
+  private ipConfigView(owner: GraphNode, depKey: string, nicLabel: string, cfg: unknown, index: number, nicNsg: NsgSlot, inline: boolean): IpConfigView {
+    const name = str(field(cfg, "name"));
+    const label = `${nicLabel}/${typeof name === "string" ? name : `ipconfig #${index + 1}`}`;
+    const subnetRef = field(cfg, "subnet");
+    const subnets = present(subnetRef) ? this.network.subnetViews(owner, subnetRef, depKey) : [];
+    return {
+      label,
+      nicLabel,
+      owner,
+      depKey,
+      raw: cfg,
+      family: familyOfConfig(cfg),
+      privateAddr: privateAddress(cfg),
+      subnets,
+      nicNsg,
+      asgRefs: refList(field(cfg, "applicationSecurityGroups")),
+      publicIpRef: inline ? undefined : field(cfg, "publicIPAddress"),
+      inlinePublicIp: inline ? field(cfg, "publicIPAddressConfiguration") : undefined,
+      lbPoolRefs: refList(field(cfg, "loadBalancerBackendAddressPools")),
+      natRuleRefs: refList(field(cfg, "loadBalancerInboundNatRules")),
+      agwPoolRefs: refList(field(cfg, "applicationGatewayBackendAddressPools")),
+    };
+  }
+}
+
+/** The local end for NSG matching: exact address, else the subnet's range, else the whole family. */
+export function localAddrs(ip: IpConfigView, subnet: SubnetView | undefined): IntervalSet {
+  if (ip.privateAddr) return ip.privateAddr;
+  if (subnet?.prefixes) return subnet.prefixes.intersect(familySet(ip.family));
+  return familySet(ip.family);
+}
+
