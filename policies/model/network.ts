@@ -180,7 +180,7 @@ export class NetworkModel {
     // The same subnet also declared inline in its VNet: both NSGs are possible until one form is removed.
     let slot = nsg;
     if (vnet) {
-      const inline = this.inlineSubnetViews(vnet, node.azName).filter((v) => v.key !== node.urn);
+      const inline = this.inlineSubnetViews(vnet, node.azName, false);
       for (const v of inline) {
         if (v.nsg.kind === "nsgs") {
           slot = { kind: "nsgs", nsgs: [...(slot.kind === "nsgs" ? slot.nsgs : []), ...v.nsg.nsgs] };
@@ -192,7 +192,7 @@ export class NetworkModel {
     return { key: node.urn, name: node.display, prefixes, nsg: slot, ctx, ctxKey: key, vnet, notes };
   }
 
-  private inlineSubnetViews(vnet: GraphNode, name: string | undefined): SubnetView[] {
+  private inlineSubnetViews(vnet: GraphNode, name: string | undefined, fallbackToStandalone = true): SubnetView[] {
     const subnets = arr(field(vnet.props, "subnets"));
     if (isIndeterminate(subnets)) {
       return [this.unknownSubnet(`${vnet.urn}#subnets`, `the subnets of ${vnet.display} are ${subnets.describe()}`)];
@@ -207,7 +207,7 @@ export class NetworkModel {
       const { ctx, key } = this.vnetContext(vnet, prefixes, field(s, "routeTable"), vnet);
       out.push({ key: `${vnet.urn}/subnets/${display.toLowerCase()}`, name: display, prefixes, nsg, ctx, ctxKey: key, vnet, notes: [] });
     }
-    if (out.length === 0 && name !== undefined) {
+    if (out.length === 0 && name !== undefined && fallbackToStandalone) {
       // The subnet is not inline: look for the standalone one of that VNet.
       for (const sub of this.graph.named(T.Subnet, name)) {
         if (sub.parentNames[0] === undefined || sub.parentNames[0].toLowerCase() === vnet.display.toLowerCase()) {

@@ -1,0 +1,86 @@
+import { AnalyzerInfo, Diagnostic, EngineAnalyzerClient, EngineResource, PolicyConfigEntry, RemediationResult } from "./analyzerClient";
+import { startPack } from "./packProcess";
+import { parsePolicyPackConfig, reconcilePolicyConfig } from "./policyConfig";
+
+export interface PackRunOptions {
+  readonly packDir: string;
+  /** Text of a --policy-pack-config file, if any. */
+  readonly policyPackConfig?: string;
+  readonly policyPackConfigSource?: string;
+  readonly stack?: string;
+  readonly project?: string;
+  readonly dryRun: boolean;
+  /** Inputs, one Analyze call each (after Remediate when a policy's level is remediate). */
+  readonly analyze: readonly EngineResource[];
+  /** Outputs, sent in one AnalyzeStack call. */
+  readonly analyzeStack: readonly EngineResource[];
+  /** Analyze calls in flight at once (the engine analyses resources as they are registered). */
+  readonly concurrency?: number;
+  readonly env?: Record<string, string>;
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+export interface PackRunResult {
+  readonly info: AnalyzerInfo;
+  readonly config: Readonly<Record<string, PolicyConfigEntry>>;
+  readonly resourceDiagnostics: Diagnostic[];
+  readonly stackDiagnostics: Diagnostic[];
+  readonly remediations: Array<{ urn: string } & RemediationResult>;
+  readonly timings: { startMs: number; analyzeMs: number; analyzeStackMs: number };
+}
+
+/**
+ * Runs a policy pack through the whole engine sequence, as `pulumi preview --policy-pack`
+ * and `pulumi policy analyze` do: start it, ConfigureStack, GetAnalyzerInfo, Configure
+ * (reconciled config), Remediate + Analyze per resource, AnalyzeStack once.
+ */
+export async function runPolicyPack(opts: PackRunOptions): Promise<PackRunResult> {
+  const pack = await startPack(opts.packDir, { env: opts.env });
+  const client = new EngineAnalyzerClient(pack.port);
+  try {
+    await client.configureStack(opts.stack ?? "stack", opts.project ?? "project", opts.dryRun);
+    const info = await client.getAnalyzerInfo();
+    const file = parsePolicyPackConfig(opts.policyPackConfig ?? "", opts.policyPackConfigSource ?? "--policy-pack-config");
+    const config = reconcilePolicyConfig(info, file);
+    await client.configure(config);
+    const remediating = Object.values(config).some((c) => c.enforcementLevel === "remediate");
+    const resourceDiagnostics: Diagnostic[] = [];
+    const remediations: Array<{ urn: string } & RemediationResult> = [];
+    const t0 = Date.now();
+    let next = 0;
+    let done = 0;
+    const worker = async () => {
+      while (next < opts.analyze.length) {
+        let r = opts.analyze[next++];
+        if (remediating) {
+          for (const rem of await client.remediate(r)) {
+            remediations.push({ urn: r.urn, ...rem });
+            if (rem.properties) r = { ...r, properties: rem.properties };
+          }
+        }
+        resourceDiagnostics.push(...(await client.analyze(r)).diagnostics);
+        done++;
+        opts.onProgress?.(done, opts.analyze.length);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, opts.concurrency ?? 8) }, worker));
+    const t1 = Date.now();
+    const stack = await client.analyzeStack(opts.analyzeStack);
+    const t2 = Date.now();
+    return {
+      info,
+      config,
+      resourceDiagnostics,
+      stackDiagnostics: stack.diagnostics,
+      remediations,
+      timings: { startMs: pack.startMs, analyzeMs: t1 - t0, analyzeStackMs: t2 - t1 },
+    };
+  } catch (e) {
+    const stderr = pack.stderr().trim();
+    if (stderr && e instanceof Error && !e.message.includes(stderr)) e.message += `\npolicy pack stderr:\n${stderr}`;
+    throw e;
+  } finally {
+    client.close();
+    await pack.stop();
+  }
+}

@@ -1,0 +1,130 @@
+import { EomtReport } from "./eomt";
+import { Detection, MsertRun, ScanKind } from "./msert";
+import { isoInstant } from "./options";
+import { CVE_IDS, TplReport } from "./testProxyLogon";
+
+export const ASSESSMENT_KIND = "exchange-compromise";
+export const WEBSHELL_SCAN = "webshell-scan";
+export const MSERT_FULL_SCAN = "msert-full-scan";
+
+/** `additionalData` of the assessment (DESIGN §3.2): every value a string. */
+export type AssessmentData = {
+  assessmentKind: typeof ASSESSMENT_KIND;
+  verdict: "clean" | "compromised";
+  completedAt: string;
+  exchangeBuild: string;
+  checks: string;
+  logsSince: string;
+  evidenceSha256: string;
+  tool: string;
+};
+
+/** The file form of one assessment, read by the stacks (DESIGN §3.2). `status.code` follows `verdict`. */
+export type AssessmentRecord = {
+  host: string;
+  generation?: number;
+  additionalData: AssessmentData;
+};
+
+/** What MSERT contributed, after the decisive run was chosen and its kind settled. */
+export interface MsertFindings {
+  readonly file: string;
+  readonly run: MsertRun;
+  /** The kind the record relies on: the log's own marker, or EOMT.log's announcement for that run. */
+  readonly kind: ScanKind;
+  readonly kindSource: string;
+  /** Detections anywhere in msert.log (every run). */
+  readonly detections: readonly Detection[];
+  /** Detections of earlier runs kept in msert.old.log. */
+  readonly previousDetections: readonly Detection[];
+  readonly previousFile: string | undefined;
+}
+
+export interface RecordInputs {
+  readonly host: string;
+  readonly generation: number | undefined;
+  readonly exchangeBuild: string;
+  readonly completedAt: Date;
+  readonly tpl: TplReport;
+  readonly msert: MsertFindings;
+  readonly eomt: EomtReport | undefined;
+  readonly evidenceSha256: string;
+}
+
+export interface Judgement {
+  readonly verdict: "clean" | "compromised";
+  /** Every hit, in words; empty for clean. */
+  readonly reasons: readonly string[];
+}
+
+/** Compromised when any tool reports any hit; clean otherwise. */
+export function judge(i: Pick<RecordInputs, "tpl" | "msert" | "eomt">): Judgement {
+  const reasons: string[] = [];
+  for (const c of i.tpl.checks) {
+    if (c.hits > 0) reasons.push(`Test-ProxyLogon ${c.id}: ${c.hits} hit(s) in ${c.files.join(", ")}`);
+  }
+  if (i.tpl.suspicious.length > 0) {
+    const types = [...new Set(i.tpl.suspicious.map((s) => s.type))].join(", ");
+    reasons.push(`Test-ProxyLogon: ${i.tpl.suspicious.length} suspicious file(s) (${types})`);
+  }
+  if (i.msert.detections.length > 0) reasons.push(`MSERT (${i.msert.file}): ${threatList(i.msert.detections)}`);
+  if (i.msert.previousDetections.length > 0) {
+    reasons.push(`MSERT earlier run (${i.msert.previousFile ?? "msert.old.log"}): ${threatList(i.msert.previousDetections)}`);
+  }
+  if (i.eomt && i.eomt.detections.length > 0) reasons.push(`EOMT (${i.eomt.files.join(", ")}): ${i.eomt.detections[0]}`);
+  return { verdict: reasons.length > 0 ? "compromised" : "clean", reasons };
+}
+
+/** A finished run, or one that named a threat before it stopped: it produced a result. */
+export function msertHasResult(m: MsertFindings): boolean {
+  return m.run.finished || m.run.detections.length > 0;
+}
+
+/**
+ * The ids of the checks run with a result, in the order of DESIGN §3.2's example: the four CVE checks (LogAgeDays.csv
+ * proves Test-ProxyLogon found Exchange and ran them all); `webshell-scan` when MSERT produced a result or
+ * Test-ProxyLogon's suspicious-file check ran (it runs after any CVE hit); `msert-full-scan` only for a finished
+ * MSERT full scan (a quick or custom scan, or one whose kind the log does not state, never counts).
+ */
+export function checksRun(i: Pick<RecordInputs, "tpl" | "msert">): string[] {
+  const checks: string[] = [...CVE_IDS];
+  const tplFileCheckRan = i.tpl.suspicious.length > 0 || i.tpl.checks.some((c) => c.hits > 0);
+  if (msertHasResult(i.msert) || tplFileCheckRan) checks.push(WEBSHELL_SCAN);
+  if (i.msert.kind === "full" && i.msert.run.finished) checks.push(MSERT_FULL_SCAN);
+  return checks;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** ISO date (UTC) of `completedAt − days`, floored to the day. */
+export function logsSinceDate(completedAt: Date, days: number): string {
+  return new Date(completedAt.getTime() - Math.round(days * DAY_MS)).toISOString().slice(0, 10);
+}
+
+/** e.g. `Test-ProxyLogon.ps1; MSERT 1.333.1100.0 (full); EOMT.ps1`. */
+export function toolString(i: Pick<RecordInputs, "msert" | "eomt">): string {
+  const kind = i.msert.kind === "unknown" ? "scan kind not stated" : i.msert.kind === "conflicting" ? "scan kind conflicting" : i.msert.kind;
+  const parts = ["Test-ProxyLogon.ps1", `MSERT ${i.msert.run.version ?? "(version not stated)"} (${kind})`];
+  if (i.eomt) parts.push(i.eomt.version ? `EOMT.ps1 ${i.eomt.version}` : "EOMT.ps1");
+  return parts.join("; ");
+}
+
+export function buildRecord(i: RecordInputs): AssessmentRecord {
+  const { verdict } = judge(i);
+  const additionalData: AssessmentData = {
+    assessmentKind: ASSESSMENT_KIND,
+    verdict,
+    completedAt: isoInstant(i.completedAt),
+    exchangeBuild: i.exchangeBuild,
+    checks: checksRun(i).join(","),
+    logsSince: logsSinceDate(i.completedAt, i.tpl.minLogAgeDays),
+    evidenceSha256: i.evidenceSha256,
+    tool: toolString(i),
+  };
+  return i.generation === undefined ? { host: i.host, additionalData } : { host: i.host, generation: i.generation, additionalData };
+}
+
+function threatList(ds: readonly Detection[]): string {
+  const names = [...new Set(ds.map((d) => d.name))];
+  return `${names.length} threat(s) detected: ${names.join(", ")}`;
+}

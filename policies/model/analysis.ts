@@ -1,0 +1,49 @@
+import { linkAssessments } from "./assessments";
+import { ExposureAnalysis } from "./exposure";
+import { FlowCalculator } from "./exposure/flowCalculator";
+import { alwaysAllowRules } from "./exposure/networkManager";
+import { GateConfig, HostGate, judgeHosts } from "./gate";
+import { ResourceGraph, ResourceInput } from "./graph";
+import { Host, HostInventory } from "./hosts";
+import { NetworkModel } from "./network";
+import { NsgEvaluator } from "./nsgEvaluator";
+
+/**
+ * Everything the stack policies share, built once per AnalyzeStack call: the resource
+ * graph, the NSG model, the host inventory, the gate's verdict per host and the exposure
+ * paths. Each policy only selects and words its part.
+ */
+export class StackAnalysis {
+  readonly graph: ResourceGraph;
+  readonly network: NetworkModel;
+  readonly inventory: HostInventory;
+  readonly evaluator = new NsgEvaluator();
+  readonly flows: FlowCalculator;
+  readonly exposure: ExposureAnalysis;
+  readonly gates: ReadonlyMap<string, HostGate>;
+
+  constructor(
+    resources: readonly ResourceInput[],
+    readonly gate: GateConfig,
+    readonly now: Date,
+  ) {
+    this.graph = new ResourceGraph(resources);
+    this.network = new NetworkModel(this.graph);
+    this.inventory = new HostInventory(this.graph, this.network, gate);
+    this.flows = new FlowCalculator(this.graph, this.network, this.evaluator, alwaysAllowRules(this.graph));
+    this.exposure = new ExposureAnalysis(this.graph, this.network, this.inventory, this.flows);
+    this.gates = judgeHosts(this.graph, this.inventory.hosts, linkAssessments(this.graph, this.inventory.hosts, now), gate, now);
+  }
+
+  get hosts(): readonly Host[] {
+    return this.inventory.hosts;
+  }
+
+  gateOf(host: Host): HostGate {
+    return this.gates.get(host.urn)!;
+  }
+
+  verified(host: Host): boolean {
+    return this.gateOf(host).verified;
+  }
+}

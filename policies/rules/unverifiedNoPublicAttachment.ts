@@ -1,0 +1,115 @@
+import { GateConfig } from "../model/gate";
+import { ResourceInput } from "../model/graph";
+import { matchesHostTag, readState } from "../model/hosts";
+import { canonicalType, T } from "../model/resourceTypes";
+import { arr, field, isIndeterminate, isUnknownSentinel, present, RawObject, str } from "../model/values";
+import { CISA_ED_21_02, DOCS, ResourceRule, Violation } from "./types";
+
+/** Attachment keys of an ipConfiguration that connect it to the internet side, with how to name them. */
+const NIC_ATTACHMENTS: ReadonlyArray<[string, string]> = [
+  ["publicIPAddress", "a public IP"],
+  ["loadBalancerBackendAddressPools", "load balancer backend pool membership"],
+  ["loadBalancerInboundNatRules", "load balancer inbound NAT rule membership"],
+  ["applicationGatewayBackendAddressPools", "application gateway backend pool membership"],
+];
+const VM_INLINE_ATTACHMENTS: ReadonlyArray<[string, string]> = [
+  ["publicIPAddressConfiguration", "a public IP (created by the VM)"],
+  ["loadBalancerBackendAddressPools", "load balancer backend pool membership"],
+  ["applicationGatewayBackendAddressPools", "application gateway backend pool membership"],
+];
+
+interface Finding {
+  readonly where: string;
+  readonly what: string;
+}
+
+function scanIpConfigs(cfgs: unknown, label: string, keys: ReadonlyArray<[string, string]>, out: Finding[]): void {
+  const list = arr(cfgs);
+  if (isIndeterminate(list)) {
+    out.push({ where: label, what: `ipConfigurations that are ${list.describe()} (they may carry a public IP)` });
+    return;
+  }
+  (list ?? []).forEach((c, i) => {
+    const name = str(field(c, "name"));
+    const where = `${label}/${typeof name === "string" ? name : `ipconfig #${i + 1}`}`;
+    if (isUnknownSentinel(c)) out.push({ where, what: "an ipConfiguration unknown at preview" });
+    for (const [key, what] of keys) if (present(field(c, key))) out.push({ where, what });
+  });
+}
+
+function findings(r: ResourceInput): Finding[] {
+  const out: Finding[] = [];
+  const type = canonicalType(r.type);
+  if (type === T.NIC) scanIpConfigs(field(r.props, "ipConfigurations"), `NIC ${r.name}`, NIC_ATTACHMENTS, out);
+  if (type === T.VM) {
+    const inline = arr(field(field(r.props, "networkProfile"), "networkInterfaceConfigurations"));
+    if (isIndeterminate(inline)) out.push({ where: `VM ${r.name}`, what: `inline network interface configurations that are ${inline.describe()}` });
+    for (const nic of Array.isArray(inline) ? inline : []) {
+      const n = str(field(nic, "name"));
+      scanIpConfigs(field(nic, "ipConfigurations"), `VM ${r.name} NIC ${typeof n === "string" ? n : "?"}`, VM_INLINE_ATTACHMENTS, out);
+    }
+  }
+  return out;
+}
+
+function strip(cfg: unknown, keys: ReadonlyArray<[string, string]>): unknown {
+  if (typeof cfg !== "object" || cfg === null || Array.isArray(cfg)) return cfg;
+  const copy: RawObject = { ...(cfg as RawObject) };
+  for (const [k] of keys) delete copy[k];
+  return copy;
+}
+
+export const unverifiedNoPublicAttachment: ResourceRule = {
+  kind: "resource",
+  name: "exchange-unverified-no-public-attachment",
+  description:
+    "A NIC or VM tagged as an Exchange host and not marked remediated carries no public IP and no load balancer / application gateway pool or NAT-rule membership. Blocks during pulumi up, before the change is made.",
+  enforcementLevel: "mandatory",
+  severity: "critical",
+  remediationSteps:
+    "Remove publicIPAddress, loadBalancerBackendAddressPools, loadBalancerInboundNatRules and applicationGatewayBackendAddressPools from the host's ipConfigurations (enforcement level remediate strips them). Publish a host only after it is marked remediated and verified.",
+  url: `${DOCS}#exchange-unverified-no-public-attachment`,
+  framework: CISA_ED_21_02,
+  tags: ["nist-800-53:SC-7", "exposure"],
+  schemas: [],
+  evaluate(r: ResourceInput, gate: GateConfig): Violation[] {
+    const type = canonicalType(r.type);
+    if (type !== T.NIC && type !== T.VM) return [];
+    const tags = field(r.props, "tags");
+    const match = matchesHostTag(tags, gate);
+    if (match === "no") return [];
+    const state = readState(tags, gate);
+    if (match === "yes" && state.state === "remediated") return [];
+    const found = findings(r);
+    if (found.length === 0) return [];
+    const whose =
+      match === "unknown"
+        ? `${type === T.NIC ? "NIC" : "VM"} ${r.name} may belong to an Exchange host (its ${gate.hostTag} tag cannot be read)`
+        : `${type === T.NIC ? "NIC" : "VM"} ${r.name} of an Exchange host in state ${state.state}${state.note ? ` (${state.note})` : ""}`;
+    return found.map((f) => ({
+      message: `${whose} carries ${f.what} on ${f.where}. Fix: remove it; an Exchange host gets a public path only once marked remediated and verified (enforcement level remediate strips it).`,
+    }));
+  },
+  remediate(r: ResourceInput): Record<string, unknown> | undefined {
+    const props = r.props as RawObject;
+    const type = canonicalType(r.type);
+    if (type === T.NIC) {
+      const cfgs = arr(props.ipConfigurations);
+      if (!Array.isArray(cfgs)) return undefined;
+      return { ...props, ipConfigurations: cfgs.map((c) => strip(c, NIC_ATTACHMENTS)) };
+    }
+    const profile = field(props, "networkProfile");
+    const inline = arr(field(profile, "networkInterfaceConfigurations"));
+    if (!Array.isArray(inline)) return undefined;
+    return {
+      ...props,
+      networkProfile: {
+        ...(profile as RawObject),
+        networkInterfaceConfigurations: inline.map((nic) => {
+          const cfgs = arr(field(nic, "ipConfigurations"));
+          return Array.isArray(cfgs) ? { ...(nic as RawObject), ipConfigurations: cfgs.map((c) => strip(c, VM_INLINE_ATTACHMENTS)) } : nic;
+        }),
+      },
+    };
+  },
+};

@@ -1,0 +1,28 @@
+import { StackAnalysis } from "../model/analysis";
+import { describeGrants } from "../model/describe";
+import { OpenRoute } from "../model/exposure";
+import { Host } from "../model/hosts";
+
+/** "unverified", "compromised (its newest assessment says so)", "marked remediated but not verified: ...". */
+export function stateText(a: StackAnalysis, host: Host): string {
+  const g = a.gateOf(host);
+  if (g.effectiveState === "compromised") {
+    return host.state === "compromised" ? "compromised" : `compromised (a linked assessment found it compromised; its tag says ${host.state})`;
+  }
+  if (host.hostNote) return `of unknown state (${host.hostNote})`;
+  if (host.state === "remediated" && !g.verified) {
+    const first = [...g.requiresAssessment, ...g.buildPatched, ...g.rebuiltFromScratch][0];
+    return `marked remediated but not verified${first ? ` (${first})` : ""}`;
+  }
+  if (host.state === "unverified") return host.stateNote ? `unverified (${host.stateNote})` : "unverified";
+  return host.state;
+}
+
+/** One path, hop by hop, with the rules that let traffic through. */
+export function routeText(open: OpenRoute): string {
+  const hops = open.route.hops.join(" → ");
+  if (open.undecidable) return `${hops}: cannot be decided, so it counts as open on every port: ${open.undecidable}`;
+  const lines = describeGrants(open.grants, open.route.direct);
+  const via = open.route.direct ? "" : ` (the NSGs see ${open.route.sourceLabel} as the source, so rules that only deny Internet do not stop it)`;
+  return `${hops} → ${lines.join("; ")}${via}`;
+}

@@ -1,0 +1,10 @@
+import * as path from "path";
+import { runPolicyPack } from "../../cli/engine/session";
+
+const PACK = path.join(__dirname, "../../policies");
+
+it("starts and describes itself", async () => {
+  const r = await runPolicyPack({ packDir: PACK, dryRun: true, analyze: [], analyzeStack: [] });
+  console.log(r.info.name, r.info.policies.map((p) => `${p.name}:${p.enforcementLevel}`), r.timings);
+  expect(r.info.policies).toHaveLength(9);
+});
