@@ -12,7 +12,7 @@ import { splitLines } from "./readText";
  *   Results:` (seen for Quick in a published log); or a `Scan Type:` / `Scan Mode:` / `Mode:` line naming Full,
  *   Quick or Custom. No marker: "unknown"; markers naming two kinds: "conflicting". Only "full" is a full scan.
  * - Detections: any line containing `Threat Detected` (exactly EOMT.ps1's test: `Select-String "Threat Detected"`),
- *   threat name = text after the colon up to the first comma, e.g. `Threat Detected: Backdoor:ASP/Chopper.F!dha,
+ *   threat name = the first blank- or comma-delimited token after the colon, e.g. `Threat Detected: Backdoor:ASP/Chopper.F!dha,
  *   not removed.`; and, in the `Results Summary:` section, `Found <name>, …` lines.
  * - Completion: `Microsoft Safety Scanner Finished On …` and/or `Return code: <n> (0x…)`. A run without either
  *   did not finish. `No infection found.` in the summary of a clean run.
@@ -55,7 +55,7 @@ const SECTION_KIND = /^\s*(Full|Quick|Custom)\s+Scan\s+Results\s*:/i;
 const MODE_KIND = /^\s*(?:Scan\s+Type|Scan\s+Mode|Mode)\s*:\s*(Full|Quick|Custom)\b/i;
 const THREAT = /Threat Detected\s*:?\s*(.*)$/i;
 const SUMMARY = /^\s*Results Summary\s*:/i;
-const FOUND = /^\s*Found\s+(\S[^,]*)/i;
+const FOUND = /^\s*Found\s+([^\s,]+)/i;
 const NO_INFECTION = /\bNo infection found\b/i;
 
 export function parseMsertLog(text: string): MsertLog {
@@ -133,8 +133,9 @@ function detectionsIn(lines: readonly string[], withSummary: boolean): Detection
   return out;
 }
 
+/** Microsoft threat names have no blanks or commas (Type:Platform/Family.Variant!Suffix): the first such token. */
 function threatName(rest: string): string {
-  const name = rest.split(",")[0].trim().replace(/\.$/, "");
+  const name = /^[^\s,]+/.exec(rest.trim())?.[0].replace(/\.$/, "") ?? "";
   return name === "" ? "(unnamed threat)" : name;
 }
 

@@ -71,26 +71,33 @@ export function judge(i: Pick<RecordInputs, "tpl" | "msert" | "eomt">): Judgemen
   if (i.msert.previousDetections.length > 0) {
     reasons.push(`MSERT earlier run (${i.msert.previousFile ?? "msert.old.log"}): ${threatList(i.msert.previousDetections)}`);
   }
-  if (i.eomt && i.eomt.detections.length > 0) reasons.push(`EOMT (${i.eomt.files.join(", ")}): ${i.eomt.detections[0]}`);
+  if (i.eomt && i.eomt.detections.length > 0) {
+    reasons.push(`EOMT (${i.eomt.files.join(", ")}): ${i.eomt.detections.length} line(s) report threats detected by its MSERT run`);
+  }
   return { verdict: reasons.length > 0 ? "compromised" : "clean", reasons };
 }
 
-/** A finished run, or one that named a threat before it stopped: it produced a result. */
+/**
+ * The decisive MSERT run produced a result: it named a threat (even if it stopped afterwards), or it finished
+ * cleanly (return code 0, or "No infection found" when no code is written). A failed run has no result.
+ */
 export function msertHasResult(m: MsertFindings): boolean {
-  return m.run.finished || m.run.detections.length > 0;
+  const r = m.run;
+  if (r.detections.length > 0) return true;
+  return r.finished && (r.returnCode === 0 || (r.returnCode === undefined && r.noInfectionFound));
 }
 
 /**
  * The ids of the checks run with a result, in the order of DESIGN §3.2's example: the four CVE checks (LogAgeDays.csv
  * proves Test-ProxyLogon found Exchange and ran them all); `webshell-scan` when MSERT produced a result or
- * Test-ProxyLogon's suspicious-file check ran (it runs after any CVE hit); `msert-full-scan` only for a finished
- * MSERT full scan (a quick or custom scan, or one whose kind the log does not state, never counts).
+ * Test-ProxyLogon's suspicious-file check ran (it runs after any CVE hit); `msert-full-scan` only for an MSERT full
+ * scan that finished with a result (a quick or custom scan, or one whose kind the log does not state, never counts).
  */
 export function checksRun(i: Pick<RecordInputs, "tpl" | "msert">): string[] {
   const checks: string[] = [...CVE_IDS];
   const tplFileCheckRan = i.tpl.suspicious.length > 0 || i.tpl.checks.some((c) => c.hits > 0);
   if (msertHasResult(i.msert) || tplFileCheckRan) checks.push(WEBSHELL_SCAN);
-  if (i.msert.kind === "full" && i.msert.run.finished) checks.push(MSERT_FULL_SCAN);
+  if (i.msert.kind === "full" && i.msert.run.finished && msertHasResult(i.msert)) checks.push(MSERT_FULL_SCAN);
   return checks;
 }
 

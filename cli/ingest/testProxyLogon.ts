@@ -127,11 +127,7 @@ export function selectComputer(files: readonly EvidenceFile[], host: string, fol
     );
   }
   const computers = [...byComputer.values()].map((c) => c.name).sort();
-  let chosen = byComputer.size === 1 ? [...byComputer.values()][0] : undefined;
-  if (!chosen) {
-    const h = host.trim().toLowerCase();
-    chosen = byComputer.get(h) ?? byComputer.get(h.split(".")[0]);
-  }
+  const chosen = byComputer.size === 1 ? [...byComputer.values()][0] : [...byComputer.values()].find((c) => namesHost(c.name, host));
   if (!chosen) {
     throw new IngestError(
       "HOST_NOT_IN_REPORT",
@@ -140,6 +136,17 @@ export function selectComputer(files: readonly EvidenceFile[], host: string, fol
     );
   }
   return { computer: chosen.name, files: chosen.files, computers };
+}
+
+/**
+ * Whether a report's computer name (`$env:COMPUTERNAME`, the NetBIOS name: at most 15 characters) is the host:
+ * equal, case-insensitively, to the host name, its first DNS label, or that label cut to 15 characters.
+ */
+export function namesHost(computer: string, host: string): boolean {
+  const c = computer.trim().toLowerCase();
+  const h = host.trim().toLowerCase();
+  const label = h.split(".")[0];
+  return c === h || c === label || c === label.slice(0, 15);
 }
 
 export interface CveCheck {

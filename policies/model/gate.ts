@@ -52,7 +52,8 @@ function isoDate(d: Date): string {
 }
 
 /** exchange-remediated-requires-assessment for one host marked remediated. */
-function assessmentFindings(host: Host, links: readonly AssessmentLink[], cfg: GateConfig, now: Date): string[] {
+export function assessmentFindings(hostName: string, links: readonly AssessmentLink[], cfg: GateConfig, now: Date): string[] {
+  const host = { name: hostName };
   const out: string[] = [];
   if (links.length === 0) {
     return [`host ${host.name} is marked remediated but no compromise assessment (security.Assessment with assessmentKind exchange-compromise) is linked to its VM: ${RERUN} for this VM`];
@@ -91,7 +92,8 @@ function assessmentFindings(host: Host, links: readonly AssessmentLink[], cfg: G
 }
 
 /** exchange-build-patched: the build in the host's newest clean assessment includes the baseline wave. */
-function buildFindings(host: Host, newest: AssessmentLink | undefined, cfg: GateConfig): string[] {
+export function buildFindings(hostName: string, newest: AssessmentLink | undefined, cfg: GateConfig): string[] {
+  const host = { name: hostName };
   if (!newest || newest.assessment.saysCompromised || newest.assessment.verdict !== "clean") return [];
   const a = newest.assessment;
   const raw = a.data.get("exchangeBuild");
@@ -147,8 +149,8 @@ export function judgeHosts(graph: ResourceGraph, hosts: readonly Host[], links: 
     const compromised = all.filter((l) => l.assessment.saysCompromised);
     const newest = ordered[0];
     const remediated = host.state === "remediated";
-    const requiresAssessment = remediated ? assessmentFindings(host, all, cfg, now) : [];
-    const buildPatched = remediated ? buildFindings(host, newest, cfg) : [];
+    const requiresAssessment = remediated ? assessmentFindings(host.name, all, cfg, now) : [];
+    const buildPatched = remediated ? buildFindings(host.name, newest, cfg) : [];
     const rebuiltFromScratch = rebuildFindings(graph, host, compromised, cfg);
     const effectiveState: HostState = host.state === "compromised" || compromised.length > 0 ? "compromised" : host.state;
     out.set(host.urn, {

@@ -1,0 +1,78 @@
+import * as fs from "fs";
+import * as path from "path";
+import type { EngineResource } from "../engine/analyzerClient";
+import { runPolicyPack } from "../engine/session";
+import { buildReport, Report } from "../report/hostRows";
+import { COLOUR, PLAIN, renderText } from "../report/text";
+import { InputError } from "../audit/stackExport";
+
+/** The project root: the nearest folder above this file holding the policy pack (works from sources and from dist/). */
+function findRoot(): string {
+  let dir = __dirname;
+  while (!fs.existsSync(path.join(dir, "policies", "PulumiPolicy.yaml"))) {
+    const up = path.dirname(dir);
+    if (up === dir) throw new Error("cannot find the project root (policies/PulumiPolicy.yaml)");
+    dir = up;
+  }
+  return dir;
+}
+
+export const ROOT = findRoot();
+export const PACK_DIR = path.join(ROOT, "policies");
+
+export interface OutputOptions {
+  readonly json?: boolean;
+  readonly sarif?: string;
+  readonly policyPackConfig?: string;
+  readonly quiet?: boolean;
+}
+
+export function readConfigFile(file: string | undefined): { text?: string; source?: string } {
+  if (!file) return {};
+  try {
+    return { text: fs.readFileSync(file, "utf8"), source: file };
+  } catch (e) {
+    throw new InputError(`cannot read --policy-pack-config ${file}: ${(e as Error).message}`);
+  }
+}
+
+export interface Judged {
+  readonly report: Report;
+  readonly timings: { startMs: number; analyzeMs: number; analyzeStackMs: number };
+}
+
+/** Judges resources with the pack over the engine interface and renders the result; returns the exit code. */
+export async function judgeAndReport(
+  title: string,
+  stack: { analyze: readonly EngineResource[]; analyzeStack: readonly EngineResource[]; stack: string; project: string },
+  opts: OutputOptions,
+  extra?: (judged: Judged) => void,
+): Promise<number> {
+  const cfg = readConfigFile(opts.policyPackConfig);
+  const progress = process.stderr.isTTY && !opts.quiet && !opts.json;
+  const result = await runPolicyPack({
+    packDir: PACK_DIR,
+    policyPackConfig: cfg.text,
+    policyPackConfigSource: cfg.source,
+    stack: stack.stack,
+    project: stack.project,
+    dryRun: true,
+    analyze: stack.analyze,
+    analyzeStack: stack.analyzeStack,
+    onProgress: progress
+      ? (done, total) => {
+          if (done % 50 === 0 || done === total) process.stderr.write(`\ranalysing resources ${done}/${total}`);
+          if (done === total) process.stderr.write("\n");
+        }
+      : undefined,
+  });
+  const diagnostics = [...result.resourceDiagnostics, ...result.stackDiagnostics];
+  const report = buildReport(stack.analyzeStack, result.config, diagnostics);
+  extra?.({ report, timings: result.timings });
+  if (opts.json) {
+    process.stdout.write(JSON.stringify({ title, hosts: report.rows, other: report.other, mandatory: report.mandatory, advisory: report.advisory, timings: result.timings }, null, 2) + "\n");
+  } else {
+    process.stdout.write(renderText(report, title, process.stdout.isTTY ? COLOUR : PLAIN) + "\n");
+  }
+  return report.mandatory > 0 ? 1 : 0;
+}

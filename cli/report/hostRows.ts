@@ -1,0 +1,90 @@
+import type { Diagnostic, EngineResource, PolicyConfigEntry } from "../engine/analyzerClient";
+import { INTERNET } from "../../policies/model/addresses";
+import { StackAnalysis } from "../../policies/model/analysis";
+import { GATE_HOME, prefixSet, resolveGate } from "../../policies/model/config";
+import { describeService } from "../../policies/model/describe";
+import { openToInternet } from "../../policies/model/exposure";
+import { describeNewest } from "../../policies/model/gate";
+import { ResourceInput } from "../../policies/model/graph";
+import { unwrapSecrets } from "../../policies/model/values";
+
+export interface HostRow {
+  readonly host: string;
+  readonly urn: string;
+  readonly state: string;
+  readonly assessment: string;
+  readonly exposure: string;
+  readonly verdict: "ok" | "blocked" | "advice";
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+export interface Report {
+  readonly rows: readonly HostRow[];
+  /** Diagnostics that are not about a host (config errors, resource-level findings on non-host resources). */
+  readonly other: readonly Diagnostic[];
+  readonly mandatory: number;
+  readonly advisory: number;
+  readonly secrets: ReadonlySet<string>;
+}
+
+export function toResourceInputs(resources: readonly EngineResource[], secrets: Set<string>): ResourceInput[] {
+  return resources.map((r) => ({
+    urn: r.urn,
+    type: r.type,
+    name: r.name,
+    props: unwrapSecrets(r.properties, secrets),
+    dependencies: r.dependencies,
+    propertyDependencies: r.propertyDependencies,
+    parent: r.parent,
+  }));
+}
+
+/**
+ * The per-host status table, from the same model the pack runs, judged with the same
+ * (reconciled) config; the verdict column comes from the pack's own diagnostics.
+ */
+export function buildReport(stack: readonly EngineResource[], config: Readonly<Record<string, PolicyConfigEntry>>, diagnostics: readonly Diagnostic[]): Report {
+  const secrets = new Set<string>();
+  const inputs = toResourceInputs(stack, secrets);
+  const { gate, asOf } = resolveGate(config[GATE_HOME]?.properties ?? {});
+  const analysis = new StackAnalysis(inputs, gate, asOf ?? new Date());
+  const trusted = prefixSet("trustedSourcePrefixes", config["exchange-unverified-not-internet-exposed"]?.properties.trustedSourcePrefixes, []);
+  const internet = INTERNET.subtract(trusted);
+  const byUrn = new Map<string, Diagnostic[]>();
+  for (const d of diagnostics) {
+    let l = byUrn.get(d.urn);
+    if (!l) byUrn.set(d.urn, (l = []));
+    l.push(d);
+  }
+  const claimed = new Set<Diagnostic>();
+  const rows: HostRow[] = analysis.hosts.map((host) => {
+    const g = analysis.gateOf(host);
+    const nicUrns = host.nics.map((n) => n.urn);
+    const mine = [host.urn, ...nicUrns].flatMap((u) => byUrn.get(u) ?? []);
+    mine.forEach((d) => claimed.add(d));
+    const paths: string[] = [];
+    for (const route of analysis.exposure.routes(host)) {
+      const open = openToInternet(route, internet);
+      if (!open) continue;
+      paths.push(open.undecidable ? `${route.kind} (undecidable)` : `${route.kind} (${describeService(open.grants)})`);
+    }
+    const state = g.verified ? "verified" : g.effectiveState === "remediated" ? "remediated, not verified" : g.effectiveState;
+    const mandatory = mine.some((d) => d.enforcementLevel === "mandatory");
+    return {
+      host: host.name,
+      urn: host.urn,
+      state,
+      assessment: describeNewest(g),
+      exposure: paths.length > 0 ? [...new Set(paths)].join("; ") : "none",
+      verdict: mandatory ? "blocked" : mine.length > 0 ? "advice" : "ok",
+      diagnostics: mine,
+    };
+  });
+  return {
+    rows,
+    other: diagnostics.filter((d) => !claimed.has(d)),
+    mandatory: diagnostics.filter((d) => d.enforcementLevel === "mandatory").length,
+    advisory: diagnostics.filter((d) => d.enforcementLevel === "advisory").length,
+    secrets,
+  };
+}

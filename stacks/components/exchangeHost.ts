@@ -1,0 +1,191 @@
+import * as compute from "@pulumi/azure-native/compute";
+import * as network from "@pulumi/azure-native/network";
+import * as security from "@pulumi/azure-native/security";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { HostState } from "../../policies/model/hosts";
+import { ImageSpec } from "../config/fleetConfig";
+import { IsolationNsg } from "./isolationNsg";
+import { PublishedNsg } from "./publishedNsg";
+
+export interface HostAssessment {
+  readonly metadataName: pulumi.Input<string>;
+  readonly additionalData: Readonly<Record<string, string>>;
+  readonly dependsOn?: pulumi.Resource[];
+}
+
+export interface ExchangeHostArgs {
+  readonly name: string;
+  readonly generation: number;
+  readonly state: HostState;
+  /** Marked remediated and the gate holds: published subnet and pool. Anything else is isolated. */
+  readonly verified: boolean;
+  readonly compromised: boolean;
+  readonly resourceGroupName: pulumi.Input<string>;
+  readonly resourceGroupNameText: string;
+  readonly subscriptionId: pulumi.Input<string>;
+  readonly location?: pulumi.Input<string>;
+  readonly size: string;
+  readonly image: ImageSpec;
+  readonly adminUsername: string;
+  readonly quarantineSubnetId: pulumi.Input<string>;
+  readonly publishedSubnetId: pulumi.Input<string>;
+  /** Backend pool of the public front end; only a verified host joins it. */
+  readonly backendPool?: { readonly id: pulumi.Input<string>; readonly kind: "loadBalancer" | "applicationGateway" };
+  readonly forensicsSourcePrefixes: readonly string[];
+  readonly forensicsDestinationPrefixes: readonly string[];
+  readonly managementPorts: readonly number[];
+  readonly clientPorts: readonly string[];
+  readonly clientSources: readonly string[];
+  /** The newest assessment record of this generation: becomes the VM's one security.Assessment. */
+  readonly assessment?: HostAssessment;
+  readonly tags?: Record<string, string>;
+}
+
+export function hostTags(state: HostState, generation: number, extra: Record<string, string> = {}): Record<string, string> {
+  return { ...extra, workload: "exchange", "remediation-state": state, "exchange-generation": String(generation) };
+}
+
+/** The OS disk id of a host generation, known before the VM exists (its disk name is fixed), so evidence can name it. */
+export function osDiskId(subscriptionId: pulumi.Input<string>, resourceGroup: string, vmName: string): pulumi.Output<string> {
+  return pulumi.interpolate`/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.Compute/disks/${vmName}-osdisk`;
+}
+
+/**
+ * One generation of an Exchange host: its NIC (isolated or published by state), its VM built
+ * from the trusted image with a credential of its own, its compromise assessment, and the
+ * evidence snapshot of its OS disk when it is compromised. A new generation is a new
+ * component: new names, new disk, new password; the old one is deleted after the new exists.
+ */
+export class ExchangeHost extends pulumi.ComponentResource {
+  readonly vm: compute.VirtualMachine;
+  readonly nic: network.NetworkInterface;
+  readonly vmName: string;
+  readonly assessment?: security.Assessment;
+  readonly evidence?: compute.Snapshot;
+
+  constructor(name: string, args: ExchangeHostArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("exchange-guard:exchange:Host", name, {}, opts);
+    const vmName = `${args.name}-g${args.generation}`;
+    this.vmName = vmName;
+    const common = { resourceGroupName: args.resourceGroupName, location: args.location };
+    const tags = hostTags(args.state, args.generation, args.tags);
+    const child = { parent: this };
+
+    const nsg = args.verified
+      ? new PublishedNsg(
+          `${vmName}-published`,
+          { ...common, nsgName: `${vmName}-nsg`, clientPorts: args.clientPorts, clientSources: args.clientSources, forensicsSourcePrefixes: args.forensicsSourcePrefixes, managementPorts: args.managementPorts, tags },
+          child,
+        ).nsg
+      : new IsolationNsg(
+          `${vmName}-isolation`,
+          {
+            ...common,
+            nsgName: `${vmName}-nsg`,
+            forensicsSourcePrefixes: args.forensicsSourcePrefixes,
+            managementPorts: args.managementPorts,
+            blockInternetOutbound: args.compromised ? { allowedDestinations: args.forensicsDestinationPrefixes } : undefined,
+            tags,
+          },
+          child,
+        ).nsg;
+
+    const pool = args.verified && args.backendPool ? args.backendPool : undefined;
+    this.nic = new network.NetworkInterface(
+      `${vmName}-nic`,
+      {
+        ...common,
+        networkInterfaceName: `${vmName}-nic`,
+        networkSecurityGroup: { id: nsg.id },
+        ipConfigurations: [
+          {
+            name: "ipconfig1",
+            primary: true,
+            privateIPAllocationMethod: "Dynamic",
+            subnet: { id: args.verified ? args.publishedSubnetId : args.quarantineSubnetId },
+            // Never a public IP; a pool only for a verified host.
+            loadBalancerBackendAddressPools: pool?.kind === "loadBalancer" ? [{ id: pool.id }] : undefined,
+            applicationGatewayBackendAddressPools: pool?.kind === "applicationGateway" ? [{ id: pool.id }] : undefined,
+          },
+        ],
+        tags,
+      },
+      child,
+    );
+
+    // One credential per generation: a rebuilt host never shares a password with the compromised one.
+    const password = new random.RandomPassword(`${vmName}-admin`, { length: 32, special: true, overrideSpecial: "!#%*-_=+", minLower: 2, minUpper: 2, minNumeric: 2, minSpecial: 2 }, child);
+
+    const imageReference = "id" in args.image ? { id: args.image.id } : { ...args.image };
+    this.vm = new compute.VirtualMachine(
+      vmName,
+      {
+        ...common,
+        vmName,
+        hardwareProfile: { vmSize: args.size },
+        networkProfile: { networkInterfaces: [{ id: this.nic.id, primary: true }] },
+        osProfile: {
+          computerName: vmName,
+          adminUsername: args.adminUsername,
+          adminPassword: password.result,
+          windowsConfiguration: { enableAutomaticUpdates: true, provisionVMAgent: true },
+        },
+        storageProfile: {
+          imageReference,
+          // Always a fresh disk from the trusted image; deleted with its VM once its evidence snapshot exists.
+          osDisk: { name: `${vmName}-osdisk`, createOption: "FromImage", deleteOption: "Delete", caching: "ReadWrite", managedDisk: { storageAccountType: "Premium_LRS" } },
+        },
+        securityProfile: { securityType: "TrustedLaunch", uefiSettings: { secureBootEnabled: true, vTpmEnabled: true } },
+        diagnosticsProfile: { bootDiagnostics: { enabled: true } },
+        tags,
+      },
+      // The NIC and its NSG go before the VM is replaced: a new generation never starts exposed.
+      { ...child, deleteBeforeReplace: false },
+    );
+
+    if (args.assessment) {
+      const verdict = (args.assessment.additionalData.verdict ?? "").toLowerCase();
+      this.assessment = new security.Assessment(
+        `${vmName}-assessment`,
+        {
+          resourceId: this.vm.id,
+          assessmentName: args.assessment.metadataName,
+          resourceDetails: { source: "Azure" },
+          status: {
+            code: verdict === "compromised" ? "Unhealthy" : "Healthy",
+            description: verdict === "compromised" ? "Exchange compromise assessment found indicators of compromise" : "Exchange compromise assessment found no indicator of compromise",
+          },
+          additionalData: { ...args.assessment.additionalData },
+        },
+        { ...child, dependsOn: args.assessment.dependsOn ?? [] },
+      );
+    }
+    if (args.compromised) {
+      this.evidence = evidenceSnapshot(vmName, args, { ...child, dependsOn: [this.vm] });
+    }
+    this.registerOutputs({ vmId: this.vm.id, nicId: this.nic.id });
+  }
+}
+
+/** A full copy of a generation's OS disk, kept after the VM goes (CISA ED 21-02: preserve before changes). */
+export function evidenceSnapshot(
+  vmName: string,
+  args: { resourceGroupName: pulumi.Input<string>; resourceGroupNameText: string; subscriptionId: pulumi.Input<string>; location?: pulumi.Input<string>; tags?: Record<string, string> },
+  opts: pulumi.CustomResourceOptions,
+): compute.Snapshot {
+  return new compute.Snapshot(
+    `${vmName}-osdisk-evidence`,
+    {
+      resourceGroupName: args.resourceGroupName,
+      location: args.location,
+      snapshotName: `${vmName}-osdisk-evidence`,
+      creationData: { createOption: "Copy", sourceResourceId: osDiskId(args.subscriptionId, args.resourceGroupNameText, vmName) },
+      incremental: false,
+      publicNetworkAccess: "Disabled",
+      networkAccessPolicy: "DenyAll",
+      tags: { ...(args.tags ?? {}), purpose: "exchange-compromise-evidence", "source-vm": vmName },
+    },
+    opts,
+  );
+}
