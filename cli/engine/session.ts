@@ -84,3 +84,52 @@ export async function runPolicyPack(opts: PackRunOptions): Promise<PackRunResult
     await pack.stop();
   }
 }
+
+/**
+ * A started pack kept open for many calls, configured once: for tests and benchmarks that
+ * send several stacks through one process (the engine starts one per preview).
+ */
+export class PackSession {
+  private constructor(
+    private readonly pack: Awaited<ReturnType<typeof startPack>>,
+    readonly client: EngineAnalyzerClient,
+    readonly info: AnalyzerInfo,
+    readonly config: Readonly<Record<string, PolicyConfigEntry>>,
+  ) {}
+
+  get startMs(): number {
+    return this.pack.startMs;
+  }
+
+  get pid(): number | undefined {
+    return this.pack.child.pid;
+  }
+
+  static async start(packDir: string, policyPackConfig = "", opts: { dryRun?: boolean; env?: Record<string, string> } = {}): Promise<PackSession> {
+    const pack = await startPack(packDir, { env: opts.env });
+    const client = new EngineAnalyzerClient(pack.port);
+    try {
+      await client.configureStack("stack", "project", opts.dryRun ?? true);
+      const info = await client.getAnalyzerInfo();
+      const config = reconcilePolicyConfig(info, parsePolicyPackConfig(policyPackConfig, "--policy-pack-config"));
+      await client.configure(config);
+      return new PackSession(pack, client, info, config);
+    } catch (e) {
+      client.close();
+      await pack.stop();
+      throw e;
+    }
+  }
+
+  /** Re-configures the running pack (the engine calls Configure once; tests may vary it). */
+  async configure(policyPackConfig: string): Promise<void> {
+    const config = reconcilePolicyConfig(this.info, parsePolicyPackConfig(policyPackConfig, "--policy-pack-config"));
+    await this.client.configure(config);
+    (this as { config: Readonly<Record<string, PolicyConfigEntry>> }).config = config;
+  }
+
+  async stop(): Promise<void> {
+    this.client.close();
+    await this.pack.stop();
+  }
+}

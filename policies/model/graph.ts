@@ -231,6 +231,18 @@ export class ResourceGraph {
   }
 }
 
+/**
+ * Are two resources in the same resource group? "yes" when both names are known and equal or
+ * both take it from the same ResourceGroup resource, "no" when known and different.
+ */
+export function sameResourceGroup(graph: ResourceGraph, a: GraphNode, b: GraphNode): "yes" | "no" | "unknown" {
+  if (a.rg !== undefined && b.rg !== undefined) return a.rg === b.rg ? "yes" : "no";
+  const da = graph.dependencyCandidates(a, "resourceGroupName", ["azure-native:resources:ResourceGroup"]);
+  const db = graph.dependencyCandidates(b, "resourceGroupName", ["azure-native:resources:ResourceGroup"]);
+  if (da.length === 1 && db.length === 1) return da[0] === db[0] ? "yes" : "no";
+  return "unknown";
+}
+
 function isChildType(nodeType: string, childType: string): boolean {
   const info = TYPE_INFO[nodeType];
   return info !== undefined && info.arm.endsWith("/" + childType);

@@ -1,5 +1,5 @@
 import { ALL_ADDRESSES, INTERNET, parseAddressPrefix, PRIVATE_SPACE } from "./addresses";
-import { GraphNode, RefResolution, ResourceGraph } from "./graph";
+import { GraphNode, RefResolution, ResourceGraph, sameResourceGroup } from "./graph";
 import { CompiledNsg, sortRules } from "./nsgEvaluator";
 import { assumedAllowAll, parseSecurityRule, RemoteContext, RuleSpec } from "./nsgRules";
 import { IntervalSet } from "./intervalSet";
@@ -66,20 +66,18 @@ export class NetworkModel {
     };
     for (const r of this.graph.ofType(T.SecurityRule)) {
       const spec = parseSecurityRule(r.props, "standalone", r.display);
-      const viaDeps = this.graph.dependencyCandidates(r, "networkSecurityGroupName", [T.NSG]);
-      if (viaDeps.length === 1) {
-        slot(viaDeps[0].urn).certain.push(spec);
-        continue;
-      }
       const nsgName = r.parentNames[0];
-      const candidates = nsgName ? this.graph.named(T.NSG, nsgName) : viaDeps.length > 0 ? viaDeps : this.graph.ofType(T.NSG);
+      const viaDeps = this.graph.dependencyCandidates(r, "networkSecurityGroupName", [T.NSG]);
+      const candidates = viaDeps.length > 0 ? viaDeps : nsgName ? this.graph.named(T.NSG, nsgName) : this.graph.ofType(T.NSG);
       for (const nsg of candidates) {
-        if (nsg.rg !== undefined && r.rg !== undefined) {
-          if (nsg.rg === r.rg && nsgName !== undefined) slot(nsg.urn).certain.push(spec);
-          // A rule in another resource group with the same NSG name attaches to a different NSG.
-        } else {
-          slot(nsg.urn).possible.push(spec);
-        }
+        const sameName = nsgName === undefined || nsg.azName === undefined ? undefined : nsgName.toLowerCase() === nsg.azName.toLowerCase();
+        if (sameName === false) continue;
+        // A rule attaches to the NSG of that name in the rule's own resource group; another group's NSG is a different one.
+        const rg = sameResourceGroup(this.graph, r, nsg);
+        if (rg === "no") continue;
+        const certain = rg === "yes" && (sameName === true || viaDeps.length === 1);
+        if (certain) slot(nsg.urn).certain.push(spec);
+        else slot(nsg.urn).possible.push(spec);
       }
     }
     this.standaloneRules = map;

@@ -5,7 +5,7 @@
  */
 import { Estate, HOST_TAGS, Res, rule, RuleSpecInput } from "../support/estate";
 import { runStack } from "../support/judge";
-import { appGateway, baseNet, expectAboutHost, exHost, FORMS, HOST_IP, hostNic, multiConfigNic, publicIpWithoutSku } from "../support/networks";
+import { appGateway, baseNet, expectAboutHost, exHost, FORMS, HOST_IP, hostNic, loadBalancer, multiConfigNic, publicIpWithoutSku } from "../support/networks";
 
 const POLICY = "exchange-unverified-not-internet-exposed";
 
@@ -217,6 +217,64 @@ describe.each(FORMS)("NSG semantics (%s form)", (_form, preview) => {
     it("Basic with an NSG that has only the default rules: closed (DenyAllInbound)", () => {
       const { e } = pipHost(preview, { sku: "Basic", nicRules: [] });
       expect(runStack(POLICY, e.resources)).toHaveLength(0);
+    });
+  });
+
+  describe("load balancer SKU without any NSG", () => {
+    const lbHost = (preview: boolean, sku: string) => {
+      const e = new Estate({ preview });
+      const { sub } = baseNet(e);
+      const lb = loadBalancer(e, "lb-ex", {
+        sku,
+        frontends: [{ name: "fe-public", publicIp: e.publicIp("pip-lb", sku) }],
+        pools: [{ name: "pool-owa" }],
+        rules: [{ name: "owa-https", frontend: "fe-public", pool: "pool-owa", frontendPort: 443, backendPort: 443 }],
+      });
+      const vm = exHost(e, { nics: [hostNic(e, sub, { lbPools: [[lb, "pool-owa"]] })] });
+      return { e, vm };
+    };
+
+    it("Standard LB: closed", () => {
+      expect(runStack(POLICY, lbHost(preview, "Standard").e.resources)).toHaveLength(0);
+    });
+
+    it("Basic LB: open on the rule's backend port", () => {
+      const { e, vm } = lbHost(preview, "Basic");
+      const v = runStack(POLICY, e.resources);
+      expect(v).toHaveLength(1);
+      expectAboutHost(v, vm, "load balancer lb-ex", "owa-https", "TCP 443");
+    });
+  });
+
+  describe("application security groups", () => {
+    const asgHost = (preview: boolean, member: boolean) => {
+      const e = new Estate({ preview });
+      const { sub } = baseNet(e);
+      const asgMbx = e.add("azure-native:network:ApplicationSecurityGroup", "asg-mbx", { applicationSecurityGroupName: "asg-mbx", resourceGroupName: e.rg });
+      const asgOther = e.add("azure-native:network:ApplicationSecurityGroup", "asg-web", { applicationSecurityGroupName: "asg-web", resourceGroupName: e.rg });
+      const nsg = e.nsg("nsg-ex01", [
+        { ...allow({ name: "allow-https-mbx", source: "Internet", port: "443" }), destinationAddressPrefix: undefined, destinationApplicationSecurityGroups: [e.ref(asgMbx)] },
+      ]);
+      (nsg.propertyDependencies as Record<string, string[]>).securityRules = [asgMbx.urn];
+      (nsg.dependencies as string[]).push(asgMbx.urn);
+      const nic = hostNic(e, sub, { nsg, publicIp: e.publicIp("pip-ex01"), asgs: [member ? asgMbx : asgOther] });
+      return { e, vm: exHost(e, { nics: [nic] }) };
+    };
+
+    it("an allow to an ASG the NIC belongs to: exposed", () => {
+      const { e, vm } = asgHost(preview, true);
+      const v = runStack(POLICY, e.resources);
+      expect(v).toHaveLength(1);
+      expectAboutHost(v, vm, "allow-https-mbx (100)", "443");
+    });
+
+    it("an allow to an ASG the NIC does not belong to: not exposed when ids are known; at preview the ASG id is unknown, so it may match (fail closed)", () => {
+      const { e, vm } = asgHost(preview, false);
+      const v = runStack(POLICY, e.resources);
+      if (preview) {
+        expect(v).toHaveLength(1);
+        expectAboutHost(v, vm, "allow-https-mbx (100)");
+      } else expect(v).toHaveLength(0);
     });
   });
 

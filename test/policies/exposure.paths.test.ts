@@ -254,6 +254,21 @@ describe.each(FORMS)("paths (%s form)", (_form, preview) => {
       expectAboutHost(v, vm, "rcg-dnat", "owa-in", "fwp-base", "on firewall fw-hub", "port 443");
     });
 
+    it("a DNAT rule open only to a trusted public prefix: exposed without the config, not with it", () => {
+      const { e, fwSub, pipFw, vm } = setup(preview);
+      firewall(e, "fw-hub", { subnet: fwSub, publicIp: pipFw, dnat: [{ name: "rdp-corp", sourceAddresses: ["203.0.113.0/24"], destinationPorts: ["3389"], translatedAddress: HOST_IP, translatedPort: "3389" }] });
+      const v = runStack(POLICY, e.resources);
+      expect(v).toHaveLength(1);
+      expectAboutHost(v, vm, "rdp-corp");
+      expect(runStack(POLICY, e.resources, { trustedSourcePrefixes: ["203.0.113.0/24"] })).toHaveLength(0);
+    });
+
+    it("a DNAT rule open only to private sources does not expose the host", () => {
+      const { e, fwSub, pipFw } = setup(preview);
+      firewall(e, "fw-hub", { subnet: fwSub, publicIp: pipFw, dnat: [{ name: "rdp-onprem", sourceAddresses: ["10.50.0.0/16"], destinationPorts: ["3389"], translatedAddress: HOST_IP, translatedPort: "3389" }] });
+      expect(runStack(POLICY, e.resources)).toHaveLength(0);
+    });
+
     it("a DNAT rule translating to another address does not expose the host", () => {
       const { e, fwSub, pipFw } = setup(preview);
       firewall(e, "fw-hub", { subnet: fwSub, publicIp: pipFw, dnat: [{ name: "other-in", destinationPorts: ["443"], translatedAddress: "10.0.2.50", translatedPort: "443" }] });

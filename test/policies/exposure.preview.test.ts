@@ -129,6 +129,78 @@ describe.each(FORMS)("unknown values (%s form)", (_form, preview) => {
   });
 });
 
+// Named reproductions of what the sweep below checks generically: a list the pack cannot read
+// that may hold a path to the host must count as exposed (DESIGN §4, §5).
+describe.each(FORMS)("unknown lists on the path (%s form)", (_form, preview) => {
+  const hostOnly = (e: Estate, sub: Res) => exHost(e, { nics: [hostNic(e, sub, { nsg: e.nsg("nsg-ex01", []) })] });
+
+  it("a public firewall whose natRuleCollections are unknown: exposed (undecidable)", () => {
+    const e = new Estate({ preview });
+    const { vnet, sub } = baseNet(e);
+    const fw = firewall(e, "fw-hub", { subnet: e.subnet("AzureFirewallSubnet", vnet, "10.0.4.0/26"), publicIp: e.publicIp("pip-fw"), dnat: [] });
+    (fw.properties as Record<string, unknown>).natRuleCollections = UNKNOWN;
+    const vm = hostOnly(e, sub);
+    const v = runStack(POLICY, e.resources);
+    expect(v.length).toBeGreaterThanOrEqual(1);
+    expectAboutHost(v, vm, "fw-hub");
+  });
+
+  it("a rule collection group (of the firewall's policy) whose ruleCollections are unknown: exposed (undecidable)", () => {
+    const e = new Estate({ preview });
+    const { vnet, sub } = baseNet(e);
+    const pol = firewallPolicy(e, "fwp-hub");
+    const rcg = ruleCollectionGroup(e, "rcg-dnat", pol, []);
+    (rcg.properties as Record<string, unknown>).ruleCollections = UNKNOWN;
+    firewall(e, "fw-hub", { subnet: e.subnet("AzureFirewallSubnet", vnet, "10.0.4.0/26"), publicIp: e.publicIp("pip-fw"), policy: pol });
+    const vm = hostOnly(e, sub);
+    const v = runStack(POLICY, e.resources);
+    expect(v.length).toBeGreaterThanOrEqual(1);
+    expectAboutHost(v, vm, "rcg-dnat");
+  });
+
+  it("a public LB with a rule whose backendAddressPools (IP-based members) are unknown: exposed (undecidable)", () => {
+    const e = new Estate({ preview });
+    const { sub } = baseNet(e);
+    const lb = loadBalancer(e, "lb-ex", {
+      frontends: [{ name: "fe-public", publicIp: e.publicIp("pip-lb") }],
+      pools: [{ name: "pool-ip" }],
+      rules: [{ name: "owa-https", frontend: "fe-public", pool: "pool-ip", frontendPort: 443, backendPort: 443 }],
+    });
+    (lb.properties as Record<string, unknown>).backendAddressPools = UNKNOWN;
+    const vm = exHost(e, { nics: [hostNic(e, sub, { nsg: e.nsg("nsg-ex01", [rule({ name: "allow-https", priority: 100, source: "Internet", port: "443", protocol: "Tcp" })]) })] });
+    const v = runStack(POLICY, e.resources);
+    expect(v.length).toBeGreaterThanOrEqual(1);
+    expectAboutHost(v, vm, "lb-ex");
+  });
+
+  it("a public Application Gateway whose backendAddressPools are unknown: exposed (undecidable)", () => {
+    const e = new Estate({ preview });
+    const { vnet, sub } = baseNet(e);
+    const agw = appGateway(e, "agw-ex", { gwSubnet: e.subnet("snet-agw", vnet, "10.0.3.0/24"), publicIp: e.publicIp("pip-agw"), l7: { port: 443 } });
+    (agw.properties as Record<string, unknown>).backendAddressPools = UNKNOWN;
+    const vm = hostOnly(e, sub);
+    const v = runStack(POLICY, e.resources);
+    expect(v.length).toBeGreaterThanOrEqual(1);
+    expectAboutHost(v, vm, "agw-ex");
+  });
+
+  it("a NIC in an NAT rule of a public LB whose inboundNatRules are unknown: exposed (undecidable)", () => {
+    const e = new Estate({ preview });
+    const { sub } = baseNet(e);
+    const lb = loadBalancer(e, "lb-ex", {
+      frontends: [{ name: "fe-public", publicIp: e.publicIp("pip-lb") }],
+      pools: [{ name: "pool-owa" }],
+      natRules: [{ name: "nat-rdp", frontend: "fe-public", frontendPort: 50001, backendPort: 3389 }],
+    });
+    (lb.properties as Record<string, unknown>).inboundNatRules = UNKNOWN;
+    const nsg = e.nsg("nsg-ex01", [rule({ name: "allow-rdp", priority: 100, source: "Internet", port: "3389", protocol: "Tcp" })]);
+    const vm = exHost(e, { nics: [hostNic(e, sub, { nsg, natRules: [[lb, "nat-rdp"]] })] });
+    const v = runStack(POLICY, e.resources);
+    expect(v.length).toBeGreaterThanOrEqual(1);
+    expectAboutHost(v, vm, "lb-ex");
+  });
+});
+
 // ------------------------------------------------------------------ mutation sweep
 
 type Builder = (preview: boolean) => { e: Estate; vm: Res };

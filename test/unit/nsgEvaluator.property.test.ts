@@ -105,12 +105,13 @@ function refTermHas(term: string, x: bigint): boolean {
   return inRange(refCidr(t), x);
 }
 
-function refPortHas(spec: string, port: number): boolean {
-  return spec.split(",").some((part) => {
+/** A port spec (`*`, `443`, `1000-2000`, `80, 443`) as closed ranges. */
+function refPorts(spec: string): Array<[number, number]> {
+  return spec.split(",").map((part) => {
     const p = part.trim();
-    if (p === "*") return true;
-    const [lo, hi] = p.split("-").map((s) => Number(s.trim()));
-    return hi === undefined ? port === lo : lo <= port && port <= hi;
+    if (p === "*") return [0, 65535];
+    const [lo, hi] = p.split("-").map((x) => Number(x.trim()));
+    return [lo, hi ?? lo];
   });
 }
 
@@ -157,14 +158,24 @@ interface RefRule {
   readonly proto: (bit: number) => boolean;
 }
 
+/** A side's terms as ranges plus predicates for the tags, parsed once per rule. */
+function refTerms(list: readonly string[]): (x: bigint) => boolean {
+  const ranges: Range[] = [];
+  const tags: Array<(x: bigint) => boolean> = [];
+  for (const term of list) {
+    const t = term.trim().toLowerCase();
+    if (["*", "any", "internet", "virtualnetwork", "azureloadbalancer"].includes(t)) tags.push((x) => refTermHas(t, x));
+    else ranges.push(refCidr(t));
+  }
+  return (x) => ranges.some((r) => inRange(r, x)) || tags.some((has) => has(x));
+}
+
 function refRule(rule: RawRule): RefRule {
-  const terms = (single: string, plural: string) => {
-    const list = listOf(rule, single, plural)!;
-    return (x: bigint) => list.some((t) => refTermHas(t, x));
-  };
+  const terms = (single: string, plural: string) => refTerms(listOf(rule, single, plural)!);
   const ports = (single: string, plural: string) => {
     const list = listOf(rule, single, plural);
-    return (p: number) => list === undefined || list.some((s) => refPortHas(s, p));
+    const ranges = list?.flatMap(refPorts);
+    return (p: number) => ranges === undefined || ranges.some(([lo, hi]) => lo <= p && p <= hi);
   };
   const protos = REF_PROTO[String(rule.protocol).toLowerCase()];
   return {
@@ -193,18 +204,22 @@ const REF_DEFAULTS: RefRule[] = [
   { name: "DenyAllOutBound", priority: 65500, direction: "outbound", allow: false, src: anyAddr, dst: anyAddr, dport: anyPort, sport: anyPort, proto: anyProto },
 ];
 
-/** The first rule (user rules by priority, then defaults) matching the flow sent from source port `sport`. */
-function refFirstMatch(rules: readonly RawRule[], direction: Direction, flow: Flow, sport: number): RefRule {
-  const ordered = [
+/** The rules Azure would walk for one direction: user rules by priority, then the defaults. */
+function refOrder(rules: readonly RawRule[], direction: Direction): RefRule[] {
+  return [
     ...rules
       .map(refRule)
       .filter((r) => r.direction === direction)
       .sort((a, b) => a.priority - b.priority),
     ...REF_DEFAULTS.filter((r) => r.direction === direction),
   ];
+}
+
+/** The first rule matching the flow sent from source port `sport`. */
+function refFirstMatch(ordered: readonly RefRule[], direction: Direction, flow: Flow, sport: number): RefRule {
   const [srcAddr, dstAddr] = direction === "inbound" ? [flow.remote, HOST] : [HOST, flow.remote];
   for (const r of ordered) {
-    if (r.src(srcAddr) && r.dst(dstAddr) && r.dport(flow.port) && r.sport(sport) && r.proto(flow.proto)) return r;
+    if (r.proto(flow.proto) && r.dport(flow.port) && r.sport(sport) && r.src(srcAddr) && r.dst(dstAddr)) return r;
   }
   throw new Error("reference: the default deny rule always matches");
 }
@@ -217,8 +232,23 @@ function refFirstMatch(rules: readonly RawRule[], direction: Direction, flow: Fl
 const SOURCE_PORT_CANDIDATES = [50000, 443, 1500, 3389, 0];
 const FREE_SOURCE_PORT = 50000;
 
+/** Parsed rule lists, so checking thousands of flows against one NSG parses it once. */
+const orderCache = new WeakMap<readonly RawRule[], Map<Direction, RefRule[]>>();
+function cachedOrder(rules: readonly RawRule[], direction: Direction): RefRule[] {
+  let byDir = orderCache.get(rules);
+  if (!byDir) orderCache.set(rules, (byDir = new Map()));
+  let ordered = byDir.get(direction);
+  if (!ordered) byDir.set(direction, (ordered = refOrder(rules, direction)));
+  return ordered;
+}
+
+/** Is there a source port for which the first matching rule is an allow? */
 function referenceAllows(rules: readonly RawRule[], direction: Direction, flow: Flow): boolean {
-  return SOURCE_PORT_CANDIDATES.some((sp) => refFirstMatch(rules, direction, flow, sp).allow);
+  const ordered = cachedOrder(rules, direction);
+  // Only worth trying other source ports when some rule restricts them.
+  const restricted = ordered.some((r) => SOURCE_PORT_CANDIDATES.some((sp) => !r.sport(sp)));
+  const candidates = restricted ? SOURCE_PORT_CANDIDATES : [FREE_SOURCE_PORT];
+  return candidates.some((sp) => refFirstMatch(ordered, direction, flow, sp).allow);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -336,7 +366,7 @@ const extras = fc.record({
   addrs: fc.array(fc.oneof(randomV4, randomV6), { maxLength: 6 }),
   ports: fc.array(fc.integer({ min: 0, max: 65535 }), { maxLength: 3 }),
   /** Internet-tag edges are many; each run checks a random handful of them. */
-  internetEdges: fc.shuffledSubarray(REF_NON_INTERNET, { minLength: 3, maxLength: 6 }),
+  internetEdges: fc.shuffledSubarray(REF_NON_INTERNET, { minLength: 2, maxLength: 4 }),
 });
 type Extras = { addrs: bigint[]; ports: number[]; internetEdges: Range[] };
 
@@ -416,7 +446,7 @@ describe("evaluateNsg vs brute-force first-match reference (known values only)",
         for (const f of sampleFlows([rules], ex)) {
           const hits = grantsOf(grants, f);
           if (hits.length === 0) continue;
-          const first = refFirstMatch(rules, dir, f, FREE_SOURCE_PORT);
+          const first = refFirstMatch(cachedOrder(rules, dir), dir, f, FREE_SOURCE_PORT);
           if (hits[0].via[0].rule?.name !== first.name) {
             throw new Error(`${dir} ${fmtFlow(f)}: grant attributed to ${hits[0].via[0].rule?.name}, reference matches ${first.name}`);
           }
@@ -472,7 +502,6 @@ describe("evaluateNsg vs brute-force first-match reference (known values only)",
 // Fail-closed monotonicity: unreadable values never remove an allowed flow
 // ---------------------------------------------------------------------------------------
 
-const DELETE = Symbol("delete");
 type Mutation = { field: string; value: unknown };
 
 /** Unreadable values per field. Numbers are legal for ports/priorities in ARM, so 42 is only "bad" where it is. */
@@ -483,16 +512,21 @@ const UNREADABLE: Record<string, unknown[]> = {
   protocol: [SENTINEL, 42, "bogus", true, {}],
   sourceAddressPrefix: [SENTINEL, 42, true, {}],
   destinationAddressPrefix: [SENTINEL, 42, true, {}],
-  sourceAddressPrefixes: [SENTINEL, 42, "bogus", {}, [SENTINEL], [42], ["10.0.0.0/8", SENTINEL]],
-  destinationAddressPrefixes: [SENTINEL, 42, "bogus", {}, [SENTINEL], [42], ["10.0.2.0/24", SENTINEL]],
+  sourceAddressPrefixes: [SENTINEL, 42, "bogus", {}, [SENTINEL], [42]],
+  destinationAddressPrefixes: [SENTINEL, 42, "bogus", {}, [SENTINEL], [42]],
   destinationPortRange: [SENTINEL, "bogus", true, {}, "70000", "2000-1000", ""],
-  destinationPortRanges: [SENTINEL, 42, "bogus", {}, [SENTINEL], ["bogus"], ["443", SENTINEL], [true]],
+  destinationPortRanges: [SENTINEL, 42, "bogus", {}, [SENTINEL], ["bogus"], [true]],
   sourcePortRange: [SENTINEL, "bogus", true, {}],
   sourcePortRanges: [SENTINEL, 42, "bogus", {}, [SENTINEL], ["bogus"]],
   sourceApplicationSecurityGroups: [SENTINEL, 42, [{ id: SENTINEL }], [{}]],
   destinationApplicationSecurityGroups: [SENTINEL, 42, [{ id: SENTINEL }], [{}]],
   name: [SENTINEL, 42],
   "(whole rule)": [SENTINEL, 42, "bogus", null, true, []],
+  /**
+   * One entry of whichever list-valued field the rule has, the others kept. `null` entries
+   * are left to the dedicated property below, which fails on them (see its comment).
+   */
+  "(list entry)": [SENTINEL, 42, {}, "bogus-port"],
 };
 
 const mutation: fc.Arbitrary<Mutation> = fc
@@ -510,8 +544,18 @@ function mutate(rules: readonly RawRule[], at: ReadonlyArray<{ index: number; m:
     const rule = out[i];
     if (typeof rule !== "object" || rule === null || Array.isArray(rule)) continue;
     const copy = { ...(rule as RawRule) };
-    if (m.value === DELETE) delete copy[m.field];
-    else copy[m.field] = m.value;
+    if (m.field === "(list entry)") {
+      const lists = Object.keys(copy).filter((k) => Array.isArray(copy[k]) && (copy[k] as unknown[]).length > 0);
+      if (lists.length === 0) continue;
+      const key = lists[index % lists.length];
+      const list = [...(copy[key] as unknown[])];
+      // "bogus-port" is a malformed port, but as an address it would be a (legal) service tag.
+      // A number is a legal port, so in a port list it is replaced by a malformed string.
+      const isPort = key.includes("Port");
+      const value = m.value === "bogus-port" || (isPort && typeof m.value === "number") ? (isPort ? "bogus" : SENTINEL) : m.value;
+      list[Math.floor(index / lists.length) % list.length] = value;
+      copy[key] = list;
+    } else copy[m.field] = m.value;
     out[i] = copy;
   }
   return out;
@@ -533,6 +577,28 @@ describe("fail-closed monotonicity", () => {
         }
       }),
       { numRuns: 500 },
+    );
+  });
+
+  it("an unreadable entry (sentinel, null, wrong type) in any list field never removes an allowed flow", () => {
+    // KNOWN FAILURE (bug in policies/model/nsgRules.ts portSide): a null entry in
+    // destinationPortRanges of an ALLOW is silently skipped (`if (s === undefined) return;`
+    // inside `consider`), so ["443", null] allows only 443 and the flows of the entry that
+    // became unreadable disappear, with no note. Address lists treat the same null entry as
+    // unknown (allow widened to every address) and note it.
+    const entry = fc.constantFrom<unknown>(SENTINEL, null, {}, true, "bogus-port", 42);
+    fc.assert(
+      fc.property(nsgArb(), direction, fc.nat(), entry, extras, (rules, dir, index, value, ex) => {
+        const before = evaluate(rules, dir);
+        const mutated = mutate(rules, [{ index, m: { field: "(list entry)", value } }]);
+        const after = evaluate(mutated, dir);
+        for (const f of sampleFlows([rules], ex)) {
+          if (evaluatorAllows(before, f) && !evaluatorAllows(after, f)) {
+            throw new Error(`${dir} ${fmtFlow(f)} allowed before, denied after: ${JSON.stringify(mutated)}`);
+          }
+        }
+      }),
+      { numRuns: RUNS },
     );
   });
 
@@ -616,5 +682,3 @@ describe("reference sanity", () => {
     }
   });
 });
-
-void DELETE;

@@ -93,7 +93,8 @@ export function indexApplicationGateways(graph: ResourceGraph, network: NetworkM
       list.push(r);
     };
     const rules = arr(field(p, "requestRoutingRules"));
-    for (const rule of Array.isArray(rules) ? rules : [{ httpListener: undefined, backendAddressPool: "*" }]) {
+    // An unreadable rule list may route any listener to any pool; an absent one routes nothing (L4-only gateways).
+    for (const rule of isIndeterminate(rules) ? [{ httpListener: undefined, backendAddressPool: "*" }] : (rules ?? [])) {
       const lKey = childKey(field(rule, "httpListener"), "httpListeners");
       const listener = lKey === undefined ? undefined : httpListeners.get(lKey);
       if (listener !== undefined && !isPublic(field(listener, "frontendIPConfiguration"))) continue;
@@ -116,7 +117,7 @@ export function indexApplicationGateways(graph: ResourceGraph, network: NetworkM
       }
     }
     const l4Rules = arr(field(p, "routingRules"));
-    for (const rule of Array.isArray(l4Rules) ? l4Rules : []) {
+    for (const rule of isIndeterminate(l4Rules) ? [{ listener: undefined, backendAddressPool: "*" }] : (l4Rules ?? [])) {
       const lKey = childKey(field(rule, "listener"), "listeners");
       const listener = lKey === undefined ? undefined : l4Listeners.get(lKey);
       if (listener !== undefined && !isPublic(field(listener, "frontendIPConfiguration"))) continue;
@@ -144,6 +145,7 @@ export function indexApplicationGateways(graph: ResourceGraph, network: NetworkM
     byUrn.set(node.urn, index);
 
     const pools = arr(field(p, "backendAddressPools"));
+    if (isIndeterminate(pools)) unresolvedFqdns.push({ agw: index, pool: "*", why: `the backend pools of application gateway ${node.display} are ${pools.describe()}` });
     for (const pool of Array.isArray(pools) ? pools : []) {
       const pn = str(field(pool, "name"));
       const poolKey = typeof pn === "string" ? pn.toLowerCase() : "*";
@@ -177,7 +179,8 @@ export function indexApplicationGateways(graph: ResourceGraph, network: NetworkM
 }
 
 function reachOf(agw: AgwIndex, pool: string): AgwReach[] {
-  return [...(agw.reach.get(pool) ?? []), ...(agw.reach.get("*") ?? []), ...(pool === "*" ? [...agw.reach.values()].flat() : [])];
+  if (pool === "*") return [...new Set([...agw.reach.values()].flat())];
+  return [...new Set([...(agw.reach.get(pool) ?? []), ...(agw.reach.get("*") ?? [])])];
 }
 
 /** Path 3: public Application Gateways, L7 and L4, with backends by NIC, IP or FQDN. The host's NSGs see the gateway's subnet as the source. */

@@ -124,6 +124,7 @@ export function indexFirewallDnat(graph: ResourceGraph, network: NetworkModel, d
     if (!isPublicFirewall(fw)) continue;
     const proxy = firewallSubnet(network, fw);
     const collections = arr(field(fw.props, "natRuleCollections"));
+    if (isIndeterminate(collections)) addRule(undefined, `firewall ${fw.display} NAT rule collections (${collections.describe()})`, proxy);
     for (const c of Array.isArray(collections) ? collections : []) {
       const action = str(field(field(c, "action"), "type"));
       if (typeof action === "string" && action.toLowerCase() !== "dnat") continue;
@@ -150,7 +151,8 @@ export function indexFirewallDnat(graph: ResourceGraph, network: NetworkModel, d
     const owners = viaDeps.length > 0 ? viaDeps : rcg.parentNames[0] ? graph.named(T.FirewallPolicy, rcg.parentNames[0]) : [];
     const users = owners.flatMap((o) => policiesInUse.get(o.urn) ?? []);
     const ruleCollections = arr(field(rcg.props, "ruleCollections"));
-    for (const c of Array.isArray(ruleCollections) ? ruleCollections : []) {
+    const unreadable = isIndeterminate(ruleCollections) ? [{ ruleCollectionType: undefined, rules: undefined }] : [];
+    for (const c of Array.isArray(ruleCollections) ? ruleCollections : unreadable) {
       const type = str(field(c, "ruleCollectionType"));
       if (typeof type === "string" && type.toLowerCase() !== "firewallpolicynatrulecollection") continue;
       const cName = str(field(c, "name"));

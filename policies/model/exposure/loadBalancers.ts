@@ -156,13 +156,20 @@ export function indexLoadBalancers(graph: ResourceGraph): LbCatalog {
     if (isIndeterminate(lbRules)) {
       rules.push({ name: "(rules unknown at preview)", kind: "load-balancing rule", frontends: undefined, pools: undefined, protos: ALL_PROTOCOLS, backendPorts: ALL_PORTS, portText: "any port" });
     } else (lbRules ?? []).forEach((r, i) => rules.push(parseRule(r, "load-balancing rule", `rule #${i + 1}`)));
+    // A NAT rule that cannot be read may forward any port to any member, through any front end.
+    const addUnknownNat = (what: string) => {
+      const rule: LbRule = { name: `${what} (unknown at preview)`, kind: "inbound NAT rule", frontends: undefined, pools: undefined, protos: ALL_PROTOCOLS, backendPorts: ALL_PORTS, portText: "any port" };
+      natRules.set(`#unknown-${natRules.size}`, rule);
+      rules.push(rule);
+    };
     const addNat = (r: unknown, fallback: string) => {
       const rule = parseRule(r, "inbound NAT rule", fallback);
       if (rule.pools && rule.pools.length === 0) natRules.set(rule.name.toLowerCase(), rule);
       else rules.push(rule); // NAT rule v2: maps a port range onto every member of a pool
     };
     const inlineNat = arr(field(props, "inboundNatRules"));
-    if (Array.isArray(inlineNat)) inlineNat.forEach((r, i) => addNat(r, `NAT rule #${i + 1}`));
+    if (Array.isArray(inlineNat)) inlineNat.forEach((r, i) => (isIndeterminate(r) || typeof r === "string" ? addUnknownNat(`NAT rule #${i + 1}`) : addNat(r, `NAT rule #${i + 1}`)));
+    else if (isIndeterminate(inlineNat)) addUnknownNat("NAT rules");
     const children = childrenByLb.get(lb.urn);
     for (const n of children?.nats ?? []) addNat({ ...(n.props as object), name: n.display }, n.display);
 
@@ -176,6 +183,8 @@ export function indexLoadBalancers(graph: ResourceGraph): LbCatalog {
     };
     const addMembers = (poolKey: string, list: unknown) => {
       const members = arr(list);
+      // Unreadable members may be any address, so they match every host.
+      if (isIndeterminate(members)) ipIndex.add(undefined, { lb: index, pool: poolKey, text: `the members of pool ${poolKey} (${members.describe()})` });
       if (!Array.isArray(members)) return;
       for (const m of members) {
         const ip = str(field(m, "ipAddress"));
@@ -185,9 +194,11 @@ export function indexLoadBalancers(graph: ResourceGraph): LbCatalog {
       }
     };
     const pools = arr(field(props, "backendAddressPools"));
+    if (isIndeterminate(pools)) ipIndex.add(undefined, { lb: index, pool: "*", text: `the backend pools of ${lb.display} (${pools.describe()})` });
     for (const p of Array.isArray(pools) ? pools : []) {
       const name = str(field(p, "name"));
       if (typeof name === "string") addMembers(name.toLowerCase(), field(p, "loadBalancerBackendAddresses"));
+      else ipIndex.add(undefined, { lb: index, pool: "*", text: `a backend pool of ${lb.display} whose name is unknown` });
     }
     for (const p of children?.pools ?? []) addMembers(p.display.toLowerCase(), field(p.props, "loadBalancerBackendAddresses"));
     out.set(lb.urn, index);
@@ -248,7 +259,8 @@ function collectMemberships(graph: ResourceGraph, catalog: LbCatalog, ip: IpConf
   refs(ip.natRuleRefs, "inbound NAT rule reference", "inboundnatrules", [T.LB, T.NatRule], true);
   // IP-based pools name the address instead of the NIC.
   for (const { item, certain } of addressTargets(ip, catalog.ipMembers)) {
-    out.push({ lb: item.lb, pool: item.pool, how: `IP-based member ${item.text}${certain ? "" : " (the host's address is not known; this address may be it)"}` });
+    const how = `IP-based member ${item.text}${certain ? "" : " (may be this host)"}`;
+    out.push(item.pool === "*" ? { lb: item.lb, anyPool: true, how } : { lb: item.lb, pool: item.pool, how });
   }
 }
 
