@@ -3,10 +3,11 @@ import { Command } from "commander";
 import * as path from "path";
 import { InputError } from "./audit/stackExport";
 import { audit } from "./commands/audit";
+import { check } from "./commands/check";
 import { ROOT } from "./commands/shared";
 
-export const EXAMPLE_EXPORT = path.join(ROOT, "examples", "fleet.export.json");
-export const EXAMPLE_POLICY_CONFIG = path.join(ROOT, "examples", "fleet.policy-config.json");
+export const EXAMPLE_EXPORT = path.join(ROOT, "examples", "example.export.json");
+export const EXAMPLE_POLICY_CONFIG = path.join(ROOT, "stacks", "policy-config", "example.json");
 
 async function main(argv: string[]): Promise<number> {
   const program = new Command();
@@ -16,6 +17,16 @@ async function main(argv: string[]): Promise<number> {
     .description("Checks Exchange Server hosts on Azure against the exchange-compromise-guard policy pack, offline.")
     .showHelpAfterError()
     .exitOverride();
+  program
+    .command("check", { isDefault: true })
+    .description("offline preview: run a stack's program under mocks and judge it with the policy pack (default: the bundled example stack)")
+    .option("--stack <name>", "stack config stacks/Pulumi.<name>.yaml", "example")
+    .option("--policy-pack-config <file>", "policy pack config JSON (default: stacks/policy-config/<stack>.json when present)")
+    .option("--json", "machine-readable output")
+    .option("--sarif <file>", "also write SARIF 2.1.0 for code scanning")
+    .action(async (opts: { stack: string; policyPackConfig?: string; json?: boolean; sarif?: string }) => {
+      code = await check(opts.stack, opts);
+    });
   program
     .command("audit")
     .description("judge a `pulumi stack export` file (default: the bundled example fleet)")

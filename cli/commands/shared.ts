@@ -5,19 +5,9 @@ import { runPolicyPack } from "../engine/session";
 import { buildReport, Report } from "../report/hostRows";
 import { COLOUR, PLAIN, renderText } from "../report/text";
 import { InputError } from "../audit/stackExport";
+import { findProjectRoot } from "../../stacks/config/stackFile";
 
-/** The project root: the nearest folder above this file holding the policy pack (works from sources and from dist/). */
-function findRoot(): string {
-  let dir = __dirname;
-  while (!fs.existsSync(path.join(dir, "policies", "PulumiPolicy.yaml"))) {
-    const up = path.dirname(dir);
-    if (up === dir) throw new Error("cannot find the project root (policies/PulumiPolicy.yaml)");
-    dir = up;
-  }
-  return dir;
-}
-
-export const ROOT = findRoot();
+export const ROOT = findProjectRoot();
 export const PACK_DIR = path.join(ROOT, "policies");
 
 export interface OutputOptions {

@@ -10,6 +10,7 @@ export const CLOCK_SKEW_MS = 5 * 60 * 1000;
 export function validateHost(host: unknown): string {
   if (typeof host !== "string" || host.trim() === "") throw new IngestError("BAD_HOST", "host: a host name is required (the name the stack config gives the host)");
   const h = host.trim();
+  // eslint-disable-next-line no-control-regex -- rejecting control characters is the point
   if (/[\s\u0000-\u001f\u007f]/.test(h)) throw new IngestError("BAD_HOST", `host "${h}": no whitespace or control characters allowed`);
   return h;
 }

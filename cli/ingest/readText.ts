@@ -55,6 +55,7 @@ export function decodeText(bytes: Uint8Array, label: string): DecodedText {
     }
   }
   if (decoded.text.includes("\u0000")) throw undecodable("NUL characters in the decoded text");
+  // eslint-disable-next-line no-control-regex -- counting control characters tells text from binary
   const controls = (decoded.text.match(/[\u0001-\u0008\u000e-\u001f\u007f]/g) ?? []).length;
   if (controls > 0 && controls * 50 > decoded.text.length) throw undecodable("mostly control characters: binary data");
   return decoded;

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor, MockCallArgs, MockResourceArgs } from "@pulumi/pulumi/runtime/mocks";
 import type { EngineResource } from "../engine/analyzerClient";
+import type { RegisterResourceRequest, RegisterResourceResponse } from "@pulumi/pulumi/proto/resource_pb";
 
 /** A registration as the engine received it: raw inputs (unknown sentinels and secret envelopes intact) and the links the SDK declared. */
 export interface Registration {
@@ -56,18 +57,18 @@ function mockUrn(parent: string, type: string, name: string): string {
 class CaptureMonitor extends MockMonitor {
   readonly registrations = new Map<string, Registration>();
 
-  override async registerResource(req: any, callback: (err: any, res: any) => void): Promise<void> {
+  override async registerResource(req: RegisterResourceRequest, callback: (err: unknown, res: RegisterResourceResponse) => void): Promise<void> {
     const type: string = req.getType();
     const name: string = req.getName();
     const parent: string = req.getParent();
     const urn = mockUrn(parent, type, name);
     const propertyDependencies: Record<string, string[]> = {};
-    req.getPropertydependenciesMap().forEach((v: any, k: string) => {
+    req.getPropertydependenciesMap().forEach((v, k) => {
       const urns: string[] = v.getUrnsList();
       if (urns.length > 0) propertyDependencies[k] = urns;
     });
     const inputs = engineForm(req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>;
-    await super.registerResource(req, (err: any, res: any) => {
+    await super.registerResource(req, (err: unknown, res: RegisterResourceResponse) => {
       if (!err) {
         const id: string = res.getId();
         this.registrations.set(urn, {

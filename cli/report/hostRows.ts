@@ -5,6 +5,7 @@ import { GATE_HOME, prefixSet, resolveGate } from "../../policies/model/config";
 import { describeService } from "../../policies/model/describe";
 import { openToInternet } from "../../policies/model/exposure";
 import { describeNewest } from "../../policies/model/gate";
+import { Grant } from "../../policies/model/nsgEvaluator";
 import { ResourceInput } from "../../policies/model/graph";
 import { unwrapSecrets } from "../../policies/model/values";
 
@@ -62,12 +63,17 @@ export function buildReport(stack: readonly EngineResource[], config: Readonly<R
     const nicUrns = host.nics.map((n) => n.urn);
     const mine = [host.urn, ...nicUrns].flatMap((u) => byUrn.get(u) ?? []);
     mine.forEach((d) => claimed.add(d));
-    const paths: string[] = [];
+    // One entry per kind of path, with every port it opens.
+    const byKind = new Map<string, { grants: Grant[]; undecidable: boolean }>();
     for (const route of analysis.exposure.routes(host)) {
       const open = openToInternet(route, internet);
       if (!open) continue;
-      paths.push(open.undecidable ? `${route.kind} (undecidable)` : `${route.kind} (${describeService(open.grants)})`);
+      const entry = byKind.get(route.kind) ?? { grants: [], undecidable: false };
+      entry.grants.push(...open.grants);
+      entry.undecidable ||= open.undecidable !== undefined;
+      byKind.set(route.kind, entry);
     }
+    const paths = [...byKind].map(([kind, e]) => (e.undecidable ? `${kind} (undecidable)` : `${kind} (${describeService(e.grants)})`));
     const state = g.verified ? "verified" : g.effectiveState === "remediated" ? "remediated, not verified" : g.effectiveState;
     const mandatory = mine.some((d) => d.enforcementLevel === "mandatory");
     return {
@@ -75,7 +81,7 @@ export function buildReport(stack: readonly EngineResource[], config: Readonly<R
       urn: host.urn,
       state,
       assessment: describeNewest(g),
-      exposure: paths.length > 0 ? [...new Set(paths)].join("; ") : "none",
+      exposure: paths.length > 0 ? paths.join("; ") : "none",
       verdict: mandatory ? "blocked" : mine.length > 0 ? "advice" : "ok",
       diagnostics: mine,
     };

@@ -2,7 +2,18 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 
-export const STACKS_DIR = path.resolve(__dirname, "..");
+/** The project root: the nearest folder above this file with Pulumi.yaml (works from sources and from dist/). */
+export function findProjectRoot(from = __dirname): string {
+  let dir = from;
+  while (!fs.existsSync(path.join(dir, "Pulumi.yaml"))) {
+    const up = path.dirname(dir);
+    if (up === dir) throw new Error(`cannot find the project root (Pulumi.yaml) above ${from}`);
+    dir = up;
+  }
+  return dir;
+}
+
+export const STACKS_DIR = path.join(findProjectRoot(), "stacks");
 
 /**
  * Reads `stacks/Pulumi.<stack>.yaml` into the raw fleet config, the way `new pulumi.Config("exchange-guard")`

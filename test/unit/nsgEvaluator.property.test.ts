@@ -315,6 +315,8 @@ function sourcePorts(access: string, restrictedAllows: boolean): fc.Arbitrary<Ra
 interface RuleOpts {
   /** Let allow rules have restricted source ports too (the evaluator then over-approximates). */
   readonly restrictedAllows?: boolean;
+  /** At most this many rules (default 8). */
+  readonly maxRules?: number;
 }
 
 function ruleArb(priority: number, index: number, opts: RuleOpts): fc.Arbitrary<RawRule> {
@@ -351,13 +353,11 @@ function ruleArb(priority: number, index: number, opts: RuleOpts): fc.Arbitrary<
 }
 
 const PRIORITY_POOL = [100, 101, 150, 200, 300, 1000, 2000, 4095, 4096];
-const priorities = fc.uniqueArray(fc.oneof(fc.constantFrom(...PRIORITY_POOL), fc.integer({ min: 100, max: 4096 })), {
-  minLength: 1,
-  maxLength: 8,
-});
+const priorities = (maxLength: number) =>
+  fc.uniqueArray(fc.oneof(fc.constantFrom(...PRIORITY_POOL), fc.integer({ min: 100, max: 4096 })), { minLength: 1, maxLength });
 
 function nsgArb(opts: RuleOpts = {}): fc.Arbitrary<RawRule[]> {
-  return priorities.chain((ps) => fc.tuple(...ps.map((p, i) => ruleArb(p, i, opts))));
+  return priorities(opts.maxRules ?? 8).chain((ps) => fc.tuple(...ps.map((p, i) => ruleArb(p, i, opts))));
 }
 
 const randomV4 = fc.bigInt({ min: 0n, max: V6_BASE - 1n });
@@ -586,9 +586,9 @@ describe("fail-closed monotonicity", () => {
     // inside `consider`), so ["443", null] allows only 443 and the flows of the entry that
     // became unreadable disappear, with no note. Address lists treat the same null entry as
     // unknown (allow widened to every address) and note it.
-    const entry = fc.constantFrom<unknown>(SENTINEL, null, {}, true, "bogus-port", 42);
+    const entry = fc.oneof(fc.constant(null), fc.constantFrom<unknown>(SENTINEL, {}, true, "bogus-port", 42));
     fc.assert(
-      fc.property(nsgArb(), direction, fc.nat(), entry, extras, (rules, dir, index, value, ex) => {
+      fc.property(nsgArb({ maxRules: 3 }), direction, fc.nat(), entry, extras, (rules, dir, index, value, ex) => {
         const before = evaluate(rules, dir);
         const mutated = mutate(rules, [{ index, m: { field: "(list entry)", value } }]);
         const after = evaluate(mutated, dir);
@@ -598,7 +598,7 @@ describe("fail-closed monotonicity", () => {
           }
         }
       }),
-      { numRuns: RUNS },
+      { numRuns: 1000 },
     );
   });
 
