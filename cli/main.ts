@@ -4,6 +4,7 @@ import * as path from "path";
 import { InputError } from "./audit/stackExport";
 import { audit } from "./commands/audit";
 import { check } from "./commands/check";
+import { ingest } from "./commands/ingest";
 import { ROOT } from "./commands/shared";
 
 export const EXAMPLE_EXPORT = path.join(ROOT, "examples", "example.export.json");
@@ -21,10 +22,11 @@ async function main(argv: string[]): Promise<number> {
     .command("check", { isDefault: true })
     .description("offline preview: run a stack's program under mocks and judge it with the policy pack (default: the bundled example stack)")
     .option("--stack <name>", "stack config stacks/Pulumi.<name>.yaml", "example")
+    .option("--stacks-dir <dir>", "folder with Pulumi.<stack>.yaml and records/ (default: the project's stacks/)")
     .option("--policy-pack-config <file>", "policy pack config JSON (default: stacks/policy-config/<stack>.json when present)")
     .option("--json", "machine-readable output")
     .option("--sarif <file>", "also write SARIF 2.1.0 for code scanning")
-    .action(async (opts: { stack: string; policyPackConfig?: string; json?: boolean; sarif?: string }) => {
+    .action(async (opts: { stack: string; stacksDir?: string; policyPackConfig?: string; json?: boolean; sarif?: string }) => {
       code = await check(opts.stack, opts);
     });
   program
@@ -33,9 +35,22 @@ async function main(argv: string[]): Promise<number> {
     .argument("[export]", "stack export JSON file")
     .option("--policy-pack-config <file>", "policy pack config JSON, as for pulumi preview --policy-pack-config")
     .option("--json", "machine-readable output")
-    .action(async (file: string | undefined, opts: { policyPackConfig?: string; json?: boolean }) => {
+    .option("--sarif <file>", "also write SARIF 2.1.0 for code scanning")
+    .action(async (file: string | undefined, opts: { policyPackConfig?: string; json?: boolean; sarif?: string }) => {
       const useExample = file === undefined;
       code = await audit(file ?? EXAMPLE_EXPORT, { ...opts, policyPackConfig: opts.policyPackConfig ?? (useExample ? EXAMPLE_POLICY_CONFIG : undefined) });
+    });
+  program
+    .command("ingest")
+    .description("turn Test-ProxyLogon.ps1 / MSERT / EOMT output into an assessment record for the stacks")
+    .requiredOption("--host <name>", "the host's name in the stack config")
+    .requiredOption("--from <dir>", "folder with the tools' output (Test-ProxyLogon OutPath files, msert.log, EOMT files)")
+    .requiredOption("--build <build>", "the Exchange build found on the host (HealthChecker or ExSetup.exe), e.g. 15.2.1748.53")
+    .option("--generation <n>", "the host generation that was assessed")
+    .option("--completed-at <instant>", "ISO-8601 instant the assessment finished (default: newest input file)")
+    .option("--out <file>", "write the record to this file instead of stdout")
+    .action(async (opts: { host: string; from: string; build: string; generation?: string; completedAt?: string; out?: string }) => {
+      code = await ingest(opts);
     });
   try {
     await program.parseAsync(argv, { from: "user" });

@@ -1,5 +1,6 @@
 import * as fs from "fs";
 import { InputError, readStackExport } from "../audit/stackExport";
+import { exportLocator } from "../report/sarif";
 import { judgeAndReport, OutputOptions } from "./shared";
 
 /** `audit EXPORT.json`: judge a `pulumi stack export` like `pulumi policy analyze --file` (inputs to Analyze, outputs to AnalyzeStack). */
@@ -11,5 +12,5 @@ export async function audit(file: string, opts: OutputOptions): Promise<number> 
     throw new InputError(`cannot read ${file}: ${(e as Error).message}`);
   }
   const stack = readStackExport(text, file);
-  return judgeAndReport(`exchange-guard audit of ${file} (${stack.analyzeStack.length} resources)`, stack, opts);
+  return judgeAndReport(`exchange-guard audit of ${file} (${stack.analyzeStack.length} resources)`, stack, opts, exportLocator(file));
 }

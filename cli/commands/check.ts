@@ -1,7 +1,10 @@
 import * as fs from "fs";
 import * as path from "path";
 import { runOfflineStack } from "../preview/offlineStack";
+import { FleetConfigError } from "../../stacks/config/fleetConfig";
 import { STACKS_DIR } from "../../stacks/config/stackFile";
+import { InputError } from "../audit/stackExport";
+import { stackConfigLocator } from "../report/sarif";
 import { judgeAndReport, OutputOptions } from "./shared";
 
 /** The policy config bundled for a stack, if any: stacks/policy-config/<stack>.json. */
@@ -11,14 +14,22 @@ export function bundledPolicyConfig(stack: string): string | undefined {
 }
 
 /** `check [--stack NAME]`: the offline preview — the stack program under mocks, judged by the pack over the engine interface. */
-export async function check(stack: string, opts: OutputOptions): Promise<number> {
+export async function check(stack: string, opts: OutputOptions & { stacksDir?: string }): Promise<number> {
   const started = Date.now();
-  const offline = await runOfflineStack(stack, { preview: true });
-  const policyPackConfig = opts.policyPackConfig ?? bundledPolicyConfig(stack);
+  let offline;
+  try {
+    offline = await runOfflineStack(stack, { preview: true, stacksDir: opts.stacksDir });
+  } catch (e) {
+    // The program refused its config before registering anything: bad input, exit 2.
+    if (e instanceof FleetConfigError || /cannot read stack config/.test((e as Error).message)) throw new InputError((e as Error).message);
+    throw e;
+  }
+  const policyPackConfig = opts.policyPackConfig ?? (opts.stacksDir ? undefined : bundledPolicyConfig(stack));
   return judgeAndReport(
     `exchange-guard check of stack ${stack} (offline preview: ${offline.registrations.length} resources${policyPackConfig ? `, policy config ${path.relative(process.cwd(), policyPackConfig)}` : ""})`,
     offline,
     { ...opts, policyPackConfig },
+    stackConfigLocator(offline.configFile),
     ({ timings }) => {
       if (!opts.json && !opts.quiet) process.stderr.write(`checked in ${((Date.now() - started) / 1000).toFixed(1)} s (pack start ${timings.startMs} ms, analysis ${timings.analyzeMs + timings.analyzeStackMs} ms)\n`);
     },

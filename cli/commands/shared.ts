@@ -3,6 +3,7 @@ import * as path from "path";
 import type { EngineResource } from "../engine/analyzerClient";
 import { runPolicyPack } from "../engine/session";
 import { buildReport, Report } from "../report/hostRows";
+import { Locator, toSarif } from "../report/sarif";
 import { COLOUR, PLAIN, renderText } from "../report/text";
 import { InputError } from "../audit/stackExport";
 import { findProjectRoot } from "../../stacks/config/stackFile";
@@ -36,6 +37,7 @@ export async function judgeAndReport(
   title: string,
   stack: { analyze: readonly EngineResource[]; analyzeStack: readonly EngineResource[]; stack: string; project: string },
   opts: OutputOptions,
+  locator: Locator,
   extra?: (judged: Judged) => void,
 ): Promise<number> {
   const cfg = readConfigFile(opts.policyPackConfig);
@@ -59,6 +61,13 @@ export async function judgeAndReport(
   const diagnostics = [...result.resourceDiagnostics, ...result.stackDiagnostics];
   const report = buildReport(stack.analyzeStack, result.config, diagnostics);
   extra?.({ report, timings: result.timings });
+  if (opts.sarif) {
+    try {
+      fs.writeFileSync(opts.sarif, JSON.stringify(toSarif(result.info, report, locator, ROOT), null, 2) + "\n");
+    } catch (e) {
+      throw new InputError(`cannot write --sarif ${opts.sarif}: ${(e as Error).message}`);
+    }
+  }
   if (opts.json) {
     process.stdout.write(JSON.stringify({ title, hosts: report.rows, other: report.other, mandatory: report.mandatory, advisory: report.advisory, timings: result.timings }, null, 2) + "\n");
   } else {

@@ -35,7 +35,7 @@ export const unverifiedIsolated: StackRule = {
           urn: host.urn,
           message:
             gap.direction === "inbound"
-              ? `host ${host.name} (${stateText(a, host)}) is not isolated: ${gap.ipConfig} accepts inbound traffic from outside forensicsSourcePrefixes: ${lines}. Fix: deny inbound from source * above every allow (after the forensics allows) in its NIC or subnet NSG.`
+              ? `host ${host.name} (${stateText(a, host)}) is not isolated: ${gap.ipConfig} accepts inbound traffic from outside forensicsSourcePrefixes: ${lines}. Fix: allow only forensicsSourcePrefixes, then deny inbound from source * above every other rule, in its NIC or subnet NSG.`
               : `host ${host.name} (${stateText(a, host)}) is compromised and can still send to the internet: ${gap.ipConfig} outbound ${lines}. Fix: deny outbound to Internet (and 0.0.0.0/0) except forensicsDestinationPrefixes in its NIC or subnet NSG.`,
         });
       }

@@ -223,12 +223,15 @@ describe("describeAddresses", () => {
 
   it("round-trips: every printed block parses back into the set", () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.bigInt({ min: 0n, max: V6_BASE + 1000n }), fc.bigInt({ min: 0n, max: 300n })), { minLength: 1, maxLength: 3 }), (parts) => {
-        const set = IntervalSet.of(parts.map(([lo, len]) => [lo, lo + len] as const));
-        const text = describeAddresses(set, 10_000);
-        const back = text.split(", ").reduce((acc, cidr) => acc.union(parseAddressPrefix(cidr)!), IntervalSet.EMPTY);
-        expect(back.equals(set)).toBe(true);
-      }),
+      fc.property(
+        fc.array(fc.tuple(fc.bigInt({ min: 0n, max: V6_BASE + 1000n }), fc.bigInt({ min: 0n, max: 300n })), { minLength: 1, maxLength: 3 }),
+        (parts) => {
+          const set = IntervalSet.of(parts.map(([lo, len]) => [lo, lo + len] as const));
+          const text = describeAddresses(set, 10_000);
+          const back = text.split(", ").reduce((acc, cidr) => acc.union(parseAddressPrefix(cidr)!), IntervalSet.EMPTY);
+          expect(back.equals(set)).toBe(true);
+        },
+      ),
       { numRuns: 200 },
     );
   });

@@ -44,8 +44,15 @@ describe("parsePortSpec", () => {
   });
 
   it("reads the portal's comma notation as a union", () => {
-    expect(ranges(parsePortSpec("80, 443"))).toEqual([[80, 80], [443, 443]]);
-    expect(ranges(parsePortSpec("80,443,10000-10005"))).toEqual([[80, 80], [443, 443], [10000, 10005]]);
+    expect(ranges(parsePortSpec("80, 443"))).toEqual([
+      [80, 80],
+      [443, 443],
+    ]);
+    expect(ranges(parsePortSpec("80,443,10000-10005"))).toEqual([
+      [80, 80],
+      [443, 443],
+      [10000, 10005],
+    ]);
     expect(ranges(parsePortSpec("100-200, 150-300"))).toEqual([[100, 300]]);
     expect(ranges(parsePortSpec("443,443"))).toEqual([[443, 443]]);
   });
@@ -151,7 +158,8 @@ describe("intersectBox", () => {
         forEachPoint((x, p, bit) => {
           const expected = inBox(a, x, p, bit) && inBox(b, x, p, bit);
           any ||= expected;
-          if ((i !== undefined && inBox(i, x, p, bit)) !== expected) throw new Error(`point (${x}, ${p}, ${bit}): expected ${expected ? "in" : "out of"} a ∩ b`);
+          if ((i !== undefined && inBox(i, x, p, bit)) !== expected)
+            throw new Error(`point (${x}, ${p}, ${bit}): expected ${expected ? "in" : "out of"} a ∩ b`);
         });
         expect(i === undefined).toBe(!any);
         if (i) expect(boxIsEmpty(i)).toBe(false);

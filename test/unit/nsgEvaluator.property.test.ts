@@ -196,12 +196,72 @@ const anyPort = () => true;
 const anyProto = () => true;
 /** Azure's default rules (azure-exposure.md §1.2); `0.0.0.0/0`/"Any" there means every address and protocol. */
 const REF_DEFAULTS: RefRule[] = [
-  { name: "AllowVNetInBound", priority: 65000, direction: "inbound", allow: true, src: (x) => inRange(VNET, x), dst: (x) => inRange(VNET, x), dport: anyPort, sport: anyPort, proto: anyProto },
-  { name: "AllowAzureLoadBalancerInBound", priority: 65001, direction: "inbound", allow: true, src: (x) => x === AZURE_LB, dst: anyAddr, dport: anyPort, sport: anyPort, proto: anyProto },
-  { name: "DenyAllInbound", priority: 65500, direction: "inbound", allow: false, src: anyAddr, dst: anyAddr, dport: anyPort, sport: anyPort, proto: anyProto },
-  { name: "AllowVnetOutBound", priority: 65000, direction: "outbound", allow: true, src: (x) => inRange(VNET, x), dst: (x) => inRange(VNET, x), dport: anyPort, sport: anyPort, proto: anyProto },
-  { name: "AllowInternetOutBound", priority: 65001, direction: "outbound", allow: true, src: anyAddr, dst: refIsInternet, dport: anyPort, sport: anyPort, proto: anyProto },
-  { name: "DenyAllOutBound", priority: 65500, direction: "outbound", allow: false, src: anyAddr, dst: anyAddr, dport: anyPort, sport: anyPort, proto: anyProto },
+  {
+    name: "AllowVNetInBound",
+    priority: 65000,
+    direction: "inbound",
+    allow: true,
+    src: (x) => inRange(VNET, x),
+    dst: (x) => inRange(VNET, x),
+    dport: anyPort,
+    sport: anyPort,
+    proto: anyProto,
+  },
+  {
+    name: "AllowAzureLoadBalancerInBound",
+    priority: 65001,
+    direction: "inbound",
+    allow: true,
+    src: (x) => x === AZURE_LB,
+    dst: anyAddr,
+    dport: anyPort,
+    sport: anyPort,
+    proto: anyProto,
+  },
+  {
+    name: "DenyAllInbound",
+    priority: 65500,
+    direction: "inbound",
+    allow: false,
+    src: anyAddr,
+    dst: anyAddr,
+    dport: anyPort,
+    sport: anyPort,
+    proto: anyProto,
+  },
+  {
+    name: "AllowVnetOutBound",
+    priority: 65000,
+    direction: "outbound",
+    allow: true,
+    src: (x) => inRange(VNET, x),
+    dst: (x) => inRange(VNET, x),
+    dport: anyPort,
+    sport: anyPort,
+    proto: anyProto,
+  },
+  {
+    name: "AllowInternetOutBound",
+    priority: 65001,
+    direction: "outbound",
+    allow: true,
+    src: anyAddr,
+    dst: refIsInternet,
+    dport: anyPort,
+    sport: anyPort,
+    proto: anyProto,
+  },
+  {
+    name: "DenyAllOutBound",
+    priority: 65500,
+    direction: "outbound",
+    allow: false,
+    src: anyAddr,
+    dst: anyAddr,
+    dport: anyPort,
+    sport: anyPort,
+    proto: anyProto,
+  },
 ];
 
 /** The rules Azure would walk for one direction: user rules by priority, then the defaults. */
@@ -280,7 +340,18 @@ const evaluatorAllows = (grants: readonly Grant[], f: Flow) => grantsOf(grants, 
 
 const SENTINEL = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
-const CIDRS = ["10.0.0.0/8", "10.0.1.0/24", "0.0.0.0/1", "128.0.0.0/1", "8.8.8.0/24", "0.0.0.0/0", "::/0", "2001:db8::/32", "168.63.129.16", "10.0.0.0/16"];
+const CIDRS = [
+  "10.0.0.0/8",
+  "10.0.1.0/24",
+  "0.0.0.0/1",
+  "128.0.0.0/1",
+  "8.8.8.0/24",
+  "0.0.0.0/0",
+  "::/0",
+  "2001:db8::/32",
+  "168.63.129.16",
+  "10.0.0.0/16",
+];
 const TAGS = ["*", "Any", "Internet", "internet", "INTERNET", "VirtualNetwork", "virtualnetwork", "AzureLoadBalancer"];
 const LOCAL_TERMS = ["*", HOST_TEXT, `${HOST_TEXT}/32`, "10.0.1.0/24", "10.0.2.0/24", "VirtualNetwork", "0.0.0.0/0", "10.0.0.0/8"];
 
@@ -334,9 +405,7 @@ function ruleArb(priority: number, index: number, opts: RuleOpts): fc.Arbitrary<
     .chain((r) =>
       sourcePorts(r.access, opts.restrictedAllows ?? false).map((sp) => {
         const rule: RawRule = {
-          ...(r.standalone
-            ? { securityRuleName: `r${index}`, networkSecurityGroupName: "nsg", resourceGroupName: "rg" }
-            : { name: `r${index}` }),
+          ...(r.standalone ? { securityRuleName: `r${index}`, networkSecurityGroupName: "nsg", resourceGroupName: "rg" } : { name: `r${index}` }),
           access: r.access,
           direction: r.direction,
           // ARM accepts priorities as numbers or decimal strings.
@@ -463,7 +532,8 @@ describe("evaluateNsg vs brute-force first-match reference (known values only)",
       fc.property(nsgArb({ restrictedAllows: true }), direction, extras, (rules, dir, ex) => {
         const grants = evaluate(rules, dir);
         for (const f of sampleFlows([rules], ex)) {
-          if (referenceAllows(rules, dir, f) && !evaluatorAllows(grants, f)) throw new Error(`${dir} ${fmtFlow(f)}: reference allows, evaluator denies`);
+          if (referenceAllows(rules, dir, f) && !evaluatorAllows(grants, f))
+            throw new Error(`${dir} ${fmtFlow(f)}: reference allows, evaluator denies`);
         }
       }),
       { numRuns: RUNS },
@@ -672,7 +742,11 @@ describe("reference sanity", () => {
 
   it("agrees with the evaluator on the worked examples", () => {
     const cases: Array<[RawRule[], Direction, Flow]> = [
-      [[rule({ sourceAddressPrefixes: ["0.0.0.0/1", "128.0.0.0/1"], sourceAddressPrefix: undefined })], "inbound", { remote: inet, port: 443, proto: Proto.TCP }],
+      [
+        [rule({ sourceAddressPrefixes: ["0.0.0.0/1", "128.0.0.0/1"], sourceAddressPrefix: undefined })],
+        "inbound",
+        { remote: inet, port: 443, proto: Proto.TCP },
+      ],
       [[rule({ sourceAddressPrefix: "Internet", access: "Deny" })], "outbound", { remote: inet, port: 443, proto: Proto.TCP }],
       [[rule({ protocol: "Udp" })], "inbound", { remote: inet, port: 443, proto: Proto.TCP }],
     ];
