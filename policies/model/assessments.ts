@@ -177,6 +177,7 @@ export function readAssessment(node: GraphNode, now: Date): AssessmentView {
 
   const resourceId = str(field(node.props, "resourceId")) ?? str(path(node.props, "resourceDetails", "id"));
   if (resourceId === undefined) problems.push("resourceId is missing");
+  else if (isIndeterminate(resourceId) && resourceId.kind === "malformed") problems.push("resourceId is not a string");
   else if (typeof resourceId === "string" && parseArmId(resourceId).type !== "microsoft.compute/virtualmachines") {
     problems.push(`resourceId ${resourceId} is not a virtual machine`);
   }
@@ -236,7 +237,7 @@ export function linkAssessments(graph: ResourceGraph, hosts: readonly Host[], no
         const h = hostVm.get(t.node.urn);
         if (h && t.child.length === 0) {
           const exact = t.node.id !== undefined && t.node.id === normalizeId(id);
-          push(h, { assessment: view, certain: t.certain || exact, how: exact ? "by VM id" : t.certain ? "by VM name and resource group" : "by VM name only (resource group unknown)" });
+          push(h, { assessment: view, certain: t.certain || exact, how: exact ? "by VM id" : t.certain ? "by VM name, resource group and subscription" : "by VM name, without a known matching subscription and resource group" });
         }
       }
       continue;

@@ -160,6 +160,9 @@ export function prefixSet(key: string, v: unknown, errors: string[]): IntervalSe
   return out;
 }
 
+/** Resource ids approvedImages may hold: a gallery image (and so its versions), an image version, a managed image. */
+const IMAGE_TYPES = new Set(["microsoft.compute/galleries/images", "microsoft.compute/galleries/images/versions", "microsoft.compute/images"]);
+
 export function resolveGate(raw: Record<string, unknown>): { gate: GateConfig; asOf: Date | undefined; errors: string[] } {
   const errors: string[] = [];
   let asOf: Date | undefined;
@@ -188,8 +191,8 @@ export function resolveGate(raw: Record<string, unknown>): { gate: GateConfig; a
   const approvedImages = strings(raw.approvedImages, []);
   for (const img of approvedImages) {
     const t = img.trim();
-    const ok = t.includes("/") ? parseArmId(t).type !== undefined : /^[^:\s]+:[^:\s]+:[^:\s]+(:[^:\s]+)?$/.test(t);
-    if (!ok) errors.push(`approvedImages: "${img}" is neither an image resource id nor publisher:offer:sku[:version]`);
+    const ok = t.includes("/") ? IMAGE_TYPES.has(parseArmId(t).type ?? "") : /^[^:\s]+:[^:\s]+:[^:\s]+(:[^:\s]+)?$/.test(t);
+    if (!ok) errors.push(`approvedImages: "${img}" is neither a gallery image, image version or managed image id nor publisher:offer:sku[:version]`);
   }
   const requiredChecks = strings(raw.requiredChecks, DEFAULT_REQUIRED_CHECKS).map((c) => c.trim()).filter((c) => c !== "");
   if (requiredChecks.length === 0) errors.push("requiredChecks: lists no check");

@@ -22,6 +22,8 @@ export class GraphNode {
   readonly azName: string | undefined;
   /** Resource group, lower case, when known. */
   readonly rg: string | undefined;
+  /** Subscription id, lower case, when the resource's own id is known. */
+  readonly subscription: string | undefined;
   /** Names of the parents for child resources (from inputs), outermost first; undefined entries are unknown. */
   readonly parentNames: ReadonlyArray<string | undefined>;
 
@@ -44,6 +46,7 @@ export class GraphNode {
             : undefined;
     const rgRead = str(field(props, "resourceGroupName"));
     this.rg = typeof rgRead === "string" && rgRead !== "" ? rgRead.toLowerCase() : parsed?.resourceGroup;
+    this.subscription = parsed?.subscription;
     const parentNames: Array<string | undefined> = [];
     for (const k of info?.parentKeys ?? []) {
       const v = str(field(props, k));
@@ -206,7 +209,11 @@ export class ResourceGraph {
     if (!id.type || id.names.length === 0) return [];
     const out: RefTarget[] = [];
     const rgMatches = (n: GraphNode) => n.rg === undefined || id.resourceGroup === undefined || n.rg === id.resourceGroup;
-    const certainRg = (n: GraphNode) => n.rg !== undefined && id.resourceGroup !== undefined && n.rg === id.resourceGroup;
+    // Proved only when the resource group and the subscription are known on both sides and equal.
+    const certain = (n: GraphNode) =>
+      n.rg !== undefined && id.resourceGroup !== undefined && n.rg === id.resourceGroup && n.subscription !== undefined && n.subscription === id.subscription;
+    // A node whose own id is known is matched by id only: a different known id is a different resource.
+    const candidate = (n: GraphNode) => n.id === undefined && rgMatches(n) && (n.subscription === undefined || id.subscription === undefined || n.subscription === id.subscription);
     // The whole id may name a standalone child resource (a Subnet) or a top-level one.
     for (const t of types) {
       const info = TYPE_INFO[t];
@@ -214,7 +221,7 @@ export class ResourceGraph {
       if (info.arm === id.type) {
         for (const n of this.named(t, id.names[id.names.length - 1])) {
           const parentsOk = n.parentNames.every((p, i) => p === undefined || p.toLowerCase() === id.names[i]?.toLowerCase());
-          if (parentsOk && rgMatches(n)) out.push({ node: n, child: [], certain: certainRg(n) });
+          if (parentsOk && candidate(n)) out.push({ node: n, child: [], certain: certain(n) });
         }
       } else if (id.type.startsWith(info.arm + "/")) {
         const depth = info.arm.split("/").length - 1;
@@ -223,7 +230,7 @@ export class ResourceGraph {
         const rest = id.type.split("/").slice(depth + 1);
         const child = rest.map((ct, k) => [ct, id.names[depth + k]] as const);
         for (const n of this.named(t, own)) {
-          if (rgMatches(n)) out.push({ node: n, child, certain: certainRg(n) });
+          if (candidate(n)) out.push({ node: n, child, certain: certain(n) });
         }
       }
     }

@@ -46,7 +46,9 @@ function nodeApproved(node: GraphNode, approved: readonly string[]): boolean {
   return approved.some((a) => {
     const id = parseArmId(a);
     const an = id.names.map((n) => n.toLowerCase());
-    if (id.resourceGroup && node.rg && id.resourceGroup !== node.rg) return false;
+    // An image built in this stack is approved only when its resource group is known to be the approved one.
+    if (!id.resourceGroup || !node.rg || id.resourceGroup !== node.rg) return false;
+    if (node.subscription && id.subscription && node.subscription !== id.subscription) return false;
     if (node.type === T.GalleryImageVersion) {
       // approved gallery image (2 names) matches its versions; approved version (3 names) must match exactly
       if (id.type === "microsoft.compute/galleries/images") return an[0] === names[0] && an[1] === names[1];

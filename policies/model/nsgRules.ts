@@ -55,7 +55,8 @@ export function parseAddrTerm(text: string): AddrTerm {
   if (lower === "azureloadbalancer" || lower === "azure_loadbalancer") return { kind: "lb", text: t };
   const set = parseAddressPrefix(t);
   if (set) return set.equals(ALL_ADDRESSES) ? { kind: "any", text: t } : { kind: "set", set, text: t };
-  return { kind: "tag", text: t };
+  // Service tags look like Storage or AzureFrontDoor.Backend; anything else (a broken CIDR) could be any address.
+  return /^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z0-9_-]+)*$/.test(t) ? { kind: "tag", text: t } : { kind: "unknown", text: t };
 }
 
 function addrSide(rule: unknown, single: string, plural: string, asgKey: string, label: string, notes: string[]): AddrTerm[] {
@@ -131,7 +132,13 @@ function portSide(rule: unknown, notes: string[]): { allow: IntervalSet; deny: I
     allow = ALL_PORTS;
     any = true;
   } else if (many) {
-    for (const m of many) consider(m, "an entry of destinationPortRanges");
+    for (const m of many) {
+      if (m === undefined || m === null) {
+        notes.push("an entry of destinationPortRanges is missing");
+        allow = ALL_PORTS;
+        any = true;
+      } else consider(m, "an entry of destinationPortRanges");
+    }
   }
   if (!any) {
     notes.push("destination port is missing");

@@ -20,7 +20,11 @@ describe.each(FORMS)("exchange-evidence-preserved (%s form)", (_form, preview) =
     const osId = diskId(e, "ex01-osdisk");
     const vm = host(e, {
       state: o.state ?? "compromised",
-      osDisk: { createOption: "FromImage", name: "ex01-osdisk", managedDisk: { id: preview && o.diskIdKnown !== true ? UNKNOWN : osId, storageAccountType: "Premium_LRS" } },
+      osDisk: {
+        createOption: "FromImage",
+        name: "ex01-osdisk",
+        managedDisk: { id: preview && o.diskIdKnown !== true ? UNKNOWN : osId, storageAccountType: "Premium_LRS" },
+      },
     });
     if (o.withAssessment !== false) e.assessment("a-ex01", vm, clean({ verdict: "compromised" }));
     return { e, vm, osId };
@@ -103,7 +107,11 @@ describe.each(FORMS)("exchange-evidence-preserved (%s form)", (_form, preview) =
 
   it("a Disk (not a Snapshot) copied from the OS disk does not count", () => {
     const { e, osId } = compromised({ diskIdKnown: true });
-    e.add("azure-native:compute:Disk", "disk-copy", { diskName: "disk-copy", resourceGroupName: e.rg, creationData: { createOption: "Copy", sourceResourceId: osId } });
+    e.add("azure-native:compute:Disk", "disk-copy", {
+      diskName: "disk-copy",
+      resourceGroupName: e.rg,
+      creationData: { createOption: "Copy", sourceResourceId: osId },
+    });
     expect(run(e)).toHaveLength(1);
   });
 

@@ -15,13 +15,13 @@ import {
   host,
   isolatedNet,
   messages,
+  NOW,
   Res,
   runGate,
   UNKNOWN,
   withDeps,
 } from "../support/gateFixtures";
-import { analyse } from "../support/judge";
-import { stackRule } from "../support/judge";
+import { analyse, stackRule } from "../support/judge";
 
 const GALLERY_RG = "rg-images";
 const galleryBase = (e: Estate) => `/subscriptions/${e.sub}/resourceGroups/${GALLERY_RG}/providers/Microsoft.Compute/galleries/galExchange`;
@@ -105,7 +105,7 @@ describe.each(FORMS)("exchange-compromised-rebuilt-from-scratch (%s form)", (_fo
       const vm = host(e, { state: "unverified" });
       e.assessment("a-old", vm, clean({ completedAt: ago(20) }));
       e.assessment("a-new", vm, clean({ verdict: "compromised", completedAt: ago(1) }));
-      const a = analyse(e.resources, {}, new Date("2026-11-26T12:00:00Z"));
+      const a = analyse(e.resources, {}, NOW);
       const h = a.hosts.find((x) => x.urn === vm.urn)!;
       expect(h.state).toBe("unverified");
       expect(a.gateOf(h).effectiveState).toBe("compromised");
@@ -165,9 +165,8 @@ describe.each(FORMS)("exchange-compromised-rebuilt-from-scratch (%s form)", (_fo
       ["attach (lower case)", { createOption: "attach", managedDisk: { id: "x" } }],
     ])("createOption %s: a violation", (_label, osDisk) => {
       const e = new Estate({ preview });
-      const vm = host(e, { state: "unverified", osDisk });
+      host(e, { state: "unverified", osDisk });
       expectSome(runGate(e).rebuild, "host ex01", "not from an image");
-      void vm;
     });
 
     it("no createOption: a violation", () => {
@@ -239,7 +238,12 @@ describe.each(FORMS)("exchange-compromised-rebuilt-from-scratch (%s form)", (_fo
     });
 
     it("a pinned version approved and used: passes; the same entry with the VM on 'latest': not approved", () => {
-      const pinned = marketHost({ publisher: "MicrosoftWindowsServer", offer: "WindowsServer", sku: "2022-datacenter-azure-edition", version: "20348.2700.240905" });
+      const pinned = marketHost({
+        publisher: "MicrosoftWindowsServer",
+        offer: "WindowsServer",
+        sku: "2022-datacenter-azure-edition",
+        version: "20348.2700.240905",
+      });
       expect(runGate(pinned.e, { approvedImages: [`${MARKET}:20348.2700.240905`] }).rebuild).toEqual([]);
       const latest = marketHost();
       expect(runGate(latest.e, { approvedImages: [`${MARKET}:20348.2700.240905`] }).rebuild).toHaveLength(1);
@@ -277,7 +281,7 @@ describe.each(FORMS)("exchange-compromised-rebuilt-from-scratch (%s form)", (_fo
         expectSome(v, "1.0.1", "not in approvedImages");
       });
 
-      it("an approved version id does not approve its gallery image (\"latest\")", () => {
+      it('an approved version id does not approve its gallery image ("latest")', () => {
         const e0 = new Estate();
         const { e } = idHost(galleryImageId(e0));
         expect(runGate(e, { approvedImages: [versionId(e0)] }).rebuild).toHaveLength(1);
@@ -313,7 +317,13 @@ describe.each(FORMS)("exchange-compromised-rebuilt-from-scratch (%s form)", (_fo
         const giv = e.add(
           "azure-native:compute:GalleryImageVersion",
           `giv-${imageName}-${versionName}`,
-          { galleryName: "galExchange", galleryImageName: imageName, galleryImageVersionName: versionName, resourceGroupName: o.rg ?? GALLERY_RG, location: "westeurope" },
+          {
+            galleryName: "galExchange",
+            galleryImageName: imageName,
+            galleryImageVersionName: versionName,
+            resourceGroupName: o.rg ?? GALLERY_RG,
+            location: "westeurope",
+          },
           {},
           id,
         );

@@ -77,14 +77,17 @@ describe.each(FORMS)("exchange-assessment-record-valid (%s form)", (_form, previ
     expect(v[0]).toContain("malformed");
   });
 
-  it.each(["verdict", "completedAt", "exchangeBuild", "checks", "logsSince", "evidenceSha256", "tool"])("%s missing: a violation naming it", (key) => {
-    const data = clean();
-    delete data[key];
-    const { e, vm } = fixture();
-    const v = texts(e.assessment("a-ex01", vm, data));
-    expect(v).toHaveLength(1);
-    expect(v[0]).toContain(`additionalData.${key} is missing`);
-  });
+  it.each(["verdict", "completedAt", "exchangeBuild", "checks", "logsSince", "evidenceSha256", "tool"])(
+    "%s missing: a violation naming it",
+    (key) => {
+      const data = clean();
+      delete data[key];
+      const { e, vm } = fixture();
+      const v = texts(e.assessment("a-ex01", vm, data));
+      expect(v).toHaveLength(1);
+      expect(v[0]).toContain(`additionalData.${key} is missing`);
+    },
+  );
 
   it("within the 5-minute clock skew: valid", () => {
     expect(evaluate(withData({ completedAt: at(4 * MINUTE) }))).toEqual([]);

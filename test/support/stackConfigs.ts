@@ -54,7 +54,7 @@ export function recordData(verdict: "clean" | "compromised" = "clean", days = 2,
     exchangeBuild: PATCHED_BUILD,
     checks: CHECKS,
     logsSince: "2020-12-10",
-    evidenceSha256: (verdict === "clean" ? "c" : "d").repeat(63) + String(days % 10),
+    evidenceSha256: (verdict === "clean" ? "c" : "d").repeat(63) + String(Math.abs(Math.trunc(days)) % 10),
     tool: "Test-ProxyLogon.ps1 (CSS-Exchange 26.11.1); MSERT 1.441.19.0 (full scan)",
     ...overrides,
   };
@@ -144,10 +144,19 @@ export function fleetConfig(hosts: readonly HostDef[], extra: Record<string, unk
 /** A clean record of the current generation, two days old: makes a `remediated` host verified. */
 export const CLEAN: RecordDef = { verdict: "clean", daysAgo: 2 };
 
+/**
+ * The error an invoke of a missing resource fails with, as the engine hands it over gRPC: the SDK
+ * builds its Error from `details` (runtime/invoke.js: `new Error(err.details)`), so a plain Error
+ * thrown from a mock `call` reaches the program with an EMPTY message.
+ */
+export function notFound(message: string): Error {
+  return Object.assign(new Error(message), { details: message, code: 5 /* grpc NOT_FOUND */ });
+}
+
 /** getSnapshot / getDisk answer "not found" (the evidence of an old generation is gone from Azure). */
 export function evidenceGoneCall(args: MockCallArgs): Record<string, unknown> {
   if (args.token === "azure-native:compute:getSnapshot" || args.token === "azure-native:compute:getDisk") {
-    throw new Error(`ResourceNotFound: The Resource '${String(args.inputs.snapshotName ?? args.inputs.diskName)}' under resource group '${RG}' was not found.`);
+    throw notFound(`ResourceNotFound: The Resource '${String(args.inputs.snapshotName ?? args.inputs.diskName)}' under resource group '${RG}' was not found.`);
   }
   return offlineCall(args);
 }
@@ -166,6 +175,12 @@ export interface DeployOptions {
   readonly preview: boolean;
   readonly call?: (args: MockCallArgs) => Record<string, unknown>;
   readonly stack?: string;
+  /**
+   * How the mock cloud returns a RandomPassword's `result` (update form): "secret" as the engine does
+   * (it honours the provider's additionalSecretOutputs), "plain" as Pulumi's MockMonitor does (it
+   * ignores them). Default "secret".
+   */
+  readonly passwordResult?: "secret" | "plain";
 }
 
 /** Runs a parsed and planned fleet under the mock runtime and returns what it registered. */
@@ -184,7 +199,9 @@ export async function captureFleet(config: FleetConfig, plan: PlannedHost[], opt
       idFor: (a) => armIdFor(a),
       outputsFor: (a, id) => ({
         ...outputsFor(a, id),
-        ...(a.type === "random:index/randomPassword:RandomPassword" ? { result: MOCK_PASSWORD } : {}),
+        ...(a.type === "random:index/randomPassword:RandomPassword"
+          ? { result: opts.passwordResult === "plain" ? MOCK_PASSWORD : { [SIG_KEY]: SECRET_SIG, value: MOCK_PASSWORD } }
+          : {}),
       }),
     },
   );
@@ -264,3 +281,59 @@ export const T = {
   isolation: "exchange-guard:network:IsolationNsg",
   published: "exchange-guard:network:PublishedNsg",
 } as const;
+
+export interface Rule {
+  readonly name: string;
+  readonly priority: number;
+  readonly direction: string;
+  readonly access: string;
+  readonly protocol: string;
+  readonly sourceAddressPrefix?: string;
+  readonly sourceAddressPrefixes?: string[];
+  readonly destinationAddressPrefix?: string;
+  readonly destinationAddressPrefixes?: string[];
+  readonly destinationPortRange?: string;
+  readonly destinationPortRanges?: string[];
+  readonly [k: string]: unknown;
+}
+
+/** The inline security rules of a NetworkSecurityGroup registration. */
+export function rulesOf(nsg: Registration): Rule[] {
+  return (nsg.inputs.securityRules ?? []) as Rule[];
+}
+
+export function sourcesOf(r: Rule): string[] {
+  return [...(r.sourceAddressPrefix !== undefined ? [r.sourceAddressPrefix] : []), ...(r.sourceAddressPrefixes ?? [])];
+}
+
+export function portsOf(r: Rule): string[] {
+  return [...(r.destinationPortRange !== undefined ? [r.destinationPortRange] : []), ...(r.destinationPortRanges ?? [])];
+}
+
+/** A source the internet can use: any, Internet, a service tag other than VirtualNetwork / AzureLoadBalancer, or a non-private prefix. */
+export function isInternetSource(s: string): boolean {
+  const t = s.trim().toLowerCase();
+  if (t === "*" || t === "any" || t === "internet" || t === "0.0.0.0/0" || t === "::/0") return true;
+  if (t === "virtualnetwork" || t === "azureloadbalancer") return false;
+  const m = /^(\d+)\.(\d+)\.\d+\.\d+(\/\d+)?$/.exec(t);
+  if (!m) return true; // another service tag or something unparsed: count it as internet
+  const [a, b] = [Number(m[1]), Number(m[2])];
+  const priv = a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168);
+  return !priv;
+}
+
+/** Paths inside `v` where `needle` occurs in a string that is NOT inside a secret envelope. */
+export function plaintextPaths(v: unknown, needle: string, at = "$"): string[] {
+  if (typeof v === "string") return v.includes(needle) ? [at] : [];
+  if (Array.isArray(v)) return v.flatMap((x, i) => plaintextPaths(x, needle, `${at}[${i}]`));
+  if (typeof v === "object" && v !== null) {
+    const o = v as Record<string, unknown>;
+    if (o[SIG_KEY] === SECRET_SIG) return [];
+    return Object.entries(o).flatMap(([k, x]) => plaintextPaths(x, needle, `${at}.${k}`));
+  }
+  return [];
+}
+
+export function isSecretEnvelope(v: unknown): v is { value: unknown } {
+  return typeof v === "object" && v !== null && (v as Record<string, unknown>)[SIG_KEY] === SECRET_SIG;
+}

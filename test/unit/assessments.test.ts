@@ -2,7 +2,15 @@
  * Assessment model: strict ISO-8601 parsing (DESIGN §3.2: completedAt an instant with a zone,
  * logsSince a date), readAssessment listing every problem, and newest-first ordering.
  */
-import { CLOCK_SKEW_MS, AssessmentLink, linkAssessments, newestFirst, parseDateOrInstant, parseInstant, readAssessment } from "../../policies/model/assessments";
+import {
+  CLOCK_SKEW_MS,
+  AssessmentLink,
+  linkAssessments,
+  newestFirst,
+  parseDateOrInstant,
+  parseInstant,
+  readAssessment,
+} from "../../policies/model/assessments";
 import { GraphNode, ResourceGraph } from "../../policies/model/graph";
 import { HostInventory } from "../../policies/model/hosts";
 import { NetworkModel } from "../../policies/model/network";
@@ -76,16 +84,31 @@ describe("parseDateOrInstant", () => {
     expect(parseDateOrInstant(text)?.toISOString()).toBe(iso);
   });
 
-  it.each(["2021-02-30", "2023-02-29", "2021-13-01", "2021-1-1", "01/01/2021", "2021/01/01", "20210101", "Dec 2020", "2021-01-01T00:00:00", "", "1899-12-31"])(
-    "rejects %p",
-    (text) => {
-      expect(parseDateOrInstant(text)).toBeUndefined();
-    },
-  );
+  it.each([
+    "2021-02-30",
+    "2023-02-29",
+    "2021-13-01",
+    "2021-1-1",
+    "01/01/2021",
+    "2021/01/01",
+    "20210101",
+    "Dec 2020",
+    "2021-01-01T00:00:00",
+    "",
+    "1899-12-31",
+  ])("rejects %p", (text) => {
+    expect(parseDateOrInstant(text)).toBeUndefined();
+  });
 });
 
 describe("readAssessment", () => {
-  const node = (props: Record<string, unknown>) => new GraphNode({ urn: "urn:pulumi:dev::exchange::azure-native:security:Assessment::a", type: "azure-native:security:Assessment", name: "a", props });
+  const node = (props: Record<string, unknown>) =>
+    new GraphNode({
+      urn: "urn:pulumi:dev::exchange::azure-native:security:Assessment::a",
+      type: "azure-native:security:Assessment",
+      name: "a",
+      props,
+    });
   const vmId = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/ex01";
   const props = (data: unknown, code: unknown = "Healthy") => ({
     resourceId: vmId,
@@ -107,7 +130,10 @@ describe("readAssessment", () => {
   });
 
   it("lists every problem, not only the first", () => {
-    const a = readAssessment(node(props(clean({ verdict: "compromised", completedAt: "x", logsSince: "y", exchangeBuild: "z", evidenceSha256: "w", tool: "" }), "Healthy")), NOW);
+    const a = readAssessment(
+      node(props(clean({ verdict: "compromised", completedAt: "x", logsSince: "y", exchangeBuild: "z", evidenceSha256: "w", tool: "" }), "Healthy")),
+      NOW,
+    );
     expect(a.problems).toHaveLength(6);
     expect(a.saysCompromised).toBe(true);
   });
@@ -123,7 +149,13 @@ describe("readAssessment", () => {
   it("unknowns are listed separately from problems", () => {
     const a = readAssessment(node(props(clean({ completedAt: UNKNOWN, verdict: UNKNOWN }), UNKNOWN)), NOW);
     expect(a.problems).toEqual([]);
-    expect(a.unknowns).toEqual(expect.arrayContaining(["status.code is unknown at preview", "additionalData.verdict is unknown at preview", "additionalData.completedAt is unknown at preview"]));
+    expect(a.unknowns).toEqual(
+      expect.arrayContaining([
+        "status.code is unknown at preview",
+        "additionalData.verdict is unknown at preview",
+        "additionalData.completedAt is unknown at preview",
+      ]),
+    );
     expect(a.completedAt).toBeUndefined();
   });
 });
@@ -131,7 +163,12 @@ describe("readAssessment", () => {
 describe("newestFirst", () => {
   const link = (name: string, completedAt: string | undefined): AssessmentLink => {
     const data = completedAt === undefined ? clean({ completedAt: UNKNOWN }) : clean({ completedAt });
-    const n = new GraphNode({ urn: `urn:${name}`, type: "azure-native:security:Assessment", name, props: { status: { code: "Healthy" }, additionalData: data } });
+    const n = new GraphNode({
+      urn: `urn:${name}`,
+      type: "azure-native:security:Assessment",
+      name,
+      props: { status: { code: "Healthy" }, additionalData: data },
+    });
     return { assessment: readAssessment(n, NOW), certain: true, how: "test" };
   };
   const names = (l: AssessmentLink[]) => l.map((x) => x.assessment.node.input.name);
@@ -158,7 +195,11 @@ describe("newestFirst", () => {
     expect(names(newestFirst([a, u]))[0]).toBe("u");
     expect(names(newestFirst([u, a]))[0]).toBe("u");
     expect(names(newestFirst([a, bad]))[0]).toBe("bad");
-    expect(names(newestFirst([a, u, bad])).slice(0, 2).sort()).toEqual(["bad", "u"]);
+    expect(
+      names(newestFirst([a, u, bad]))
+        .slice(0, 2)
+        .sort(),
+    ).toEqual(["bad", "u"]);
   });
 
   it("does not change its input; empty in, empty out", () => {

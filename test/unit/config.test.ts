@@ -42,7 +42,10 @@ describe("resolveGate", () => {
       requiredChecks: [" webshell-scan ", "msert-full-scan"],
       investigationWindowStart: "2020-10-01",
       securityBaseline: "2021-03",
-      approvedImages: [" MicrosoftWindowsServer:WindowsServer:2022-datacenter ", "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/galleries/g/images/i"],
+      approvedImages: [
+        " MicrosoftWindowsServer:WindowsServer:2022-datacenter ",
+        "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/galleries/g/images/i",
+      ],
     });
     expect(errors).toEqual([]);
     expect(gate.maxAssessmentAgeDays).toBe(14);
@@ -73,8 +76,16 @@ describe("resolveGate", () => {
     ["approvedImages: five parts", { approvedImages: ["a:b:c:d:e"] }, "approvedImages"],
     ["approvedImages: an empty part", { approvedImages: ["a::c"] }, "approvedImages"],
     ["approvedImages: a path that is no resource id", { approvedImages: ["/images/windows"] }, "approvedImages"],
-    ["approvedImages: a resource id that is not an image (a VM)", { approvedImages: ["/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/ex01"] }, "approvedImages"],
-    ["approvedImages: a resource id that is not an image (a disk)", { approvedImages: ["/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/disks/ex01-osdisk"] }, "approvedImages"],
+    [
+      "approvedImages: a resource id that is not an image (a VM)",
+      { approvedImages: ["/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/ex01"] },
+      "approvedImages",
+    ],
+    [
+      "approvedImages: a resource id that is not an image (a disk)",
+      { approvedImages: ["/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/disks/ex01-osdisk"] },
+      "approvedImages",
+    ],
     ["requiredChecks empty", { requiredChecks: [] }, "requiredChecks"],
     ["requiredChecks of blanks", { requiredChecks: [" ", ""] }, "requiredChecks"],
     ["asOf without a zone", { asOf: "2026-11-26T12:00:00" }, "asOf"],
@@ -92,7 +103,13 @@ describe("resolveGate", () => {
   });
 
   it("every bad key at once: one error each", () => {
-    const { errors } = resolveGate({ investigationWindowStart: "x", securityBaseline: "y", maxAssessmentAgeDays: 0, approvedImages: ["z"], requiredChecks: [] });
+    const { errors } = resolveGate({
+      investigationWindowStart: "x",
+      securityBaseline: "y",
+      maxAssessmentAgeDays: 0,
+      approvedImages: ["z"],
+      requiredChecks: [],
+    });
     for (const k of ["investigationWindowStart", "securityBaseline", "maxAssessmentAgeDays", "approvedImages", "requiredChecks"]) {
       expect(errors.filter((x) => x.startsWith(k))).toHaveLength(1);
     }
@@ -182,24 +199,35 @@ describe("schemaErrors", () => {
   });
 
   it("valid config: no error", () => {
-    expect(schemaErrors(GATE_HOME, { maxAssessmentAgeDays: 14, securityBaseline: "2021-03", approvedImages: ["a:b:c"] }, ruleSchemas(GATE_HOME))).toEqual([]);
-    expect(schemaErrors("exchange-unverified-isolated", { forensicsSourcePrefixes: ["10.9.0.0/24"] }, ruleSchemas("exchange-unverified-isolated"))).toEqual([]);
-    expect(schemaErrors("exchange-verified-exposes-only-client-ports", { allowedPublicPorts: ["443/tcp"], trustedSourcePrefixes: [] }, [CLIENT_PORTS_SCHEMA])).toEqual([]);
+    expect(
+      schemaErrors(GATE_HOME, { maxAssessmentAgeDays: 14, securityBaseline: "2021-03", approvedImages: ["a:b:c"] }, ruleSchemas(GATE_HOME)),
+    ).toEqual([]);
+    expect(
+      schemaErrors("exchange-unverified-isolated", { forensicsSourcePrefixes: ["10.9.0.0/24"] }, ruleSchemas("exchange-unverified-isolated")),
+    ).toEqual([]);
+    expect(
+      schemaErrors("exchange-verified-exposes-only-client-ports", { allowedPublicPorts: ["443/tcp"], trustedSourcePrefixes: [] }, [
+        CLIENT_PORTS_SCHEMA,
+      ]),
+    ).toEqual([]);
   });
 
-  it.each(["exchange-build-patched", "exchange-unverified-isolated", "exchange-unverified-not-internet-exposed", "exchange-assessment-record-valid", "exchange-evidence-preserved"])(
-    "a gate key on %s points to the gate home",
-    (policy) => {
-      const errs = schemaErrors(policy, { maxAssessmentAgeDays: 10, securityBaseline: "2021-03" }, ruleSchemas(policy));
-      expect(errs).toHaveLength(2);
-      for (const e of errs) {
-        expect(e).toContain("is a gate setting");
-        expect(e).toContain(GATE_HOME);
-      }
-      expect(errs.join("\n")).toContain("maxAssessmentAgeDays");
-      expect(errs.join("\n")).toContain("securityBaseline");
-    },
-  );
+  it.each([
+    "exchange-build-patched",
+    "exchange-unverified-isolated",
+    "exchange-unverified-not-internet-exposed",
+    "exchange-assessment-record-valid",
+    "exchange-evidence-preserved",
+  ])("a gate key on %s points to the gate home", (policy) => {
+    const errs = schemaErrors(policy, { maxAssessmentAgeDays: 10, securityBaseline: "2021-03" }, ruleSchemas(policy));
+    expect(errs).toHaveLength(2);
+    for (const e of errs) {
+      expect(e).toContain("is a gate setting");
+      expect(e).toContain(GATE_HOME);
+    }
+    expect(errs.join("\n")).toContain("maxAssessmentAgeDays");
+    expect(errs.join("\n")).toContain("securityBaseline");
+  });
 
   it("an unknown key is named with the policy", () => {
     const errs = schemaErrors("exchange-unverified-isolated", { forensicsPrefixes: ["10.9.0.0/24"] }, [ISOLATION_SCHEMA]);
@@ -242,6 +270,8 @@ describe("schemaErrors", () => {
 
   it("a trusted-prefix key on a policy that has it is fine, on one that has not it is unknown", () => {
     expect(schemaErrors("exchange-unverified-not-internet-exposed", { trustedSourcePrefixes: ["203.0.113.0/24"] }, [TRUSTED_SCHEMA])).toEqual([]);
-    expect(schemaErrors("exchange-build-patched", { trustedSourcePrefixes: ["203.0.113.0/24"] }, [])).toEqual(["trustedSourcePrefixes is not a setting of exchange-build-patched"]);
+    expect(schemaErrors("exchange-build-patched", { trustedSourcePrefixes: ["203.0.113.0/24"] }, [])).toEqual([
+      "trustedSourcePrefixes is not a setting of exchange-build-patched",
+    ]);
   });
 });

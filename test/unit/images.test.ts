@@ -11,7 +11,11 @@ import { Estate, host, UNKNOWN, withDeps } from "../support/gateFixtures";
 const SUB = "00000000-0000-0000-0000-000000000001";
 const IMG = `/subscriptions/${SUB}/resourceGroups/rg-images/providers/Microsoft.Compute/galleries/gal/images/exchange`;
 
-function verdict(image: Record<string, unknown>, approved: string[], o: { preview?: boolean; deps?: (e: Estate) => Parameters<typeof withDeps>[3] } = {}) {
+function verdict(
+  image: Record<string, unknown>,
+  approved: string[],
+  o: { preview?: boolean; deps?: (e: Estate) => Parameters<typeof withDeps>[3] } = {},
+) {
   const e = new Estate({ preview: o.preview });
   let vm = host(e, { image });
   if (o.deps) vm = withDeps(e, vm, "storageProfile", o.deps(e));
@@ -45,7 +49,9 @@ describe("imageVerdict", () => {
   });
 
   it("a marketplace reference without a sku is not approved", () => {
-    expect(verdict({ publisher: "MicrosoftWindowsServer", offer: "WindowsServer" }, ["MicrosoftWindowsServer:WindowsServer:x"]).kind).toBe("not-approved");
+    expect(verdict({ publisher: "MicrosoftWindowsServer", offer: "WindowsServer" }, ["MicrosoftWindowsServer:WindowsServer:x"]).kind).toBe(
+      "not-approved",
+    );
   });
 
   it.each<[string, string, string[], string]>([
@@ -73,7 +79,12 @@ describe("imageVerdict", () => {
 
   it("an id unknown, resolved through a dependency on a GalleryImageVersion: approved / not approved by its names", () => {
     const giv = (e: Estate, image = "exchange") => [
-      e.add("azure-native:compute:GalleryImageVersion", `giv-${image}`, { galleryName: "gal", galleryImageName: image, galleryImageVersionName: "1.0.0", resourceGroupName: "rg-images" }),
+      e.add("azure-native:compute:GalleryImageVersion", `giv-${image}`, {
+        galleryName: "gal",
+        galleryImageName: image,
+        galleryImageVersionName: "1.0.0",
+        resourceGroupName: "rg-images",
+      }),
     ];
     expect(verdict({ id: UNKNOWN }, [IMG], { preview: true, deps: (e) => giv(e) }).kind).toBe("approved");
     expect(verdict({ id: UNKNOWN }, [`${IMG}/versions/1.0.0`], { preview: true, deps: (e) => giv(e) }).kind).toBe("approved");

@@ -1,0 +1,135 @@
+import { execFile } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import Ajv from "ajv-draft-04";
+import addFormats from "ajv-formats";
+
+/** The official SARIF 2.1.0 schema (OASIS, rtm.5), as shipped by Microsoft's @microsoft/jest-sarif. */
+const SARIF_SCHEMA = JSON.parse(fs.readFileSync(require.resolve("@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json"), "utf8"));
+// The schema has a pattern that is only valid without the `u` flag.
+const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
+addFormats(ajv as never);
+const validateSarif = ajv.compile(SARIF_SCHEMA);
+
+const ROOT = path.join(__dirname, "../..");
+const MAIN = path.join(ROOT, "dist/cli/main.js");
+
+function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [MAIN, ...args], { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
+      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "exg-cli-"));
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+describe("exchange-guard check", () => {
+  it("checks the bundled example by default and exits 0", async () => {
+    const r = await run([]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^HOST\s+STATE\s+NEWEST ASSESSMENT\s+INTERNET EXPOSURE\s+VERDICT/m);
+    for (const h of ["ex01-g1", "ex02-g1", "ex03-g1", "ex04-g2", "ex05-g2"]) expect(r.stdout).toContain(h);
+    expect(r.stdout).toMatch(/ex01-g1\s+verified\s+clean \(2026-11-20\)\s+load balancer \(TCP 25, 443\)\s+ok/);
+    expect(r.stdout).toMatch(/ex03-g1\s+compromised\s+compromised \(2026-11-18\)\s+none\s+ok/);
+    expect(r.stdout).toContain("0 mandatory and 0 advisory violation(s).");
+    // Not a TTY here: no colour codes.
+    expect(r.stdout).not.toContain("\u001b[");
+  });
+
+  it("exits 1 on a known-bad config and names host, path and fix; writes valid SARIF pointing at the host's line", async () => {
+    const sarifFile = path.join(tmp, "bad.sarif");
+    const r = await run(["check", "--stack", "bad-extra-client-port", "--stacks-dir", "test/fixtures/stacks", "--sarif", sarifFile]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/BLOCKED/);
+    expect(r.stdout).toMatch(/exchange-verified-exposes-only-client-ports: verified host ex01-g1 is reachable from the internet beyond the client ports/);
+    expect(r.stdout).toMatch(/TCP 587/);
+    const sarif = JSON.parse(fs.readFileSync(sarifFile, "utf8"));
+    expect(validateSarif(sarif) ? [] : validateSarif.errors).toEqual([]);
+    const result = sarif.runs[0].results[0];
+    expect(result.ruleId).toBe("exchange-verified-exposes-only-client-ports");
+    expect(result.level).toBe("error");
+    expect(result.locations[0].physicalLocation.artifactLocation.uri).toBe("test/fixtures/stacks/Pulumi.bad-extra-client-port.yaml");
+    const lines = fs.readFileSync(path.join(ROOT, "test/fixtures/stacks/Pulumi.bad-extra-client-port.yaml"), "utf8").split("\n");
+    expect(lines[result.locations[0].physicalLocation.region.startLine - 1]).toMatch(/name: ex01/);
+    expect(sarif.runs[0].tool.driver.rules).toHaveLength(9);
+  });
+
+  it("prints JSON with --json", async () => {
+    const r = await run(["check", "--json"]);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.hosts.map((h: { host: string }) => h.host).sort()).toEqual(["ex01-g1", "ex02-g1", "ex03-g1", "ex04-g2", "ex05-g2"]);
+    expect(out.mandatory).toBe(0);
+  });
+
+  it("exits 2 with a clear message on an unknown stack or a refused config", async () => {
+    const missing = await run(["check", "--stack", "nope"]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/cannot read stack config .*Pulumi\.nope\.yaml/);
+    fs.writeFileSync(path.join(tmp, "Pulumi.dup.yaml"), "config:\n  exchange-guard:resourceGroupName: rg\n  exchange-guard:hosts:\n    - {name: ex01, state: fixed}\n    - {name: ex01, state: unverified}\n");
+    const bad = await run(["check", "--stack", "dup", "--stacks-dir", tmp]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/state: "fixed" is not unverified, compromised or remediated/);
+    expect(bad.stderr).toMatch(/duplicate host ex01/);
+    expect(bad.stderr).toMatch(/network: missing/);
+  });
+});
+
+describe("exchange-guard audit", () => {
+  it("audits the bundled export and exits 0", async () => {
+    const r = await run(["audit"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/audit of .*example\.export\.json/);
+    expect(r.stdout).toMatch(/ex05-g2\s+verified/);
+  });
+
+  it("exits 2 on a file that is not a stack export, and on a missing file", async () => {
+    const f = path.join(tmp, "not-export.json");
+    fs.writeFileSync(f, JSON.stringify({ hello: "world" }));
+    const r = await run(["audit", f]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/not a `pulumi stack export` file/);
+    const m = await run(["audit", path.join(tmp, "missing.json")]);
+    expect(m.code).toBe(2);
+    expect(m.stderr).toMatch(/cannot read/);
+  });
+
+  it("exits 1 when the export shows a host published without a verified assessment", async () => {
+    const doc = JSON.parse(fs.readFileSync(path.join(ROOT, "examples/example.export.json"), "utf8"));
+    // Tamper with the deployed state: ex02 (unverified, no assessment) marked remediated on its VM and NIC.
+    for (const r of doc.deployment.resources) {
+      if ((r.urn.endsWith("::ex02-g1") || r.urn.endsWith("::ex02-g1-nic")) && r.outputs?.tags) r.outputs.tags["remediation-state"] = "remediated";
+    }
+    const f = path.join(tmp, "tampered.json");
+    fs.writeFileSync(f, JSON.stringify(doc));
+    const r = await run(["audit", f, "--policy-pack-config", "stacks/policy-config/example.json"]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/exchange-remediated-requires-assessment: host ex02-g1 is marked remediated but no compromise assessment/);
+  });
+});
+
+describe("exchange-guard ingest", () => {
+  it("writes a record from real tool output", async () => {
+    const out = path.join(tmp, "rec.json");
+    const r = await run(["ingest", "--host", "exch01", "--from", "test/fixtures/ingest/webshell-msert", "--build", "15.2.1748.53", "--generation", "2", "--out", out]);
+    expect(r.code).toBe(0);
+    const rec = JSON.parse(fs.readFileSync(out, "utf8"));
+    expect(rec).toMatchObject({ host: "exch01", generation: 2, additionalData: { assessmentKind: "exchange-compromise", verdict: "compromised", exchangeBuild: "15.2.1748.53" } });
+  });
+
+  it("exits 2 and never writes a record when MSERT output is missing", async () => {
+    const out = path.join(tmp, "none.json");
+    const r = await run(["ingest", "--host", "exch01", "--from", "test/fixtures/ingest/no-msert", "--build", "15.2.1748.53", "--out", out]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/no msert\.log/);
+    expect(fs.existsSync(out)).toBe(false);
+  });
+
+  it("rejects a bad generation and missing options", async () => {
+    expect((await run(["ingest", "--host", "x", "--from", "test/fixtures/ingest/clean-ps7", "--build", "15.2.1.1", "--generation", "0"])).code).toBe(2);
+    expect((await run(["ingest", "--from", "x"])).code).toBe(2);
+  });
+});
