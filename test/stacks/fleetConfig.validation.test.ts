@@ -36,8 +36,19 @@ describe("a valid config", () => {
 
 describe("each problem alone is reported clearly", () => {
   const cases: [string, Fleet, RegExp][] = [
-    ["unknown state", fleetConfig([{ name: "ex01", state: "quarantined" }]), /hosts\[0\] \(ex01\)\.state: "quarantined" is not unverified, compromised or remediated/],
-    ["duplicate host", fleetConfig([{ name: "ex01", state: "unverified" }, { name: "ex01", state: "unverified" }]), /duplicate host ex01/],
+    [
+      "unknown state",
+      fleetConfig([{ name: "ex01", state: "quarantined" }]),
+      /hosts\[0\] \(ex01\)\.state: "quarantined" is not unverified, compromised or remediated/,
+    ],
+    [
+      "duplicate host",
+      fleetConfig([
+        { name: "ex01", state: "unverified" },
+        { name: "ex01", state: "unverified" },
+      ]),
+      /duplicate host ex01/,
+    ],
     [
       "generation going down",
       fleetConfig([{ name: "ex01", generation: 1, state: "unverified", records: [{ generation: 2 }] }]),
@@ -48,8 +59,16 @@ describe("each problem alone is reported clearly", () => {
       fleetConfig([{ name: "ex01", generation: 2, state: "remediated", records: [{ generation: 1 }] }]),
       /ex01: marked remediated but has no assessment record for generation 2/,
     ],
-    ["remediated with no record at all", fleetConfig([{ name: "ex01", state: "remediated" }]), /ex01: marked remediated but has no assessment record for generation 1/],
-    ["record not JSON", fleetConfig([{ name: "ex01", state: "unverified", records: [{ file: "bad.json", text: "{ not json" }] }]), /bad\.json: not JSON/],
+    [
+      "remediated with no record at all",
+      fleetConfig([{ name: "ex01", state: "remediated" }]),
+      /ex01: marked remediated but has no assessment record for generation 1/,
+    ],
+    [
+      "record not JSON",
+      fleetConfig([{ name: "ex01", state: "unverified", records: [{ file: "bad.json", text: "{ not json" }] }]),
+      /bad\.json: not JSON/,
+    ],
     [
       "record without additionalData",
       fleetConfig([{ name: "ex01", state: "unverified", records: [{ file: "noad.json", noAdditionalData: true }] }]),
@@ -94,17 +113,41 @@ describe("each problem alone is reported clearly", () => {
       fleetConfig([{ name: "ex01", state: "remediated", records: [{ file: "c.json", verdict: "compromised", daysAgo: 6 }] }]),
       /ex01: generation 1 was found compromised and cannot be marked remediated; raise its generation/,
     ],
-    ["record of another host", fleetConfig([{ name: "ex01", state: "unverified", records: [{ file: "other.json", host: "ex09" }] }]), /other\.json: record of host ex09 listed under host ex01/],
-    ["record file missing", withRawHosts([{ name: "ex01", state: "unverified", assessments: ["gone.json"] }]), /ex01: cannot read assessment record gone\.json/],
+    [
+      "record of another host",
+      fleetConfig([{ name: "ex01", state: "unverified", records: [{ file: "other.json", host: "ex09" }] }]),
+      /other\.json: record of host ex09 listed under host ex01/,
+    ],
+    [
+      "record file missing",
+      withRawHosts([{ name: "ex01", state: "unverified", assessments: ["gone.json"] }]),
+      /ex01: cannot read assessment record gone\.json/,
+    ],
     [
       "subnet outside the address space",
       fleetConfig([ok], { network: { ...NETWORK, quarantineSubnet: "10.99.2.0/24" } }),
       /network\.quarantineSubnet 10\.99\.2\.0\/24 is outside addressSpace 10\.40\.0\.0\/16/,
     ],
-    ["client port 3389/tcp", fleetConfig([ok], { publishing: { kind: "loadBalancer", clientPorts: ["443/tcp", "3389/tcp"] } }), /publishing\.clientPorts: "3389\/tcp" includes management port 3389/],
-    ["client port range over WinRM", fleetConfig([ok], { publishing: { kind: "loadBalancer", clientPorts: ["5000-6000/tcp"] } }), /publishing\.clientPorts: "5000-6000\/tcp" includes management port 5985/],
-    ["applicationGateway without gatewaySubnet", fleetConfig([ok], { publishing: { kind: "applicationGateway" } }), /network\.gatewaySubnet: required when publishing\.kind is applicationGateway/],
-    ["unknown publishing kind", fleetConfig([ok], { publishing: { kind: "frontDoor" } }), /publishing\.kind: "frontDoor" is not loadBalancer or applicationGateway/],
+    [
+      "client port 3389/tcp",
+      fleetConfig([ok], { publishing: { kind: "loadBalancer", clientPorts: ["443/tcp", "3389/tcp"] } }),
+      /publishing\.clientPorts: "3389\/tcp" includes management port 3389/,
+    ],
+    [
+      "client port range over WinRM",
+      fleetConfig([ok], { publishing: { kind: "loadBalancer", clientPorts: ["5000-6000/tcp"] } }),
+      /publishing\.clientPorts: "5000-6000\/tcp" includes management port 5985/,
+    ],
+    [
+      "applicationGateway without gatewaySubnet",
+      fleetConfig([ok], { publishing: { kind: "applicationGateway" } }),
+      /network\.gatewaySubnet: required when publishing\.kind is applicationGateway/,
+    ],
+    [
+      "unknown publishing kind",
+      fleetConfig([ok], { publishing: { kind: "frontDoor" } }),
+      /publishing\.kind: "frontDoor" is not loadBalancer or applicationGateway/,
+    ],
     ["bad host name", fleetConfig([{ name: "EX_01", state: "unverified" }]), /hosts\[0\]\.name: "EX_01" must be 1-10 lower-case/],
   ];
 
@@ -223,7 +266,11 @@ describe("nothing is registered when the config fails", () => {
       { name: "ex02", state: "unverified" },
     ]);
     const { regs } = await deployRaw(fixed, { preview: true });
-    expect(ofType(regs, T.vm).map((r) => r.name).sort()).toEqual(["ex01-g1", "ex02-g1"]);
+    expect(
+      ofType(regs, T.vm)
+        .map((r) => r.name)
+        .sort(),
+    ).toEqual(["ex01-g1", "ex02-g1"]);
   });
 });
 
@@ -236,5 +283,74 @@ describe("defaults", () => {
     expect(c.forensicsSourcePrefixes).toEqual([NETWORK.forensicsSubnet, NETWORK.bastionSubnet]);
     expect(c.hosts[0]).toMatchObject({ name: "ex01", generation: 1, state: "unverified", assessments: [] });
     expect("publisher" in c.image || "id" in c.image).toBe(true);
+  });
+});
+
+describe("planFleet: the gate decides verified, and says why not", () => {
+  function plan1(host: HostDef, extra: Record<string, unknown> = {}) {
+    const f = fleetConfig([host], extra);
+    return planFleet(parseFleetConfig(f.raw), f.readFile, NOW)[0];
+  }
+
+  it("a remediated host with a clean, recent, complete record of a patched build is verified", () => {
+    const p = plan1({ name: "ex01", state: "remediated", records: [CLEAN] });
+    expect(p).toMatchObject({ verified: true, gateFindings: [], vmName: "ex01-g1", compromisedNow: false, compromisedGenerations: [] });
+  });
+
+  it.each<[string, HostDef, Record<string, unknown>, RegExp]>([
+    ["stale record", { name: "ex01", state: "remediated", records: [{ daysAgo: 31 }] }, {}, /ex01.*31 days ago \(limit 30\)/],
+    [
+      "unpatched build",
+      { name: "ex01", state: "remediated", records: [{ data: { exchangeBuild: "15.2.792.3" } }] },
+      {},
+      /ex01 runs Exchange 2019 CU8 \(15\.2\.792\.3\), which does not include/,
+    ],
+    [
+      "missing required check",
+      { name: "ex01", state: "remediated", records: [{ data: { checks: "CVE-2021-26855,webshell-scan" } }] },
+      {},
+      /ex01 does not cover CVE-2021-26857, CVE-2021-26858, CVE-2021-27065, msert-full-scan/,
+    ],
+    [
+      "logs do not reach the investigation window",
+      { name: "ex01", state: "remediated", records: [{ data: { logsSince: "2026-11-01" } }] },
+      {},
+      /ex01 only covers logs since 2026-11-01, after the investigation window start 2021-01-01/,
+    ],
+    [
+      "image not approved",
+      { name: "ex01", state: "remediated", records: [CLEAN] },
+      { gate: { asOf: NOW.toISOString(), approvedImages: ["Contoso:Hardened:2022"] } },
+      /ex01: image .* is not in the gate's approvedImages/,
+    ],
+    [
+      "stricter maxAssessmentAgeDays",
+      { name: "ex01", state: "remediated", records: [{ daysAgo: 8 }] },
+      { gate: { asOf: NOW.toISOString(), maxAssessmentAgeDays: 7 } },
+      /limit 7/,
+    ],
+  ])("%s: not verified, finding says why", (_label, host, extra, why) => {
+    const p = plan1(host, extra);
+    expect(p.verified).toBe(false);
+    expect(p.gateFindings.length).toBeGreaterThan(0);
+    expect(p.gateFindings.join("\n")).toMatch(why);
+  });
+
+  it("a gate clock left unpinned uses the given clock", () => {
+    const f = fleetConfig([{ name: "ex01", state: "remediated", records: [CLEAN] }], { gate: {} });
+    const c = parseFleetConfig(f.raw);
+    expect(planFleet(c, f.readFile, NOW)[0].verified).toBe(true);
+    expect(planFleet(c, f.readFile, new Date(NOW.getTime() + 60 * 24 * 3600 * 1000))[0].verified).toBe(false);
+  });
+
+  it("a record without generation belongs to generation 1", () => {
+    const p = plan1({ name: "ex01", generation: 2, state: "unverified", records: [{ generation: null, verdict: "compromised", daysAgo: 9 }] });
+    expect(p.current).toBeUndefined();
+    expect(p.compromisedGenerations).toEqual([1]);
+    expect(p.compromisedNow).toBe(false);
+  });
+
+  it("unverified and compromised hosts are never verified, whatever their records say", () => {
+    for (const state of ["unverified", "compromised"]) expect(plan1({ name: "ex01", state, records: [CLEAN] }).verified).toBe(false);
   });
 });

@@ -46,7 +46,11 @@ describe.each([true, false])("preview=%s", (preview) => {
   });
 
   it("exactly one assessment per VM that has a record for its current generation", () => {
-    expect(ofType(regs, T.assessment).map((r) => r.name).sort()).toEqual(["ex01-g1-assessment", "ex03-g1-assessment", "ex04-g1-assessment", "ex06-g1-assessment"]);
+    expect(
+      ofType(regs, T.assessment)
+        .map((r) => r.name)
+        .sort(),
+    ).toEqual(["ex01-g1-assessment", "ex03-g1-assessment", "ex04-g1-assessment", "ex06-g1-assessment"]);
     // Each is linked to a distinct VM.
     const vms = ofType(regs, T.assessment).map((a) => (a.propertyDependencies.resourceId ?? []).join());
     expect(new Set(vms).size).toBe(4);

@@ -105,7 +105,12 @@ describe("the plan", () => {
 
   it("reports each host's placement in the stack outputs", () => {
     const { outputs } = runs["false"];
-    expect(Object.fromEntries(Object.entries(outputs.hosts).map(([k, v]) => [k, v.placement]))).toEqual({ ex01: "isolated", ex02: "isolated", ex03: "published", ex04: "isolated" });
+    expect(Object.fromEntries(Object.entries(outputs.hosts).map(([k, v]) => [k, v.placement]))).toEqual({
+      ex01: "isolated",
+      ex02: "isolated",
+      ex03: "published",
+      ex04: "isolated",
+    });
     expect(outputs.hosts.ex04.gate.length).toBeGreaterThan(0);
     expect(outputs.evidenceSnapshots).toEqual(["ex02-g1-osdisk-evidence"]);
   });
@@ -293,19 +298,41 @@ describe.each([true, false])("preview=%s", (preview) => {
     });
 
     it("no public IP anywhere but the bastion's and the front end's", () => {
-      expect(ofType(regs, T.pip).map((r) => r.name).sort()).toEqual([`${P}-bastion-pip`, `${P}-frontend-pip`]);
+      expect(
+        ofType(regs, T.pip)
+          .map((r) => r.name)
+          .sort(),
+      ).toEqual([`${P}-bastion-pip`, `${P}-frontend-pip`]);
     });
   });
 
   it("one NIC, one VM, one admin password per host", () => {
-    expect(ofType(regs, T.nic).map((r) => r.name).sort()).toEqual(["ex01-g1-nic", "ex02-g1-nic", "ex03-g1-nic", "ex04-g1-nic"]);
-    expect(ofType(regs, T.vm).map((r) => r.name).sort()).toEqual(["ex01-g1", "ex02-g1", "ex03-g1", "ex04-g1"]);
-    expect(ofType(regs, T.password).map((r) => r.name).sort()).toEqual(["ex01-g1-admin", "ex02-g1-admin", "ex03-g1-admin", "ex04-g1-admin"]);
+    expect(
+      ofType(regs, T.nic)
+        .map((r) => r.name)
+        .sort(),
+    ).toEqual(["ex01-g1-nic", "ex02-g1-nic", "ex03-g1-nic", "ex04-g1-nic"]);
+    expect(
+      ofType(regs, T.vm)
+        .map((r) => r.name)
+        .sort(),
+    ).toEqual(["ex01-g1", "ex02-g1", "ex03-g1", "ex04-g1"]);
+    expect(
+      ofType(regs, T.password)
+        .map((r) => r.name)
+        .sort(),
+    ).toEqual(["ex01-g1-admin", "ex02-g1-admin", "ex03-g1-admin", "ex04-g1-admin"]);
   });
 });
 
 it("builds no public front end when no host is verified", async () => {
-  const { regs } = await deployRaw(fleetConfig([{ name: "ex01", state: "unverified" }, { name: "ex04", state: "remediated", records: [{ daysAgo: 45 }] }]), { preview: true });
+  const { regs } = await deployRaw(
+    fleetConfig([
+      { name: "ex01", state: "unverified" },
+      { name: "ex04", state: "remediated", records: [{ daysAgo: 45 }] },
+    ]),
+    { preview: true },
+  );
   expect(ofType(regs, T.lb)).toEqual([]);
   expect(ofType(regs, T.agw)).toEqual([]);
   expect(ofType(regs, T.pip).map((r) => r.name)).toEqual([`${P}-bastion-pip`]);

@@ -84,7 +84,8 @@ describe.each([true, false])("preview=%s", (preview) => {
   it("the new generation starts unverified and isolated (tags, quarantine, isolation NSG)", () => {
     const vm = one(g2, T.vm, "ex01-g2");
     const nic = one(g2, T.nic, "ex01-g2-nic");
-    for (const r of [vm, nic]) expect(r.inputs.tags).toMatchObject({ workload: "exchange", "remediation-state": "unverified", "exchange-generation": "2" });
+    for (const r of [vm, nic])
+      expect(r.inputs.tags).toMatchObject({ workload: "exchange", "remediation-state": "unverified", "exchange-generation": "2" });
     expect(nic.propertyDependencies.ipConfigurations).toEqual([one(g2, T.subnet, "exg-unit-quarantine").urn]);
     const nsg = one(g2, T.nsg, "ex01-g2-isolation");
     expect(nsg.inputs.flushConnection).toBe(true);
@@ -130,23 +131,26 @@ describe("evidence probes", () => {
     return { tokens, call: (a: MockCallArgs) => (tokens.push(`${a.token}:${String(a.inputs.snapshotName ?? a.inputs.diskName ?? "")}`), inner(a)) };
   }
 
-  it.each([true, false])("snapshot and disk gone (ResourceNotFound): not declared, the program still succeeds and warns (preview=%s)", async (preview) => {
-    const warn = jest.spyOn(console, "warn").mockImplementation(() => undefined);
-    try {
-      const probe = recording(evidenceGoneCall);
-      const { regs, outputs } = await deployRaw(AFTER, { preview, call: probe.call });
-      expect(maybe(regs, T.snapshot, "ex01-g1-osdisk-evidence")).toBeUndefined();
-      expect(ofType(regs, T.snapshot)).toEqual([]);
-      expect(outputs.evidenceSnapshots).toEqual([]);
-      expect(one(regs, T.vm, "ex01-g2").inputs.vmName).toBe("ex01-g2");
-      expect(probe.tokens).toEqual(
-        expect.arrayContaining(["azure-native:compute:getSnapshot:ex01-g1-osdisk-evidence", "azure-native:compute:getDisk:ex01-g1-osdisk"]),
-      );
-      expect(warn.mock.calls.flat().join("\n")).toMatch(/ex01-g1-osdisk-evidence/);
-    } finally {
-      warn.mockRestore();
-    }
-  });
+  it.each([true, false])(
+    "snapshot and disk gone (ResourceNotFound): not declared, the program still succeeds and warns (preview=%s)",
+    async (preview) => {
+      const warn = jest.spyOn(console, "warn").mockImplementation(() => undefined);
+      try {
+        const probe = recording(evidenceGoneCall);
+        const { regs, outputs } = await deployRaw(AFTER, { preview, call: probe.call });
+        expect(maybe(regs, T.snapshot, "ex01-g1-osdisk-evidence")).toBeUndefined();
+        expect(ofType(regs, T.snapshot)).toEqual([]);
+        expect(outputs.evidenceSnapshots).toEqual([]);
+        expect(one(regs, T.vm, "ex01-g2").inputs.vmName).toBe("ex01-g2");
+        expect(probe.tokens).toEqual(
+          expect.arrayContaining(["azure-native:compute:getSnapshot:ex01-g1-osdisk-evidence", "azure-native:compute:getDisk:ex01-g1-osdisk"]),
+        );
+        expect(warn.mock.calls.flat().join("\n")).toMatch(/ex01-g1-osdisk-evidence/);
+      } finally {
+        warn.mockRestore();
+      }
+    },
+  );
 
   it("snapshot gone but the old OS disk still there: the snapshot is (re)declared from the disk", async () => {
     const call = (a: MockCallArgs) => {
@@ -159,7 +163,8 @@ describe("evidence probes", () => {
 
   it("any other probe failure keeps the evidence (never silently dropped)", async () => {
     const call = (a: MockCallArgs) => {
-      if (a.token === "azure-native:compute:getSnapshot" || a.token === "azure-native:compute:getDisk") throw notFound("AuthorizationFailed: the client does not have authorization");
+      if (a.token === "azure-native:compute:getSnapshot" || a.token === "azure-native:compute:getDisk")
+        throw notFound("AuthorizationFailed: the client does not have authorization");
       return offlineCall(a);
     };
     const { regs } = await deployRaw(AFTER, { preview: true, call });

@@ -156,7 +156,9 @@ export function notFound(message: string): Error {
 /** getSnapshot / getDisk answer "not found" (the evidence of an old generation is gone from Azure). */
 export function evidenceGoneCall(args: MockCallArgs): Record<string, unknown> {
   if (args.token === "azure-native:compute:getSnapshot" || args.token === "azure-native:compute:getDisk") {
-    throw notFound(`ResourceNotFound: The Resource '${String(args.inputs.snapshotName ?? args.inputs.diskName)}' under resource group '${RG}' was not found.`);
+    throw notFound(
+      `ResourceNotFound: The Resource '${String(args.inputs.snapshotName ?? args.inputs.diskName)}' under resource group '${RG}' was not found.`,
+    );
   }
   return offlineCall(args);
 }
@@ -184,7 +186,11 @@ export interface DeployOptions {
 }
 
 /** Runs a parsed and planned fleet under the mock runtime and returns what it registered. */
-export async function captureFleet(config: FleetConfig, plan: PlannedHost[], opts: DeployOptions): Promise<{ regs: Registration[]; outputs: FleetOutputs }> {
+export async function captureFleet(
+  config: FleetConfig,
+  plan: PlannedHost[],
+  opts: DeployOptions,
+): Promise<{ regs: Registration[]; outputs: FleetOutputs }> {
   let outputs: FleetOutputs | undefined;
   const stack = opts.stack ?? STACK;
   const regs = await captureStack(
@@ -226,7 +232,9 @@ export function ofType(regs: readonly Registration[], type: string): Registratio
 export function one(regs: readonly Registration[], type: string, name: string): Registration {
   const hits = regs.filter((r) => r.type === type && r.name === name);
   if (hits.length !== 1) {
-    throw new Error(`expected exactly one ${type} named ${name}, found ${hits.length}; registered: ${regs.map((r) => `${r.type}::${r.name}`).join(", ")}`);
+    throw new Error(
+      `expected exactly one ${type} named ${name}, found ${hits.length}; registered: ${regs.map((r) => `${r.type}::${r.name}`).join(", ")}`,
+    );
   }
   return hits[0];
 }
@@ -252,7 +260,8 @@ export function get(v: unknown, ...keys: (string | number)[]): unknown {
 
 /** The ARM ids armIdFor gives the network pieces (update form). */
 export const ids = {
-  subnet: (vnet: string, subnet: string) => `/subscriptions/${SUBSCRIPTION}/resourceGroups/${RG}/providers/Microsoft.Network/virtualNetworks/${vnet}/subnets/${subnet}`,
+  subnet: (vnet: string, subnet: string) =>
+    `/subscriptions/${SUBSCRIPTION}/resourceGroups/${RG}/providers/Microsoft.Network/virtualNetworks/${vnet}/subnets/${subnet}`,
   disk: (name: string) => `/subscriptions/${SUBSCRIPTION}/resourceGroups/${RG}/providers/Microsoft.Compute/disks/${name}`,
   vm: (name: string) => `/subscriptions/${SUBSCRIPTION}/resourceGroups/${RG}/providers/Microsoft.Compute/virtualMachines/${name}`,
   nsg: (name: string) => `/subscriptions/${SUBSCRIPTION}/resourceGroups/${RG}/providers/Microsoft.Network/networkSecurityGroups/${name}`,

@@ -1,0 +1,143 @@
+import { execFileSync, spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import type { EngineResource } from "../cli/engine/analyzerClient";
+import { PackSession } from "../cli/engine/session";
+import { findProjectRoot } from "../stacks/config/stackFile";
+import { BENCH_NOW, syntheticEstate } from "./estate";
+
+const ROOT = findProjectRoot();
+const PACKS = { guard: path.join(ROOT, "policies"), floor: path.join(ROOT, "bench", "floor-pack") } as const;
+type PackName = keyof typeof PACKS;
+const CONFIG = JSON.stringify({
+  "exchange-remediated-requires-assessment": { asOf: BENCH_NOW },
+  "exchange-unverified-isolated": { forensicsSourcePrefixes: ["10.9.0.0/24", "10.9.1.0/26"] },
+});
+const SIZES = (process.env.BENCH_SIZES ?? "1000,5000,20000").split(",").map(Number);
+// Both packs get the same room; the engine passes NODE_OPTIONS through to the pack process.
+const ENV = { NODE_OPTIONS: "--max-old-space-size=12288" };
+
+interface Run {
+  readonly startMs: number;
+  readonly analyzeMs: number;
+  readonly analyzeStackMs: number;
+  readonly peakMb: number;
+  readonly violations: number;
+}
+
+function peakRssMb(pid: number | undefined): number {
+  if (!pid) return NaN;
+  const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
+  const m = /VmHWM:\s+(\d+) kB/.exec(status);
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+async function analyzeAll(session: PackSession, inputs: readonly EngineResource[], concurrency = 8): Promise<number> {
+  let next = 0;
+  let violations = 0;
+  const worker = async () => {
+    while (next < inputs.length) {
+      const r = inputs[next++];
+      violations += (await session.client.analyze(r)).diagnostics.filter((d) => d.enforcementLevel === "mandatory").length;
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return violations;
+}
+
+async function runOnce(pack: PackName, inputs: readonly EngineResource[], resources: readonly EngineResource[]): Promise<Run> {
+  const session = await PackSession.start(PACKS[pack], pack === "guard" ? CONFIG : "", { env: ENV });
+  try {
+    const t0 = process.hrtime.bigint();
+    let violations = await analyzeAll(session, inputs);
+    const t1 = process.hrtime.bigint();
+    const stack = await session.client.analyzeStack(resources);
+    const t2 = process.hrtime.bigint();
+    violations += stack.diagnostics.filter((d) => d.enforcementLevel === "mandatory").length;
+    return {
+      startMs: session.startMs,
+      analyzeMs: Number(t1 - t0) / 1e6,
+      analyzeStackMs: Number(t2 - t1) / 1e6,
+      peakMb: peakRssMb(session.pid),
+      violations,
+    };
+  } finally {
+    await session.stop();
+  }
+}
+
+async function startTimes(pack: PackName, n = 5): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const s = await PackSession.start(PACKS[pack], pack === "guard" ? CONFIG : "", { env: ENV });
+    times.push(s.startMs);
+    await s.stop();
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(n / 2)];
+}
+
+const f = (n: number, d = 0) => n.toFixed(d);
+const ratio = (a: number, b: number) => (b > 0 ? (a / b).toFixed(2) : "n/a");
+
+async function main(): Promise<void> {
+  const lines: string[] = [];
+  const cpu = os.cpus()[0]?.model ?? "unknown CPU";
+  lines.push(
+    "# Benchmarks",
+    "",
+    `Produced by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: ${os.cpus().length} × ${cpu}, ${f(os.totalmem() / 2 ** 30)} GiB RAM, ${os.type()} ${os.release()}, Node.js ${process.version}.`,
+    "Each estate is judged through the engine interface (the pack started as the engine starts it, Analyze per resource with 8 calls in flight, AnalyzeStack once) by exchange-compromise-guard and by a floor pack: the same @pulumi/policy framework with the same number of policies (7 stack, 2 resource) that touch every resource and report nothing. Times are wall-clock milliseconds seen by the engine side; peak memory is the pack process's peak resident set (VmHWM).",
+    "",
+  );
+  const guardStart = await startTimes("guard");
+  const floorStart = await startTimes("floor");
+  lines.push(`Pack start (median of 5, spawn to port line): guard ${guardStart} ms, floor ${floorStart} ms, ratio ${ratio(guardStart, floorStart)} (target ≤ 1.2).`, "");
+  const stackTimes: Record<string, Record<number, number>> = {};
+  for (const preview of [true, false]) {
+    const form = preview ? "preview" : "update";
+    lines.push(`## ${form} form`, "", "| hosts | resources | pack | Analyze total | AnalyzeStack | total | peak MB | mandatory violations | total ÷ floor | AnalyzeStack ÷ floor | memory ÷ floor |", "|---|---|---|---|---|---|---|---|---|---|---|");
+    for (const size of SIZES) {
+      const estate = syntheticEstate(size, preview);
+      const floor = await runOnce("floor", estate.inputs, estate.resources);
+      const guard = await runOnce("guard", estate.inputs, estate.resources);
+      (stackTimes[form] ??= {})[size] = guard.analyzeStackMs;
+      for (const [name, r] of [["floor", floor], ["guard", guard]] as const) {
+        const isGuard = name === "guard";
+        lines.push(
+          `| ${size} | ${estate.resources.length} | ${name} | ${f(r.analyzeMs)} | ${f(r.analyzeStackMs)} | ${f(r.analyzeMs + r.analyzeStackMs)} | ${f(r.peakMb)} | ${r.violations} | ${isGuard ? ratio(r.analyzeMs + r.analyzeStackMs, floor.analyzeMs + floor.analyzeStackMs) : ""} | ${isGuard ? ratio(r.analyzeStackMs, floor.analyzeStackMs) : ""} | ${isGuard ? ratio(r.peakMb, floor.peakMb) : ""} |`,
+        );
+      }
+      process.stderr.write(`${form} ${size}: guard ${f(guard.analyzeMs + guard.analyzeStackMs)} ms vs floor ${f(floor.analyzeMs + floor.analyzeStackMs)} ms\n`);
+    }
+    const sizes = [...SIZES].sort((a, b) => a - b);
+    if (sizes.length >= 2) {
+      const [a, b] = sizes.slice(-2);
+      const exp = Math.log(stackTimes[form][b] / stackTimes[form][a]) / Math.log(b / a);
+      lines.push("", `AnalyzeStack scaling exponent of the guard between ${a} and ${b} hosts: ${exp.toFixed(2)} (target ≤ 1.15).`);
+    }
+    lines.push("");
+  }
+  // The offline check of the bundled example, end to end, as a newcomer runs it.
+  const cli = path.join(ROOT, "dist", "cli", "main.js");
+  const times: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const t = Date.now();
+    const r = spawnSync(process.execPath, [cli, "check", "--stack", "example"], { cwd: ROOT, encoding: "utf8" });
+    if (r.status !== 0) throw new Error(`offline check failed: ${r.stderr}`);
+    times.push(Date.now() - t);
+  }
+  times.sort((a, b) => a - b);
+  lines.push("## Offline check of the bundled example", "", `\`exchange-guard check --stack example\` end to end (program under mocks, pack start, Analyze, AnalyzeStack, report): median ${times[1]} ms of 3 runs.`, "");
+  const out = path.join(ROOT, "docs", "benchmarks.md");
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  fs.writeFileSync(out, lines.join("\n") + "\n");
+  process.stdout.write(lines.join("\n") + "\n");
+  void execFileSync;
+}
+
+main().catch((e) => {
+  process.stderr.write(`${(e as Error).stack ?? e}\n`);
+  process.exit(1);
+});
