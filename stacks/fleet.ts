@@ -103,20 +103,22 @@ export async function deployFleet(config: FleetConfig, plan: readonly PlannedHos
       managementPorts: config.managementPorts,
       clientPorts: config.publishing.clientPorts,
       clientSources: config.publishing.kind === "applicationGateway" && config.network.gatewaySubnet ? [config.network.gatewaySubnet] : ["Internet"],
-      assessment: h.current ? { metadataName: metadata.name, additionalData: h.current.record.additionalData, dependsOn: [metadata] } : undefined,
+      // The metadata's name is the configured GUID: known at preview, and the dependency keeps the order.
+      assessment: h.current ? { metadataName: config.assessmentMetadataGuid, additionalData: h.current.record.additionalData, dependsOn: [metadata] } : undefined,
       tags,
     });
     outputs[h.spec.name] = { vm: h.vmName, state: h.spec.state, placement: h.verified ? "published" : "isolated", gate: h.gateFindings };
     if (host.evidence) evidence.push(`${h.vmName}-osdisk-evidence`);
-    // Earlier compromised generations: their snapshot stays while it (or the disk to take it from) exists.
-    for (const g of h.compromisedGenerations) {
+    // Earlier generations: evidence of a compromised one is taken from its disk before the disk goes, and any
+    // evidence snapshot that exists stays (a generation may have been compromised by its state tag alone).
+    for (let g = 1; g < h.spec.generation; g++) {
       const old = vmName(h.spec.name, g);
       const snapshotName = `${old}-osdisk-evidence`;
-      const keep =
-        (await exists(() => compute.getSnapshot({ resourceGroupName: rgName, snapshotName }))) ||
-        (await exists(() => compute.getDisk({ resourceGroupName: rgName, diskName: `${old}-osdisk` })));
+      const snapshotExists = await exists(() => compute.getSnapshot({ resourceGroupName: rgName, snapshotName }));
+      const recorded = h.compromisedGenerations.includes(g);
+      const keep = snapshotExists || (recorded && (await exists(() => compute.getDisk({ resourceGroupName: rgName, diskName: `${old}-osdisk` }))));
       if (!keep) {
-        pulumi.log.warn(`${h.spec.name}: the evidence of compromised generation ${g} (${snapshotName}) is gone from Azure and cannot be recreated`);
+        if (recorded) pulumi.log.warn(`${h.spec.name}: the evidence of compromised generation ${g} (${snapshotName}) is gone from Azure and cannot be recreated`);
         continue;
       }
       evidenceSnapshot(old, { resourceGroupName: rg.name, resourceGroupNameText: rgName, subscriptionId, location: config.location, tags }, { parent: host });

@@ -39,7 +39,10 @@ export interface CaptureOptions {
   readonly stack: string;
   /** Preview: ids of new resources unknown, as in a first `pulumi preview`. */
   readonly preview: boolean;
-  /** Mock answers for invokes (getClientConfig, getDisk, ...); throw to say "not found". */
+  /**
+   * Mock answers for invokes (getClientConfig, getDisk, ...). To say "not found", throw an error carrying a gRPC
+   * `details` string: the SDK builds the program's error from `details` only.
+   */
   readonly call?: (args: MockCallArgs) => Record<string, unknown>;
   /** The id a resource gets once created (update form only). */
   readonly idFor?: (args: MockResourceArgs) => string;
@@ -57,6 +60,13 @@ function mockUrn(parent: string, type: string, name: string): string {
 class CaptureMonitor extends MockMonitor {
   readonly registrations = new Map<string, Registration>();
 
+  constructor(
+    mocks: ConstructorParameters<typeof MockMonitor>[0],
+    private readonly extraOutputs?: CaptureOptions["outputsFor"],
+  ) {
+    super(mocks);
+  }
+
   override async registerResource(req: RegisterResourceRequest, callback: (err: unknown, res: RegisterResourceResponse) => void): Promise<void> {
     const type: string = req.getType();
     const name: string = req.getName();
@@ -71,17 +81,21 @@ class CaptureMonitor extends MockMonitor {
     await super.registerResource(req, (err: unknown, res: RegisterResourceResponse) => {
       if (!err) {
         const id: string = res.getId();
+        const custom = req.getCustom();
+        // The engine's view of outputs: the inputs (secrets still at the leaves where the program put them) plus what
+        // the cloud computes. The mock's own echo of the state would wrap whole objects as secret.
+        const outputs = custom ? { ...inputs, ...(id && this.extraOutputs ? this.extraOutputs({ type, name, inputs, custom, provider: "", id: "" }, id) : {}) } : {};
         this.registrations.set(urn, {
           urn,
           type,
           name,
-          custom: req.getCustom(),
+          custom,
           parent,
           dependencies: req.getDependenciesList(),
           propertyDependencies,
           inputs,
           id: id === "" ? undefined : id,
-          outputs: engineForm(res.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
+          outputs,
         });
       }
       callback(err, res);
@@ -95,17 +109,20 @@ class CaptureMonitor extends MockMonitor {
  * hand a policy pack for this program.
  */
 export async function captureStack(program: () => Promise<unknown>, opts: CaptureOptions): Promise<Registration[]> {
-  const monitor = new CaptureMonitor({
+  const monitor = new CaptureMonitor(
+    {
     newResource: (args: MockResourceArgs) => {
       if (opts.preview || !args.custom) return { id: opts.preview ? undefined : `${args.name}-id`, state: args.inputs };
       const id = opts.idFor ? opts.idFor(args) : `${args.name}-id`;
       return { id, state: { ...args.inputs, ...(opts.outputsFor?.(args, id) ?? {}) } };
     },
-    call: (args: MockCallArgs) => {
-      if (!opts.call) throw new Error(`no mock for invoke ${args.token}`);
-      return opts.call(args);
+      call: (args: MockCallArgs) => {
+        if (!opts.call) throw new Error(`no mock for invoke ${args.token}`);
+        return opts.call(args);
+      },
     },
-  });
+    opts.preview ? undefined : opts.outputsFor,
+  );
   pulumi.runtime.setMockOptions(monitor, opts.project, opts.stack, opts.preview);
   // What setMocks turns on: secrets and resource references travel as the engine would see them.
   const store = (require("@pulumi/pulumi/runtime/state") as { getStore(): Record<string, boolean> }).getStore();

@@ -3,16 +3,23 @@ import { TYPE_INFO } from "../../policies/model/resourceTypes";
 
 export const OFFLINE_SUBSCRIPTION = "00000000-0000-0000-0000-0000000e9c01";
 
+/** An invoke failure as the engine reports a missing resource (the SDK reads the gRPC `details`). */
+export function notFound(what: string): Error {
+  return Object.assign(new Error(`ResourceNotFound: ${what}`), { details: `ResourceNotFound: ${what} could not be found` });
+}
+
 /**
  * Invokes the stacks make, answered offline: the client config, and existence probes for
- * evidence (a snapshot or disk of an earlier generation is assumed to still exist, so the
- * offline view shows the evidence the stack would keep).
+ * evidence. Offline, the OS disk of an earlier generation recorded as compromised is assumed to
+ * still exist (so the view shows the snapshot the stack would take before it goes); no snapshot is
+ * assumed to exist already.
  */
 export function offlineCall(args: MockCallArgs): Record<string, unknown> {
   switch (args.token) {
     case "azure-native:authorization:getClientConfig":
       return { subscriptionId: OFFLINE_SUBSCRIPTION, tenantId: "00000000-0000-0000-0000-00000000beef", clientId: "offline", objectId: "offline" };
     case "azure-native:compute:getSnapshot":
+      throw notFound(`snapshot ${String(args.inputs.snapshotName)}`);
     case "azure-native:compute:getDisk":
       return { id: `offline-${String(args.inputs.snapshotName ?? args.inputs.diskName)}`, name: args.inputs.snapshotName ?? args.inputs.diskName };
     default:

@@ -159,6 +159,12 @@ export class HostInventory {
       if (match === "no") continue;
       this.hosts.push(this.buildHost(vm, match === "unknown", nicsByVm.get(vm.urn) ?? []));
     }
+    // A VM built through another resource type (classic provider, scale set) is still an Exchange host the pack cannot analyse.
+    for (const node of graph.nodes) {
+      if (node.type === T.VM || !/virtualmachine/i.test(node.type.split(":").pop() ?? "")) continue;
+      if (matchesHostTag(field(node.props, "tags"), cfg) !== "yes") continue;
+      this.hosts.push(this.unmodeledHost(node));
+    }
   }
 
   hostOfNic(urn: string): Host | undefined {
@@ -258,6 +264,21 @@ export class HostInventory {
     };
     for (const nic of nics) this.nicOwner.set(nic.urn, host);
     return host;
+  }
+
+  private unmodeledHost(node: GraphNode): Host {
+    const reading = readState(field(node.props, "tags"), this.cfg);
+    return {
+      vm: node,
+      name: node.display,
+      urn: node.urn,
+      state: reading.state,
+      stateNote: reading.note,
+      nics: [],
+      ipConfigs: [],
+      problems: [`${node.type} ${node.display} is tagged as an Exchange host but the pack only analyses azure-native:compute:VirtualMachine; build the host with azure-native so its network can be judged`],
+      identities: new Set([node.urn, ...(node.id ? [node.id] : [])]),
+    };
   }
 
   private nicIpConfigs(nic: GraphNode, problems: string[]): IpConfigView[] {

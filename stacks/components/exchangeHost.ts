@@ -128,7 +128,8 @@ export class ExchangeHost extends pulumi.ComponentResource {
         osProfile: {
           computerName: vmName,
           adminUsername: args.adminUsername,
-          adminPassword: password.result,
+          // Secret whatever the provider says about its result: it must never reach state or logs in plain text.
+          adminPassword: pulumi.secret(password.result),
           windowsConfiguration: { enableAutomaticUpdates: true, provisionVMAgent: true },
         },
         storageProfile: {

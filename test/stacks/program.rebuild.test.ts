@@ -206,8 +206,13 @@ describe("a generation marked compromised by its state alone (no compromised rec
     const b = await deployRaw(tagOnlyBefore, { preview: true });
     // Generation 1 is snapshotted while compromised...
     expect(maybe(b.regs, T.snapshot, "ex01-g1-osdisk-evidence")).toBeDefined();
-    const a = await deployRaw(tagOnlyAfter, { preview: true });
-    // ...and the rebuild must not drop (= delete) that evidence: the probes say it still exists.
+    // ...and the rebuild must not drop (= delete) that evidence while Azure still has it.
+    const stillThere = (args: Parameters<typeof offlineCall>[0]) =>
+      args.token === "azure-native:compute:getSnapshot" ? { id: "snap", name: String(args.inputs.snapshotName) } : offlineCall(args);
+    const a = await deployRaw(tagOnlyAfter, { preview: true, call: stillThere });
     expect(maybe(a.regs, T.snapshot, "ex01-g1-osdisk-evidence")).toBeDefined();
+    // Offline nothing says it exists, and a generation not recorded as compromised has no disk probe: no snapshot is invented.
+    const offline = await deployRaw(tagOnlyAfter, { preview: true });
+    expect(maybe(offline.regs, T.snapshot, "ex01-g1-osdisk-evidence")).toBeUndefined();
   });
 });

@@ -100,7 +100,8 @@ export function unmodeledReferences(graph: ResourceGraph, hosts: readonly Host[]
     if (!l.some((x) => x.node === node)) l.push({ node, how });
   };
   for (const node of graph.nodes) {
-    if (!scanned(node)) continue;
+    // A host's own resource naming itself is not a way in.
+    if (!scanned(node) || byIdentity.has(node.urn)) continue;
     for (const [key, urns] of Object.entries(node.propertyDependencies)) {
       for (const u of urns) {
         const h = byIdentity.get(u);
