@@ -81,6 +81,24 @@ function toDiagnostic(d: analyzerpb.AnalyzeDiagnostic): Diagnostic {
   };
 }
 
+/** The fields AnalyzeRequest and AnalyzerResource share. */
+interface ResourceMessage {
+  setType(v: string): unknown;
+  setUrn(v: string): unknown;
+  setName(v: string): unknown;
+  setProperties(v?: Struct): unknown;
+  setOptions(v?: analyzerpb.AnalyzerResourceOptions): unknown;
+}
+
+function fill<M extends ResourceMessage>(msg: M, r: EngineResource): M {
+  msg.setType(r.type);
+  msg.setUrn(r.urn);
+  msg.setName(r.name);
+  msg.setProperties(Struct.fromJavaScript(r.properties as never));
+  msg.setOptions(options(r));
+  return msg;
+}
+
 function options(r: EngineResource): analyzerpb.AnalyzerResourceOptions {
   const o = new analyzerpb.AnalyzerResourceOptions();
   o.setProtect(r.protect ?? false);
@@ -154,13 +172,7 @@ export class EngineAnalyzerClient {
   }
 
   private analyzeRequest(r: EngineResource): analyzerpb.AnalyzeRequest {
-    const req = new analyzerpb.AnalyzeRequest();
-    req.setType(r.type);
-    req.setUrn(r.urn);
-    req.setName(r.name);
-    req.setProperties(Struct.fromJavaScript(r.properties as never));
-    req.setOptions(options(r));
-    return req;
+    return fill(new analyzerpb.AnalyzeRequest(), r);
   }
 
   async analyze(r: EngineResource): Promise<AnalyzeResult> {
@@ -183,12 +195,7 @@ export class EngineAnalyzerClient {
   async analyzeStack(resources: readonly EngineResource[]): Promise<AnalyzeResult> {
     const req = new analyzerpb.AnalyzeStackRequest();
     for (const r of resources) {
-      const ar = new analyzerpb.AnalyzerResource();
-      ar.setType(r.type);
-      ar.setUrn(r.urn);
-      ar.setName(r.name);
-      ar.setProperties(Struct.fromJavaScript(r.properties as never));
-      ar.setOptions(options(r));
+      const ar = fill(new analyzerpb.AnalyzerResource(), r);
       if (r.parent) ar.setParent(r.parent);
       ar.setDependenciesList([...(r.dependencies ?? [])]);
       const pd = ar.getPropertydependenciesMap();

@@ -2,6 +2,7 @@ import * as network from "@pulumi/azure-native/network";
 import * as pulumi from "@pulumi/pulumi";
 import { IsolationNsg } from "./isolationNsg";
 import { PublishedNsg } from "./publishedNsg";
+import { denyInternetIn } from "./securityRules";
 
 export interface ExchangeNetworkArgs {
   readonly resourceGroupName: pulumi.Input<string>;
@@ -70,19 +71,7 @@ export class ExchangeNetwork extends pulumi.ComponentResource {
       {
         ...common,
         networkSecurityGroupName: `${p}-forensics-nsg`,
-        securityRules: [
-          {
-            name: "deny-internet-in",
-            priority: 4000,
-            direction: "Inbound",
-            access: "Deny",
-            protocol: "*",
-            sourceAddressPrefix: "Internet",
-            sourcePortRange: "*",
-            destinationAddressPrefix: "*",
-            destinationPortRange: "*",
-          },
-        ],
+        securityRules: [denyInternetIn()],
         tags: args.tags,
       },
       { parent: this },

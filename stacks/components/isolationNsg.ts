@@ -1,5 +1,6 @@
 import * as network from "@pulumi/azure-native/network";
 import type * as types from "@pulumi/azure-native/types/input";
+import { inbound, outbound } from "./securityRules";
 import * as pulumi from "@pulumi/pulumi";
 
 export interface IsolationNsgArgs {
@@ -31,55 +32,13 @@ export class IsolationNsg extends pulumi.ComponentResource {
     super("exchange-guard:network:IsolationNsg", name, {}, opts);
     const rules: types.network.SecurityRuleArgs[] = [];
     if (args.forensicsSourcePrefixes.length > 0 && args.managementPorts.length > 0) {
-      rules.push({
-        name: "allow-forensics-in",
-        priority: 100,
-        direction: "Inbound",
-        access: "Allow",
-        protocol: "Tcp",
-        sourceAddressPrefixes: [...args.forensicsSourcePrefixes],
-        sourcePortRange: "*",
-        destinationAddressPrefix: "*",
-        destinationPortRanges: args.managementPorts.map(String),
-      });
+      rules.push(inbound("allow-forensics-in", 100, "Allow", "Tcp", args.forensicsSourcePrefixes, args.managementPorts.map(String)));
     }
-    rules.push({
-      name: "deny-all-in",
-      priority: DENY_ALL_PRIORITY,
-      direction: "Inbound",
-      access: "Deny",
-      protocol: "*",
-      sourceAddressPrefix: "*",
-      sourcePortRange: "*",
-      destinationAddressPrefix: "*",
-      destinationPortRange: "*",
-    });
+    rules.push(inbound("deny-all-in", DENY_ALL_PRIORITY, "Deny", "*", "*", "*"));
     if (args.blockInternetOutbound) {
       const allowed = args.blockInternetOutbound.allowedDestinations;
-      if (allowed.length > 0) {
-        rules.push({
-          name: "allow-forensics-out",
-          priority: 100,
-          direction: "Outbound",
-          access: "Allow",
-          protocol: "*",
-          sourceAddressPrefix: "*",
-          sourcePortRange: "*",
-          destinationAddressPrefixes: [...allowed],
-          destinationPortRange: "*",
-        });
-      }
-      rules.push({
-        name: "deny-internet-out",
-        priority: DENY_ALL_PRIORITY,
-        direction: "Outbound",
-        access: "Deny",
-        protocol: "*",
-        sourceAddressPrefix: "*",
-        sourcePortRange: "*",
-        destinationAddressPrefix: "Internet",
-        destinationPortRange: "*",
-      });
+      if (allowed.length > 0) rules.push(outbound("allow-forensics-out", 100, "Allow", allowed));
+      rules.push(outbound("deny-internet-out", DENY_ALL_PRIORITY, "Deny", "Internet"));
     }
     this.nsg = new network.NetworkSecurityGroup(
       name,

@@ -1,5 +1,6 @@
 import * as network from "@pulumi/azure-native/network";
 import type * as types from "@pulumi/azure-native/types/input";
+import { denyInternetIn, inbound } from "./securityRules";
 import * as pulumi from "@pulumi/pulumi";
 import { resolveClientPorts } from "../../policies/model/config";
 
@@ -26,42 +27,12 @@ export class PublishedNsg extends pulumi.ComponentResource {
     let priority = 100;
     for (const p of resolveClientPorts({ allowedPublicPorts: [...args.clientPorts] }).ports) {
       const [lo, hi] = p.ports.ranges()[0];
-      rules.push({
-        name: `allow-clients-${p.text.replace("/", "-")}`,
-        priority: priority++,
-        direction: "Inbound",
-        access: "Allow",
-        protocol: p.protos === 1 ? "Tcp" : "Udp",
-        sourceAddressPrefixes: [...args.clientSources],
-        sourcePortRange: "*",
-        destinationAddressPrefix: "*",
-        destinationPortRange: lo === hi ? `${lo}` : `${lo}-${hi}`,
-      });
+      rules.push(inbound(`allow-clients-${p.text.replace("/", "-")}`, priority++, "Allow", p.protos === 1 ? "Tcp" : "Udp", args.clientSources.length === 1 ? args.clientSources[0] : args.clientSources, lo === hi ? `${lo}` : `${lo}-${hi}`));
     }
     if (args.forensicsSourcePrefixes.length > 0 && args.managementPorts.length > 0) {
-      rules.push({
-        name: "allow-forensics-management",
-        priority: 200,
-        direction: "Inbound",
-        access: "Allow",
-        protocol: "Tcp",
-        sourceAddressPrefixes: [...args.forensicsSourcePrefixes],
-        sourcePortRange: "*",
-        destinationAddressPrefix: "*",
-        destinationPortRanges: args.managementPorts.map(String),
-      });
+      rules.push(inbound("allow-forensics-management", 200, "Allow", "Tcp", args.forensicsSourcePrefixes, args.managementPorts.map(String)));
     }
-    rules.push({
-      name: "deny-internet-in",
-      priority: 4000,
-      direction: "Inbound",
-      access: "Deny",
-      protocol: "*",
-      sourceAddressPrefix: "Internet",
-      sourcePortRange: "*",
-      destinationAddressPrefix: "*",
-      destinationPortRange: "*",
-    });
+    rules.push(denyInternetIn());
     this.nsg = new network.NetworkSecurityGroup(
       name,
       { networkSecurityGroupName: args.nsgName ?? name, resourceGroupName: args.resourceGroupName, location: args.location, securityRules: rules, tags: args.tags },

@@ -2,21 +2,12 @@ import type { EngineResource } from "../../cli/engine/analyzerClient";
 import { StackAnalysis } from "../../policies/model/analysis";
 import { resolveGate } from "../../policies/model/config";
 import { ResourceInput } from "../../policies/model/graph";
-import { unwrapSecrets } from "../../policies/model/values";
+import { toResourceInputs } from "../../cli/report/hostRows";
 import { RULES } from "../../policies/rules";
 import { StackRule, Violation } from "../../policies/rules/types";
 
 export function toInputs(resources: readonly EngineResource[]): ResourceInput[] {
-  const secrets = new Set<string>();
-  return resources.map((r) => ({
-    urn: r.urn,
-    type: r.type,
-    name: r.name,
-    props: unwrapSecrets(r.properties, secrets),
-    dependencies: r.dependencies,
-    propertyDependencies: r.propertyDependencies,
-    parent: r.parent,
-  }));
+  return toResourceInputs(resources, new Set<string>());
 }
 
 export function analyse(resources: readonly EngineResource[], gateRaw: Record<string, unknown> = {}, now = new Date()): StackAnalysis {
