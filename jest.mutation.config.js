@@ -1,4 +1,9 @@
 // The suites that judge the pack's model and rules in-process (no build, no child processes),
-// which is what mutation testing of policies/model and policies/rules needs.
+// with property tests and sweeps sampled (EXG_FAST), which is what mutation testing needs.
 const base = require("./jest.config.js");
-module.exports = { ...base, testMatch: ["<rootDir>/test/unit/**/*.test.ts", "<rootDir>/test/policies/**/*.test.ts"] };
+process.env.EXG_FAST = "1";
+module.exports = {
+  ...base,
+  testMatch: ["<rootDir>/test/unit/**/*.test.ts", "<rootDir>/test/policies/**/*.test.ts"],
+  testPathIgnorePatterns: ["/node_modules/", "<rootDir>/test/unit/ingest"],
+};

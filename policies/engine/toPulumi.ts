@@ -48,7 +48,7 @@ function analysisFor(resources: readonly PolicyResource[], gate: GateConfig, now
     return lastStack;
   }
   const { inputs, secrets } = stackResources(resources);
-  const analysis = new StackAnalysis(inputs, gate, now);
+  const analysis = new StackAnalysis(inputs, gate, now, secrets);
   lastStack = { raws, key, analysis, secrets };
   return lastStack;
 }

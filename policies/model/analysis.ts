@@ -26,6 +26,8 @@ export class StackAnalysis {
     resources: readonly ResourceInput[],
     readonly gate: GateConfig,
     readonly now: Date,
+    /** Plaintexts of values sent as secrets: messages never spell out what is computed from them. */
+    readonly secrets: ReadonlySet<string> = new Set(),
   ) {
     this.graph = new ResourceGraph(resources);
     this.network = new NetworkModel(this.graph);

@@ -48,8 +48,14 @@ function ruleLabel(hit: RuleHit): string {
   return `${hit.level} NSG ${hit.nsg} ${kind} ${r.name} (${r.priority}) allows ${describeTerms(r.source)}${widened}`;
 }
 
+/** True when a rule on the way was written with a value sent as a secret: what it lets through is then not spelled out. */
+function touchesSecret(g: Grant, secrets: ReadonlySet<string>): boolean {
+  if (secrets.size === 0) return false;
+  return g.via.some((h) => h.rule?.texts.some((t) => secrets.has(t) || secrets.has(t.trim())) ?? false);
+}
+
 /** Groups allowed flows by the chain of rules that let them through: one line per chain. */
-export function describeGrants(grants: readonly Grant[], sourcesKnownAsInternet: boolean): string[] {
+export function describeGrants(grants: readonly Grant[], sourcesKnownAsInternet: boolean, secrets: ReadonlySet<string> = new Set()): string[] {
   const groups = new Map<string, Grant[]>();
   for (const g of grants) {
     const key = g.via.map((h) => `${h.level}|${h.nsg}|${h.rule?.name ?? "-"}|${h.rule?.priority ?? ""}`).join(">");
@@ -62,6 +68,11 @@ export function describeGrants(grants: readonly Grant[], sourcesKnownAsInternet:
     let addrs = IntervalSet.EMPTY;
     for (const g of list) addrs = addrs.union(g.box.addrs);
     const chain = list[0].via.map(ruleLabel).join(" → ");
+    if (touchesSecret(list[0], secrets)) {
+      // Sets computed from secret prefixes or ports could spell them out even after the secret text is redacted.
+      out.push(`${chain} → addresses and ports withheld: the rule uses a secret value`);
+      continue;
+    }
     const from = sourcesKnownAsInternet ? describeSources(addrs) : describeAddresses(addrs, 3);
     out.push(`${chain} → from ${from} → ${describeService(list)}`);
   }

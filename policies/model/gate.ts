@@ -94,8 +94,13 @@ export function assessmentFindings(hostName: string, links: readonly AssessmentL
 /** exchange-build-patched: the build in the host's newest clean assessment includes the baseline wave. */
 export function buildFindings(hostName: string, newest: AssessmentLink | undefined, cfg: GateConfig): string[] {
   const host = { name: hostName };
-  if (!newest || newest.assessment.saysCompromised || newest.assessment.verdict !== "clean") return [];
+  if (!newest || newest.assessment.saysCompromised) return [];
   const a = newest.assessment;
+  if (a.verdict !== "clean") {
+    // A verdict that cannot be read may be clean: then its build must still be judged, and it cannot be.
+    const unknownVerdict = a.unknowns.find((u) => /additionalData(\.verdict)? is unknown/.test(u));
+    return unknownVerdict ? [`the build of host ${host.name} cannot be judged: ${a.label}: ${unknownVerdict}`] : [];
+  }
   const raw = a.data.get("exchangeBuild");
   if (isIndeterminate(raw) && raw.kind === "unknown") return [`the Exchange build of host ${host.name} is unknown at preview (${a.label} additionalData.exchangeBuild)`];
   if (!a.exchangeBuild) return [`${a.label} of host ${host.name} records no valid Exchange build: read it with HealthChecker or Get-Command ExSetup.exe and record it in additionalData.exchangeBuild`];
@@ -108,7 +113,7 @@ export function buildFindings(hostName: string, newest: AssessmentLink | undefin
 /** exchange-compromised-rebuilt-from-scratch for one host: compromise history and how its OS disk was made. */
 function rebuildFindings(graph: ResourceGraph, host: Host, compromised: readonly AssessmentLink[], cfg: GateConfig): string[] {
   const out: string[] = [];
-  if (host.state === "remediated" && compromised.length > 0) {
+  if ((host.state === "remediated" || host.stateUnknown) && compromised.length > 0) {
     const c = compromised[0].assessment;
     out.push(
       `host ${host.name} was found compromised (${c.label}${c.completedAt ? `, ${c.completedAt.toISOString()}` : ""}) and is marked remediated: a compromised host is never cleaned in place; raise its generation to build a new VM from a trusted image, keep the old disk's snapshot as evidence and rotate its credentials`,
@@ -149,8 +154,11 @@ export function judgeHosts(graph: ResourceGraph, hosts: readonly Host[], links: 
     const compromised = all.filter((l) => l.assessment.saysCompromised);
     const newest = ordered[0];
     const remediated = host.state === "remediated";
-    const requiresAssessment = remediated ? assessmentFindings(host.name, all, cfg, now) : [];
-    const buildPatched = remediated ? buildFindings(host.name, newest, cfg) : [];
+    // An unreadable state tag may say remediated: the gate must hold for it too, and the message says why it is asked.
+    const judged = remediated || host.stateUnknown;
+    const maybe = (list: string[]) => (host.stateUnknown && !remediated ? list.map((m) => `the ${cfg.stateTag} tag of host ${host.name} cannot be read, so it may say remediated: ${m}`) : list);
+    const requiresAssessment = judged ? maybe(assessmentFindings(host.name, all, cfg, now)) : [];
+    const buildPatched = judged ? maybe(buildFindings(host.name, newest, cfg)) : [];
     const rebuiltFromScratch = rebuildFindings(graph, host, compromised, cfg);
     const effectiveState: HostState = host.state === "compromised" || compromised.length > 0 ? "compromised" : host.state;
     out.set(host.urn, {
@@ -162,7 +170,7 @@ export function judgeHosts(graph: ResourceGraph, hosts: readonly Host[], links: 
       requiresAssessment,
       buildPatched,
       rebuiltFromScratch,
-      verified: remediated && !host.hostNote && requiresAssessment.length === 0 && buildPatched.length === 0 && rebuiltFromScratch.length === 0,
+      verified: remediated && !host.stateUnknown && !host.hostNote && requiresAssessment.length === 0 && buildPatched.length === 0 && rebuiltFromScratch.length === 0,
     });
   }
   return out;

@@ -49,16 +49,18 @@ export interface StateReading {
   readonly state: HostState;
   /** Why the state is what it is when the tag did not simply say so. */
   readonly note?: string;
+  /** The tag could not be read: it may say any state, so the host is judged as possibly remediated and possibly compromised. */
+  readonly unknown?: boolean;
 }
 
 /** The remediation state from a tag set; anything but a clear known value is `unverified` (fail closed). */
 export function readState(tags: unknown, cfg: HostTagConfig): StateReading {
   const values = tagValues(tags, cfg.stateTag);
-  if (isIndeterminate(values)) return { state: "unverified", note: `its tags are ${values.describe()}` };
+  if (isIndeterminate(values)) return { state: "unverified", note: `its tags are ${values.describe()}`, unknown: true };
   if (values.length === 0) return { state: "unverified", note: `it has no ${cfg.stateTag} tag` };
   const states: HostState[] = [];
   for (const v of values) {
-    if (isIndeterminate(v)) return { state: "unverified", note: `its ${cfg.stateTag} tag is ${v.describe()}` };
+    if (isIndeterminate(v)) return { state: "unverified", note: `its ${cfg.stateTag} tag is ${v.describe()}`, unknown: true };
     const t = v.trim().toLowerCase();
     if (t === "unverified" || t === "compromised" || t === "remediated") states.push(t);
     else return { state: "unverified", note: `its ${cfg.stateTag} tag "${v}" is not unverified, compromised or remediated` };
@@ -103,6 +105,8 @@ export interface Host {
   /** The state from the VM's tag, made worse (never better) by conflicting tags on its NICs. */
   readonly state: HostState;
   readonly stateNote?: string;
+  /** The state tag (on the VM or a NIC) cannot be read: possibly remediated, possibly compromised. */
+  readonly stateUnknown: boolean;
   /** Set when the VM is only treated as an Exchange host because its tags cannot be read. */
   readonly hostNote?: string;
   readonly nics: readonly GraphNode[];
@@ -195,6 +199,7 @@ export class HostInventory {
     const stateReading = readState(field(vm.props, "tags"), this.cfg);
     const states: HostState[] = [stateReading.state];
     let stateNote = stateReading.note;
+    let stateUnknown = stateReading.unknown === true;
 
     const nics: GraphNode[] = [];
     const ipConfigs: IpConfigView[] = [];
@@ -222,6 +227,10 @@ export class HostInventory {
       const nicValues = tagValues(nicTags, this.cfg.stateTag);
       if (isIndeterminate(nicValues) || nicValues.length > 0) {
         const nicState = readState(nicTags, this.cfg);
+        if (nicState.unknown) {
+          stateUnknown = true;
+          stateNote ??= `the tags of its NIC ${nic.display} cannot be read`;
+        }
         if (STATE_RANK[nicState.state] > STATE_RANK[worstState(states)]) {
           states.push(nicState.state);
           stateNote = `its NIC ${nic.display} reads ${nicState.state}${nicState.note ? ` (${nicState.note.replace(/^it/, "the NIC")})` : ""}`;
@@ -256,6 +265,7 @@ export class HostInventory {
       urn: vm.urn,
       state: worstState(states),
       stateNote,
+      stateUnknown,
       hostNote: uncertain ? `the tags of VM ${vm.display} cannot be read (${isUnknownSentinel(field(vm.props, "tags")) ? "unknown at preview" : "unknown host tag"}), so it is treated as an Exchange host` : undefined,
       nics,
       ipConfigs,
@@ -274,6 +284,7 @@ export class HostInventory {
       urn: node.urn,
       state: reading.state,
       stateNote: reading.note,
+      stateUnknown: reading.unknown === true,
       nics: [],
       ipConfigs: [],
       problems: [`${node.type} ${node.display} is tagged as an Exchange host but the pack only analyses azure-native:compute:VirtualMachine; build the host with azure-native so its network can be judged`],

@@ -1,7 +1,7 @@
 import { ALL_ADDRESSES, AZURE_PLATFORM, INTERNET, parseAddressPrefix } from "./addresses";
 import { ALL_PORTS, ALL_PROTOCOLS, parsePortSpec, parseProtocol } from "./flows";
 import { IntervalSet } from "./intervalSet";
-import { arr, field, Indeterminate, isIndeterminate, num, path, str } from "./values";
+import { arr, field, isIndeterminate, num, path, str } from "./values";
 
 /**
  * One address term of a rule side, before it is resolved against a virtual network:
@@ -40,6 +40,8 @@ export interface RuleSpec {
   readonly sourcePortsAny: boolean;
   /** What could not be read, in words; non-empty means the rule was widened (allow) or narrowed (deny). */
   readonly notes: readonly string[];
+  /** The rule's address and port texts as written, so a message can withhold what it computes from a secret one. */
+  readonly texts: readonly string[];
 }
 
 /** Unknown priorities: an allow is placed before every real rule, a deny after them, so the guess can only over-report exposure. */
@@ -59,7 +61,7 @@ export function parseAddrTerm(text: string): AddrTerm {
   return /^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z0-9_-]+)*$/.test(t) ? { kind: "tag", text: t } : { kind: "unknown", text: t };
 }
 
-function addrSide(rule: unknown, single: string, plural: string, asgKey: string, label: string, notes: string[]): AddrTerm[] {
+function addrSide(rule: unknown, single: string, plural: string, asgKey: string, label: string, notes: string[], texts: string[]): AddrTerm[] {
   const terms: AddrTerm[] = [];
   const one = str(field(rule, single));
   if (isIndeterminate(one)) {
@@ -67,6 +69,7 @@ function addrSide(rule: unknown, single: string, plural: string, asgKey: string,
     notes.push(`${label} ${single} is ${one.describe()}`);
   } else if (one !== undefined && one.trim() !== "") {
     terms.push(parseAddrTerm(one));
+    texts.push(one);
   }
   const many = arr(field(rule, plural));
   if (isIndeterminate(many)) {
@@ -78,7 +81,10 @@ function addrSide(rule: unknown, single: string, plural: string, asgKey: string,
       if (isIndeterminate(s) || s === undefined) {
         terms.push({ kind: "unknown", text: `an entry of ${plural}` });
         notes.push(`an entry of ${label} ${plural} is ${isIndeterminate(s) ? s.describe() : "missing"}`);
-      } else if (s.trim() !== "") terms.push(parseAddrTerm(s));
+      } else if (s.trim() !== "") {
+        terms.push(parseAddrTerm(s));
+        texts.push(s);
+      }
     }
   }
   const asgs = arr(field(rule, asgKey));
@@ -103,7 +109,7 @@ function addrSide(rule: unknown, single: string, plural: string, asgKey: string,
   return terms;
 }
 
-function portSide(rule: unknown, notes: string[]): { allow: IntervalSet; deny: IntervalSet } {
+function portSide(rule: unknown, notes: string[], texts: string[]): { allow: IntervalSet; deny: IntervalSet } {
   let allow = IntervalSet.EMPTY;
   let deny = IntervalSet.EMPTY;
   let any = false;
@@ -111,6 +117,7 @@ function portSide(rule: unknown, notes: string[]): { allow: IntervalSet; deny: I
     const s = typeof v === "number" ? String(v) : str(v);
     if (s === undefined) return;
     any = true;
+    if (typeof s === "string") texts.push(s);
     if (isIndeterminate(s)) {
       notes.push(`${what} is ${s.describe()}`);
       allow = ALL_PORTS;
@@ -177,6 +184,7 @@ export function lastSegment(id: string): string {
  */
 export function parseSecurityRule(rule: unknown, origin: "inline" | "standalone", fallbackName: string): RuleSpec {
   const notes: string[] = [];
+  const texts: string[] = [];
   if (typeof rule === "string" || typeof rule !== "object" || rule === null) {
     return assumedAllowAll(fallbackName, `rule ${fallbackName} is ${typeof rule === "string" ? "unknown at preview" : "malformed"}`);
   }
@@ -224,16 +232,9 @@ export function parseSecurityRule(rule: unknown, origin: "inline" | "standalone"
     notes.push(`protocol is ${isIndeterminate(protoRead) ? protoRead.describe() : "not a protocol"}`);
   }
 
-  const source = addrSide(rule, "sourceAddressPrefix", "sourceAddressPrefixes", "sourceApplicationSecurityGroups", "source", notes);
-  const destination = addrSide(
-    rule,
-    "destinationAddressPrefix",
-    "destinationAddressPrefixes",
-    "destinationApplicationSecurityGroups",
-    "destination",
-    notes,
-  );
-  const ports = portSide(rule, notes);
+  const source = addrSide(rule, "sourceAddressPrefix", "sourceAddressPrefixes", "sourceApplicationSecurityGroups", "source", notes, texts);
+  const destination = addrSide(rule, "destinationAddressPrefix", "destinationAddressPrefixes", "destinationApplicationSecurityGroups", "destination", notes, texts);
+  const ports = portSide(rule, notes, texts);
   return {
     name,
     origin,
@@ -248,6 +249,7 @@ export function parseSecurityRule(rule: unknown, origin: "inline" | "standalone"
     protosDeny,
     sourcePortsAny: sourcePortsAreAny(rule),
     notes,
+    texts,
   };
 }
 
@@ -267,6 +269,7 @@ export function assumedAllowAll(name: string, note: string): RuleSpec {
     protosDeny: 0,
     sourcePortsAny: true,
     notes: [note],
+    texts: [],
   };
 }
 
@@ -285,6 +288,7 @@ function defaultRule(name: string, priority: number, dir: Direction, access: Acc
     protosDeny: ALL_PROTOCOLS,
     sourcePortsAny: true,
     notes: [],
+    texts: [],
   };
 }
 
@@ -388,6 +392,3 @@ export function describeTerms(terms: readonly AddrTerm[]): string {
   return terms.map((t) => t.text).join(", ");
 }
 
-export function isIndeterminateValue(v: unknown): v is Indeterminate {
-  return isIndeterminate(v);
-}

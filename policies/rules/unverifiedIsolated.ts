@@ -24,13 +24,14 @@ export const unverifiedIsolated: StackRule = {
     const out: Violation[] = [];
     for (const host of a.hosts) {
       if (a.verified(host)) continue;
-      const compromised = a.gateOf(host).effectiveState === "compromised";
+      // A state tag that cannot be read may say compromised: hold the host to the outbound rule as well.
+      const compromised = a.gateOf(host).effectiveState === "compromised" || host.stateUnknown;
       const verdict = isolationOf(a.flows, host, compromised, sources, destinations);
       for (const p of verdict.problems) {
         out.push({ urn: host.urn, message: `host ${host.name} (${stateText(a, host)}) cannot be shown to be isolated: ${p}. Fix: make the host's NICs, subnet and NSGs readable in this stack.` });
       }
       for (const gap of verdict.gaps) {
-        const lines = describeGrants(gap.grants, false).join("; ");
+        const lines = describeGrants(gap.grants, false, a.secrets).join("; ");
         out.push({
           urn: host.urn,
           message:

@@ -27,7 +27,7 @@ export const unverifiedNotInternetExposed: StackRule = {
         if (!open) continue;
         out.push({
           urn: host.urn,
-          message: `host ${host.name} (${stateText(a, host)}) is reachable from the internet via ${route.kind}: ${routeText(open)}. Fix: remove this path or isolate the host; it may be published only once verified.`,
+          message: `host ${host.name} (${stateText(a, host)}) is reachable from the internet via ${route.kind}: ${routeText(open, a.secrets)}. Fix: remove this path or isolate the host; it may be published only once verified.`,
         });
       }
     }

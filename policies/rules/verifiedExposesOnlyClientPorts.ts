@@ -43,7 +43,7 @@ export const verifiedExposesOnlyClientPorts: StackRule = {
         const mgmt = MANAGEMENT_PORTS.filter((m) => extra.some((g) => g.box.ports.intersects(MANAGEMENT_PORT_SET) && g.box.ports.has(BigInt(m.port))));
         out.push({
           urn: host.urn,
-          message: `verified host ${host.name} is reachable from the internet beyond the client ports (${allowed.map((p) => p.text).join(", ")})${mgmt.length > 0 ? `, including management port ${mgmt.map((m) => `${m.port} (${m.name})`).join(", ")}` : ""}: ${hops} → ${describeGrants(extra, route.direct).join("; ")}. Fix: publish only the client ports and narrow the NSG allow to them.`,
+          message: `verified host ${host.name} is reachable from the internet beyond the client ports (${allowed.map((p) => p.text).join(", ")})${mgmt.length > 0 ? `, including management port ${mgmt.map((m) => `${m.port} (${m.name})`).join(", ")}` : ""}: ${hops} → ${describeGrants(extra, route.direct, a.secrets).join("; ")}. Fix: publish only the client ports and narrow the NSG allow to them.`,
         });
       }
     }

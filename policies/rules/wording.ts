@@ -7,9 +7,10 @@ import { Host } from "../model/hosts";
 export function stateText(a: StackAnalysis, host: Host): string {
   const g = a.gateOf(host);
   if (g.effectiveState === "compromised") {
-    return host.state === "compromised" ? "compromised" : `compromised (a linked assessment found it compromised; its tag says ${host.state})`;
+    return host.state === "compromised" ? "compromised" : `compromised (a linked assessment found it compromised; its state tag does not say so)`;
   }
   if (host.hostNote) return `of unknown state (${host.hostNote})`;
+  if (host.stateUnknown) return `of unknown state (${host.stateNote ?? "its state tag cannot be read"})`;
   if (host.state === "remediated" && !g.verified) {
     const first = [...g.requiresAssessment, ...g.buildPatched, ...g.rebuiltFromScratch][0];
     return `marked remediated but not verified${first ? ` (${first})` : ""}`;
@@ -19,10 +20,10 @@ export function stateText(a: StackAnalysis, host: Host): string {
 }
 
 /** One path, hop by hop, with the rules that let traffic through. */
-export function routeText(open: OpenRoute): string {
+export function routeText(open: OpenRoute, secrets: ReadonlySet<string>): string {
   const hops = open.route.hops.join(" → ");
   if (open.undecidable) return `${hops}: cannot be decided, so it counts as open on every port: ${open.undecidable}`;
-  const lines = describeGrants(open.grants, open.route.direct);
+  const lines = describeGrants(open.grants, open.route.direct, secrets);
   const via = open.route.direct ? "" : ` (the NSGs see ${open.route.sourceLabel} as the source, so rules that only deny Internet do not stop it)`;
   return `${hops} → ${lines.join("; ")}${via}`;
 }

@@ -5,6 +5,7 @@
  */
 import { Estate, HOST_TAGS, Res, rule, UNKNOWN } from "../support/estate";
 import { runStack } from "../support/judge";
+import { sample } from "../support/budget";
 import {
   adminRule,
   afdOrigin,
@@ -396,7 +397,7 @@ describe.each(FORMS)("an unknown value never makes a violation disappear (%s for
     it("the base estate is exposed", () => {
       expect(runStack(POLICY, e.resources).length).toBeGreaterThanOrEqual(1);
     });
-    const cases = propertyPaths(e.resources);
+    const cases = sample(propertyPaths(e.resources));
     it.each(cases.map((c) => [c.label, c] as const))("%s unknown", (_label, c) => {
       const v = runStack(POLICY, withUnknownAt(e.resources, c));
       expect(v.length).toBeGreaterThanOrEqual(1);

@@ -90,12 +90,12 @@ describe.each(FORMS)("tags (%s form)", (_form, preview) => {
     expectAboutHost(v, vm, "unknown", "pip-ex01");
   });
 
-  it("the VM's state tag value unknown: unverified", () => {
+  it("the VM's state tag value unknown: not verified, and the message says the state is unknown", () => {
     const tags = { workload: "exchange", "remediation-state": UNKNOWN };
     const { vm, run } = taggedHost(preview, tags, HOST_TAGS("remediated"));
     const v = run();
     expect(v).toHaveLength(1);
-    expectAboutHost(v, vm, "unverified");
+    expectAboutHost(v, vm, "of unknown state", "remediation-state tag is unknown at preview");
   });
 
   it("the host tag value unknown: treated as a host", () => {

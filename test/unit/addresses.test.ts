@@ -13,6 +13,7 @@ import {
   PRIVATE_SPACE,
 } from "../../policies/model/addresses";
 import { IntervalSet } from "../../policies/model/intervalSet";
+import { runs } from "../support/budget";
 
 const V6_BASE = 1n << 32n;
 const v4 = (a: number, b: number, c: number, d: number) => BigInt(((a << 24) >>> 0) + (b << 16) + (c << 8) + d);
@@ -106,7 +107,7 @@ describe("parseAddressPrefix", () => {
         const lo = (BigInt(addr) / size) * size;
         expect(ranges(parseAddressPrefix(text))).toEqual([[lo, lo + size - 1n]]);
       }),
-      { numRuns: 500 },
+      { numRuns: runs(500) },
     );
   });
 
@@ -118,7 +119,7 @@ describe("parseAddressPrefix", () => {
         const lo = (addr / size) * size;
         expect(ranges(parseAddressPrefix(`${groups.join(":")}/${bits}`))).toEqual([[V6_BASE + lo, V6_BASE + lo + size - 1n]]);
       }),
-      { numRuns: 500 },
+      { numRuns: runs(500) },
     );
   });
 });
@@ -232,7 +233,7 @@ describe("describeAddresses", () => {
           expect(back.equals(set)).toBe(true);
         },
       ),
-      { numRuns: 200 },
+      { numRuns: runs(200) },
     );
   });
 });

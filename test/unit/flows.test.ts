@@ -15,6 +15,7 @@ import {
   subtractBox,
 } from "../../policies/model/flows";
 import { IntervalSet } from "../../policies/model/intervalSet";
+import { runs } from "../support/budget";
 
 const ranges = (s: IntervalSet | undefined) => s?.ranges().map(([lo, hi]) => [Number(lo), Number(hi)]);
 
@@ -164,7 +165,7 @@ describe("intersectBox", () => {
         expect(i === undefined).toBe(!any);
         if (i) expect(boxIsEmpty(i)).toBe(false);
       }),
-      { numRuns: 300 },
+      { numRuns: runs(300) },
     );
   });
 });
@@ -199,7 +200,7 @@ describe("subtractBox", () => {
           if ((hits === 1) !== expected) throw new Error(`point (${x}, ${p}, ${bit}): expected ${expected ? "in" : "out of"} a − b`);
         });
       }),
-      { numRuns: 500 },
+      { numRuns: runs(500) },
     );
   });
 });

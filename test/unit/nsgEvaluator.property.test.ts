@@ -19,6 +19,7 @@ import type { CompiledNsg } from "../../policies/model/nsgEvaluator";
 import { parseSecurityRule } from "../../policies/model/nsgRules";
 import type { Direction, LocalEnd, RemoteContext } from "../../policies/model/nsgRules";
 import { intersectBox } from "../../policies/model/flows";
+import { runs } from "../support/budget";
 
 // ---------------------------------------------------------------------------------------
 // Reference: addresses on one line, IPv4 at [0, 2^32), IPv6 at [2^32, 2^32 + 2^128)
@@ -494,7 +495,7 @@ describe("evaluateNsg vs brute-force first-match reference (known values only)",
           }
         }
       }),
-      { numRuns: RUNS },
+      { numRuns: runs(RUNS) },
     );
   });
 
@@ -521,7 +522,7 @@ describe("evaluateNsg vs brute-force first-match reference (known values only)",
           }
         }
       }),
-      { numRuns: RUNS },
+      { numRuns: runs(RUNS) },
     );
   });
 
@@ -536,7 +537,7 @@ describe("evaluateNsg vs brute-force first-match reference (known values only)",
             throw new Error(`${dir} ${fmtFlow(f)}: reference allows, evaluator denies`);
         }
       }),
-      { numRuns: RUNS },
+      { numRuns: runs(RUNS) },
     );
   });
 
@@ -563,7 +564,7 @@ describe("evaluateNsg vs brute-force first-match reference (known values only)",
           }
         }
       }),
-      { numRuns: RUNS },
+      { numRuns: runs(RUNS) },
     );
   });
 });
@@ -646,7 +647,7 @@ describe("fail-closed monotonicity", () => {
           }
         }
       }),
-      { numRuns: 500 },
+      { numRuns: runs(500) },
     );
   });
 
@@ -668,7 +669,7 @@ describe("fail-closed monotonicity", () => {
           }
         }
       }),
-      { numRuns: 1000 },
+      { numRuns: runs(1000) },
     );
   });
 
@@ -689,7 +690,7 @@ describe("fail-closed monotonicity", () => {
           }
         }
       }),
-      { numRuns: RUNS },
+      { numRuns: runs(RUNS) },
     );
   });
 });

@@ -33,6 +33,7 @@ function adminRuleSpec(r: AlwaysAllowRule): RuleSpec {
     protosDeny: r.protos,
     sourcePortsAny: true,
     notes: r.scopeNote ? [r.scopeNote] : [],
+    texts: [...r.sources, ...r.destinations].map((t) => t.text),
   };
 }
 
