@@ -1,0 +1,16 @@
+// Mutation testing runs each group of modules against the suites that target it (EXG_FAST samples
+// property tests and sweeps): the whole suite per mutant would take days on two cores.
+const base = require("../jest.config.js");
+process.env.EXG_FAST = "1";
+const groups = {
+  sets: ["test/unit/intervalSet", "test/unit/addresses", "test/unit/flows", "test/unit/nsgEvaluator.property"],
+  nsg: ["test/unit/nsgRules", "test/unit/nsgEvaluator.property", "test/policies/exposure.nsg", "test/policies/isolation"],
+  gate: ["test/unit/assessments", "test/unit/config", "test/unit/images", "test/unit/exchangeBuilds", "test/policies/gate", "test/policies/recordValid", "test/policies/evidencePreserved"],
+  network: ["test/policies/exposure", "test/policies/isolation", "test/policies/bypass", "test/policies/noPublicAttachment", "test/unit/nsgRules"],
+};
+const group = process.env.EXG_MUTATION_GROUP ?? "network";
+module.exports = {
+  ...base,
+  rootDir: "..",
+  testMatch: groups[group].map((p) => `<rootDir>/${p}*.test.ts`),
+};
