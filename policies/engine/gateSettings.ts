@@ -1,5 +1,6 @@
 import { GATE_HOME, resolveGate } from "../model/config";
 import { GateConfig } from "../model/gate";
+import { configuredProperties } from "./configCapture";
 
 type ConfigReader = () => Record<string, unknown>;
 
@@ -23,10 +24,10 @@ export interface GateSettings {
 
 let cached: { json: string; settings: GateSettings; at: number } | undefined;
 
-/** The gate as configured on GATE_HOME (defaults when it was disabled or never called). */
+/** The gate as configured on GATE_HOME: from the engine's Configure call, else from the policy's own config reader. */
 export function gateSettings(): GateSettings {
   const reader = readers.get(GATE_HOME);
-  const raw = reader ? reader() : {};
+  const raw = configuredProperties(GATE_HOME) ?? (reader ? reader() : {});
   const json = JSON.stringify(raw);
   const nowMs = Date.now();
   // One resolution per burst of calls; the clock moves on between requests.

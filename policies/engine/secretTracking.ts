@@ -52,7 +52,15 @@ export function installSecretTracking(mod: DeserializeModule = require("@pulumi/
   }
   const memo = new WeakMap<object, Record<string, unknown>>();
   mod.deserializeProperties = (struct: Struct, proxySecrets: boolean) => {
-    if (proxySecrets) return original(struct, proxySecrets);
+    if (proxySecrets) {
+      // @pulumi/policy's Remediate handler deserializes outside its try: a throw here would leave the engine waiting
+      // forever. A value it cannot deserialize gets no remediation (empty properties); Analyze still judges it.
+      try {
+        return original(struct, proxySecrets);
+      } catch {
+        return {};
+      }
+    }
     const cached = memo.get(struct);
     if (cached) return cached;
     const raw = struct.toJavaScript();

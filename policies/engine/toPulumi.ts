@@ -33,7 +33,7 @@ function internalError(rule: GuardRule, e: unknown): Violation {
 }
 
 function configViolations(rule: GuardRule, raw: Record<string, unknown>, gateErrors: readonly string[]): Violation[] {
-  const errs = schemaErrors(rule.name, raw, rule.schemas);
+  const errs = [...schemaErrors(rule.name, raw, rule.schemas), ...(rule.configErrors?.(raw) ?? [])];
   if (rule.name === GATE_HOME) errs.push(...gateErrors);
   return errs.map((e) => ({ message: `invalid policy config for ${rule.name}: ${e}` }));
 }

@@ -45,7 +45,8 @@ function ruleLabel(hit: RuleHit): string {
   if (r.origin === "assumed") return `${hit.level} NSG ${hit.nsg} (${r.notes.join("; ")})`;
   const kind = r.origin === "default" ? "default rule" : r.origin === "standalone" ? "SecurityRule" : "rule";
   const widened = r.notes.length > 0 ? ` [read as wide as possible: ${r.notes.join("; ")}]` : "";
-  return `${hit.level} NSG ${hit.nsg} ${kind} ${r.name} (${r.priority}) allows ${describeTerms(r.source)}${widened}`;
+  const priority = r.notes.some((n) => n.startsWith("priority")) ? "priority unknown" : String(r.priority);
+  return `${hit.level} NSG ${hit.nsg} ${kind} ${r.name} (${priority}) allows ${describeTerms(r.source)}${widened}`;
 }
 
 /** True when a rule on the way was written with a value sent as a secret: what it lets through is then not spelled out. */

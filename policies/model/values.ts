@@ -160,9 +160,32 @@ export function unwrapSecrets(v: unknown, sink: Set<string>, inSecret = false, d
   return v;
 }
 
+/**
+ * Records a secret's plaintext, and the forms a message could print it in once the model has read
+ * it (trimmed, and a date as its ISO-8601 rendering), so redaction catches those too.
+ */
 export function recordSecretLeaf(v: unknown, sink: Set<string>): void {
-  if (typeof v === "string" && !UNKNOWN_SENTINELS.has(v) && v !== "") sink.add(v);
-  else if (typeof v === "number" || typeof v === "boolean") sink.add(String(v));
+  if (typeof v === "string" && !UNKNOWN_SENTINELS.has(v) && v !== "") {
+    sink.add(v);
+    const t = v.trim();
+    if (t !== "" && t !== v) sink.add(t);
+    // A secret resource id is printed by its names (a public IP by its name): record those too.
+    if (t.includes("/")) {
+      const parts = t.split("/").filter((p) => p !== "");
+      const p = parts.findIndex((x) => x.toLowerCase() === "providers");
+      const rg = parts.findIndex((x) => x.toLowerCase() === "resourcegroups");
+      if (rg >= 0 && parts[rg + 1]) sink.add(parts[rg + 1]);
+      if (p >= 0) for (let i = p + 3; i < parts.length; i += 2) sink.add(parts[i]);
+    }
+    if (/^\d{4}-\d{2}-\d{2}/.test(t)) {
+      const d = Date.parse(t);
+      if (!Number.isNaN(d)) {
+        const iso = new Date(d).toISOString();
+        sink.add(iso);
+        sink.add(iso.slice(0, 10));
+      }
+    }
+  } else if (typeof v === "number" || typeof v === "boolean") sink.add(String(v));
 }
 
 /** Case-insensitive string equality after trimming (Azure compares names and enums so). */

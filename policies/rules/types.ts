@@ -21,6 +21,8 @@ interface RuleMeta {
   readonly tags: readonly string[];
   /** The policy's own config keys. The gate keys live on the gate home only. */
   readonly schemas: readonly PolicySchema[];
+  /** What the JSON schema cannot check in this policy's own config (CIDRs that do not parse, management ports), one message per problem. */
+  configErrors?(config: Readonly<Record<string, unknown>>): string[];
 }
 
 /** A stack policy as a pure function of the shared analysis and the policy's own config. */

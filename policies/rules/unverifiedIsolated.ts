@@ -17,10 +17,16 @@ export const unverifiedIsolated: StackRule = {
   framework: CISA_ED_21_02,
   tags: ["nist-800-53:SC-7", "nist-800-53:IR-4", "isolation"],
   schemas: [ISOLATION_SCHEMA],
-  evaluate(a, config) {
+  configErrors(config) {
     const errors: string[] = [];
-    const sources = prefixSet("forensicsSourcePrefixes", config.forensicsSourcePrefixes, errors);
-    const destinations = prefixSet("forensicsDestinationPrefixes", config.forensicsDestinationPrefixes, errors);
+    prefixSet("forensicsSourcePrefixes", config.forensicsSourcePrefixes, errors);
+    prefixSet("forensicsDestinationPrefixes", config.forensicsDestinationPrefixes, errors);
+    return errors;
+  },
+  evaluate(a, config) {
+    // Entries that do not parse are reported by configErrors and allow nothing.
+    const sources = prefixSet("forensicsSourcePrefixes", config.forensicsSourcePrefixes, []);
+    const destinations = prefixSet("forensicsDestinationPrefixes", config.forensicsDestinationPrefixes, []);
     const out: Violation[] = [];
     for (const host of a.hosts) {
       if (a.verified(host)) continue;

@@ -52,11 +52,28 @@ function findings(r: ResourceInput): Finding[] {
   return out;
 }
 
+/**
+ * On the remediation path a secret arrives as a wrapper object ({ value }) of @pulumi/policy's Secret
+ * class; rewriting its value inside a new instance of the same class keeps it secret when redeployed.
+ */
+function inWrapper(v: unknown, fn: (inner: unknown) => unknown): unknown {
+  if (typeof v === "object" && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v)?.constructor?.name === "Secret" && "value" in v) {
+    return Object.assign(Object.create(Object.getPrototypeOf(v) as object) as object, v, { value: inWrapper((v as { value: unknown }).value, fn) });
+  }
+  return fn(v);
+}
+
 function strip(cfg: unknown, keys: ReadonlyArray<[string, string]>): unknown {
-  if (typeof cfg !== "object" || cfg === null || Array.isArray(cfg)) return cfg;
-  const copy: RawObject = { ...(cfg as RawObject) };
-  for (const [k] of keys) delete copy[k];
-  return copy;
+  return inWrapper(cfg, (c) => {
+    if (typeof c !== "object" || c === null || Array.isArray(c)) return c;
+    const copy: RawObject = { ...(c as RawObject) };
+    for (const [k] of keys) delete copy[k];
+    return copy;
+  });
+}
+
+function stripAll(list: unknown, keys: ReadonlyArray<[string, string]>): unknown {
+  return inWrapper(list, (l) => (Array.isArray(l) ? l.map((c) => strip(c, keys)) : l));
 }
 
 export const unverifiedNoPublicAttachment: ResourceRule = {
@@ -94,21 +111,21 @@ export const unverifiedNoPublicAttachment: ResourceRule = {
     const props = r.props as RawObject;
     const type = canonicalType(r.type);
     if (type === T.NIC) {
-      const cfgs = arr(props.ipConfigurations);
-      if (!Array.isArray(cfgs)) return undefined;
-      return { ...props, ipConfigurations: cfgs.map((c) => strip(c, NIC_ATTACHMENTS)) };
+      if (props.ipConfigurations === undefined) return undefined;
+      return { ...props, ipConfigurations: stripAll(props.ipConfigurations, NIC_ATTACHMENTS) };
     }
     const profile = field(props, "networkProfile");
-    const inline = arr(field(profile, "networkInterfaceConfigurations"));
-    if (!Array.isArray(inline)) return undefined;
+    const inline = field(profile, "networkInterfaceConfigurations");
+    if (inline === undefined) return undefined;
     return {
       ...props,
       networkProfile: {
         ...(profile as RawObject),
-        networkInterfaceConfigurations: inline.map((nic) => {
-          const cfgs = arr(field(nic, "ipConfigurations"));
-          return Array.isArray(cfgs) ? { ...(nic as RawObject), ipConfigurations: cfgs.map((c) => strip(c, VM_INLINE_ATTACHMENTS)) } : nic;
-        }),
+        networkInterfaceConfigurations: inWrapper(inline, (list) =>
+          Array.isArray(list)
+            ? list.map((nic) => inWrapper(nic, (n) => (typeof n === "object" && n !== null ? { ...(n as RawObject), ipConfigurations: stripAll((n as RawObject).ipConfigurations, VM_INLINE_ATTACHMENTS) } : n)))
+            : list,
+        ),
       },
     };
   },

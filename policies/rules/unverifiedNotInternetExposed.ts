@@ -16,9 +16,14 @@ export const unverifiedNotInternetExposed: StackRule = {
   framework: CISA_ED_21_02,
   tags: ["nist-800-53:SC-7", "nist-800-53:IR-4", "exposure"],
   schemas: [TRUSTED_SCHEMA],
-  evaluate(a, config) {
+  configErrors(config) {
     const errors: string[] = [];
-    const internet = INTERNET.subtract(prefixSet("trustedSourcePrefixes", config.trustedSourcePrefixes, errors));
+    prefixSet("trustedSourcePrefixes", config.trustedSourcePrefixes, errors);
+    return errors;
+  },
+  evaluate(a, config) {
+    // An entry that does not parse is reported by configErrors and trusts nothing.
+    const internet = INTERNET.subtract(prefixSet("trustedSourcePrefixes", config.trustedSourcePrefixes, []));
     const out: Violation[] = [];
     for (const host of a.hosts) {
       if (a.verified(host)) continue;

@@ -18,9 +18,14 @@ export const verifiedExposesOnlyClientPorts: StackRule = {
   framework: CISA_ED_21_02,
   tags: ["nist-800-53:SC-7", "nist-800-53:CM-7", "exposure"],
   schemas: [CLIENT_PORTS_SCHEMA],
-  evaluate(a, config) {
+  configErrors(config) {
     const errors: string[] = [];
-    const internet = INTERNET.subtract(prefixSet("trustedSourcePrefixes", config.trustedSourcePrefixes, errors));
+    prefixSet("trustedSourcePrefixes", config.trustedSourcePrefixes, errors);
+    return [...errors, ...resolveClientPorts(config).errors];
+  },
+  evaluate(a, config) {
+    // Entries that do not parse are reported by configErrors: they trust nothing and allow no port.
+    const internet = INTERNET.subtract(prefixSet("trustedSourcePrefixes", config.trustedSourcePrefixes, []));
     const allowed = resolveClientPorts(config).ports;
     const out: Violation[] = [];
     for (const host of a.hosts) {

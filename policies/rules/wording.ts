@@ -22,7 +22,7 @@ export function stateText(a: StackAnalysis, host: Host): string {
 /** One path, hop by hop, with the rules that let traffic through. */
 export function routeText(open: OpenRoute, secrets: ReadonlySet<string>): string {
   const hops = open.route.hops.join(" → ");
-  if (open.undecidable) return `${hops}: cannot be decided, so it counts as open on every port: ${open.undecidable}`;
+  if (open.undecidable) return `${hops ? `${hops}: ` : ""}cannot be decided, so it counts as open on every port: ${open.undecidable}`;
   const lines = describeGrants(open.grants, open.route.direct, secrets);
   const via = open.route.direct ? "" : ` (the NSGs see ${open.route.sourceLabel} as the source, so rules that only deny Internet do not stop it)`;
   return `${hops} → ${lines.join("; ")}${via}`;

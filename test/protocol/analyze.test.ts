@@ -61,15 +61,18 @@ describe.each(FORMS)("Analyze (%s form)", (_form, preview) => {
     ["load balancer backend pool", { lbPools: true }, "load balancer backend pool membership"],
     ["load balancer inbound NAT rule", { natRules: true }, "load balancer inbound NAT rule membership"],
     ["application gateway backend pool", { agwPools: true }, "application gateway backend pool membership"],
-  ] as Array<[string, { lbPools?: boolean; natRules?: boolean; agwPools?: boolean }, string]>)("an unverified NIC in a %s: mandatory", async (_l, which, text) => {
-    const { e, sub, lb, agw } = fixtures(preview);
-    const nic = hostNic(e, sub, {
-      lbPools: which.lbPools ? [[lb, "pool-owa"]] : undefined,
-      natRules: which.natRules ? [[lb, "nat-rdp"]] : undefined,
-      agwPools: which.agwPools ? [[agw, "pool"]] : undefined,
-    });
-    expectDiag((await analyze(nic)).diagnostics, POLICY.noPublicAttachment, "mandatory", { has: [text] });
-  });
+  ] as Array<[string, { lbPools?: boolean; natRules?: boolean; agwPools?: boolean }, string]>)(
+    "an unverified NIC in a %s: mandatory",
+    async (_l, which, text) => {
+      const { e, sub, lb, agw } = fixtures(preview);
+      const nic = hostNic(e, sub, {
+        lbPools: which.lbPools ? [[lb, "pool-owa"]] : undefined,
+        natRules: which.natRules ? [[lb, "nat-rdp"]] : undefined,
+        agwPools: which.agwPools ? [[agw, "pool"]] : undefined,
+      });
+      expectDiag((await analyze(nic)).diagnostics, POLICY.noPublicAttachment, "mandatory", { has: [text] });
+    },
+  );
 
   it("a compromised NIC, a NIC without a state tag, a NIC with an unrecognised state: all blocked", async () => {
     const { e, sub } = fixtures(preview);
@@ -92,7 +95,12 @@ describe.each(FORMS)("Analyze (%s form)", (_form, preview) => {
 
   it("an unverified VM with inline NIC configurations and a VM-created public IP: mandatory", async () => {
     const { e, sub, lb } = fixtures(preview);
-    const vm = inlineVm(e, "ex01", { subnet: sub, publicIp: { name: "pip-inline", sku: { name: "Standard" } }, lbPools: [[lb, "pool-owa"]], tags: HOST_TAGS("unverified") });
+    const vm = inlineVm(e, "ex01", {
+      subnet: sub,
+      publicIp: { name: "pip-inline", sku: { name: "Standard" } },
+      lbPools: [[lb, "pool-owa"]],
+      tags: HOST_TAGS("unverified"),
+    });
     const { diagnostics: ds } = await analyze(vm);
     expectDiag(ds, POLICY.noPublicAttachment, "mandatory", { has: ["VM ex01", "public IP"] });
     expectDiag(ds, POLICY.noPublicAttachment, "mandatory", { has: ["VM ex01", "load balancer backend pool"] });
@@ -112,9 +120,19 @@ describe.each(FORMS)("Analyze (%s form)", (_form, preview) => {
 
   it("non-Exchange resources produce no diagnostics, however exposed", async () => {
     const { e, sub, lb, agw } = fixtures(preview);
-    const webNic = hostNic(e, sub, { name: "nic-web", tags: { workload: "web" }, publicIp: e.publicIp("pip-web"), lbPools: [[lb, "pool-owa"]], agwPools: [[agw, "pool"]] });
+    const webNic = hostNic(e, sub, {
+      name: "nic-web",
+      tags: { workload: "web" },
+      publicIp: e.publicIp("pip-web"),
+      lbPools: [[lb, "pool-owa"]],
+      agwPools: [[agw, "pool"]],
+    });
     const untagged = e.nic("nic-untagged", { subnet: sub, publicIp: e.publicIp("pip-untagged") });
-    const webVm = inlineVm(e, "web01", { subnet: sub, publicIp: { name: "pip-inline" }, tags: { workload: "web", "remediation-state": "unverified" } });
+    const webVm = inlineVm(e, "web01", {
+      subnet: sub,
+      publicIp: { name: "pip-inline" },
+      tags: { workload: "web", "remediation-state": "unverified" },
+    });
     const wide = e.nsg("nsg-wide", [rule({ name: "allow-all", priority: 100, source: "*", port: "*" })]);
     const other = [
       webNic,
@@ -124,7 +142,13 @@ describe.each(FORMS)("Analyze (%s form)", (_form, preview) => {
       lb,
       agw,
       e.publicIp("pip-lonely"),
-      e.add("azure-native:storage:StorageAccount", "sa01", { accountName: "sa01", resourceGroupName: e.rg, sku: { name: "Standard_LRS" }, kind: "StorageV2", tags: { workload: "exchange" } }),
+      e.add("azure-native:storage:StorageAccount", "sa01", {
+        accountName: "sa01",
+        resourceGroupName: e.rg,
+        sku: { name: "Standard_LRS" },
+        kind: "StorageV2",
+        tags: { workload: "exchange" },
+      }),
       e.add("azure-native:resources:ResourceGroup", "rg", { resourceGroupName: e.rg, location: "westeurope", tags: { workload: "exchange" } }),
       e.add("pulumi:pulumi:Stack", "exchange-dev", {}),
       e.add("pulumi:providers:azure-native", "default", { location: "westeurope" }),
@@ -167,7 +191,11 @@ describe("Analyze under concurrency (the engine analyses many resources at once)
     const jobs: Array<{ r: EngineResource; blocked: boolean }> = [];
     for (let i = 0; i < 50; i++) {
       const blocked = i % 2 === 0;
-      const nic = hostNic(e, sub, { name: `nic-${i}`, tags: blocked ? HOST_TAGS("unverified") : { workload: "web" }, publicIp: e.publicIp(`pip-${i}`) });
+      const nic = hostNic(e, sub, {
+        name: `nic-${i}`,
+        tags: blocked ? HOST_TAGS("unverified") : { workload: "web" },
+        publicIp: e.publicIp(`pip-${i}`),
+      });
       jobs.push({ r: nic, blocked });
     }
     const results = await Promise.all(jobs.map((j) => session().client.analyze(asInput(j.r))));

@@ -86,7 +86,16 @@ describe("GetAnalyzerInfo", () => {
 
   it("the gate home carries every gate key with its default (DESIGN §3.3 config list)", () => {
     const s = schemaProps(GATE_HOME);
-    for (const k of ["hostTag", "hostTagValues", "stateTag", "maxAssessmentAgeDays", "requiredChecks", "investigationWindowStart", "securityBaseline", "approvedImages"]) {
+    for (const k of [
+      "hostTag",
+      "hostTagValues",
+      "stateTag",
+      "maxAssessmentAgeDays",
+      "requiredChecks",
+      "investigationWindowStart",
+      "securityBaseline",
+      "approvedImages",
+    ]) {
       expect(Object.keys(s)).toContain(k);
       expect(s[k]).toHaveProperty("default");
     }

@@ -68,7 +68,13 @@ describe("schema errors: the engine's reconciliation rejects them (PolicyConfigE
   it("a fresh run with a schema error aborts before any analysis (like the engine)", async () => {
     const e = quietEstate();
     await expect(
-      runPolicyPack({ packDir: PACK, dryRun: true, policyPackConfig: JSON.stringify({ [GATE_HOME]: { maxAssessmentAgeDays: "x" } }), analyze: e.resources, analyzeStack: e.resources }),
+      runPolicyPack({
+        packDir: PACK,
+        dryRun: true,
+        policyPackConfig: JSON.stringify({ [GATE_HOME]: { maxAssessmentAgeDays: "x" } }),
+        analyze: e.resources,
+        analyzeStack: e.resources,
+      }),
     ).rejects.toBeInstanceOf(PolicyConfigError);
   });
 });
@@ -110,7 +116,12 @@ describe("semantic errors the schema cannot catch: a mandatory 'invalid policy c
     [POLICY.buildPatched, "securityBaseline"],
     [POLICY.rebuilt, "approvedImages"],
   ])("a gate key set on another policy (%s: %s)", async (policy, key) => {
-    const value = { maxAssessmentAgeDays: 10, hostTag: "role", securityBaseline: "2021-03", approvedImages: ["MicrosoftWindowsServer:WindowsServer:2019-datacenter"] }[key];
+    const value = {
+      maxAssessmentAgeDays: 10,
+      hostTag: "role",
+      securityBaseline: "2021-03",
+      approvedImages: ["MicrosoftWindowsServer:WindowsServer:2019-datacenter"],
+    }[key];
     const ds = await stackWith(JSON.stringify({ [policy]: { [key]: value } }));
     const d = expectDiag(ds, policy, "mandatory", { has: ["invalid policy config", key] });
     expect(d.message).toContain(GATE_HOME);

@@ -133,7 +133,8 @@ describe("levels of the resource policy on Analyze", () => {
       expectNoPreviewDowngrade(ds);
       const mine = of(ds, POLICY.noPublicAttachment);
       if (level === undefined) expect([config, mine]).toEqual([config, []]);
-      else if (mine.length === 0 || mine.some((d) => d.enforcementLevel !== level)) throw new Error(`config ${config}: expected ${level}, got:\n${summary(ds)}`);
+      else if (mine.length === 0 || mine.some((d) => d.enforcementLevel !== level))
+        throw new Error(`config ${config}: expected ${level}, got:\n${summary(ds)}`);
     }
   });
 });

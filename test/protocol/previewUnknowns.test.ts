@@ -44,7 +44,9 @@ describe("string unknowns in many positions", () => {
   });
 
   it("an NSG rule's destinationPortRange, protocol, access and direction all unknown: exposed", async () => {
-    const { e, vm } = withNicRules([rule({ name: "allow-x", priority: 100, source: "Internet", port: UNKNOWN, protocol: UNKNOWN, access: UNKNOWN, direction: UNKNOWN })]);
+    const { e, vm } = withNicRules([
+      rule({ name: "allow-x", priority: 100, source: "Internet", port: UNKNOWN, protocol: UNKNOWN, access: UNKNOWN, direction: UNKNOWN }),
+    ]);
     const { stack } = await judge(e.resources);
     expectDiag(stack, POLICY.notExposed, "mandatory", { urn: vm.urn });
   });
@@ -268,7 +270,11 @@ describe("unknown sentinels of the other types", () => {
     const nic = hostNic(e, sub, { nsg, publicIp: e.publicIp("pip-ex01"), tags: HOST_TAGS("remediated") });
     setPath(nic.properties, ["enableAcceleratedNetworking"], SENTINEL.bool);
     setPath(nic.properties, ["dnsSettings"], SENTINEL.object);
-    const vm = exHost(e, { nics: [nic], state: "remediated", extra: { priority: SENTINEL.string, diagnosticsProfile: SENTINEL.object, zones: SENTINEL.array, evictionPolicy: SENTINEL.number } });
+    const vm = exHost(e, {
+      nics: [nic],
+      state: "remediated",
+      extra: { priority: SENTINEL.string, diagnosticsProfile: SENTINEL.object, zones: SENTINEL.array, evictionPolicy: SENTINEL.number },
+    });
     e.assessment("a-ex01", vm, cleanData());
     const { stack, resource } = await judge(e.resources);
     // Verified and reachable on 443 only: nothing to report.

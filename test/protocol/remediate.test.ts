@@ -45,7 +45,13 @@ const ipConfigs = (props: Record<string, unknown>): Array<Record<string, unknown
 describe.each(FORMS)("Remediate at level remediate (%s form)", (_form, preview) => {
   it("strips the public IP, LB pools, NAT rules and App Gateway pools from an unverified NIC; keeps the rest", async () => {
     const { e, sub, lb, agw } = fixtures(preview);
-    const nic = hostNic(e, sub, { publicIp: e.publicIp("pip-ex01"), lbPools: [[lb, "pool-owa"]], natRules: [[lb, "nat-rdp"]], agwPools: [[agw, "pool"]], nsg: e.nsg("nsg-ex01", []) });
+    const nic = hostNic(e, sub, {
+      publicIp: e.publicIp("pip-ex01"),
+      lbPools: [[lb, "pool-owa"]],
+      natRules: [[lb, "nat-rdp"]],
+      agwPools: [[agw, "pool"]],
+      nsg: e.nsg("nsg-ex01", []),
+    });
     const props = only(await session().client.remediate(nic));
     const cfg = ipConfigs(props)[0];
     for (const k of ATTACHMENTS) expect(cfg).not.toHaveProperty(k);
@@ -62,7 +68,14 @@ describe.each(FORMS)("Remediate at level remediate (%s form)", (_form, preview) 
     const { e, sub, lb } = fixtures(preview);
     const nic = hostNic(e, sub, {
       publicIp: e.publicIp("pip-ex01"),
-      extraConfigs: [{ name: "ipconfig2", subnet: e.ref(sub), publicIPAddress: e.ref(e.publicIp("pip-ex01b")), loadBalancerBackendAddressPools: [e.ref(lb, "backendAddressPools/pool-owa")] }],
+      extraConfigs: [
+        {
+          name: "ipconfig2",
+          subnet: e.ref(sub),
+          publicIPAddress: e.ref(e.publicIp("pip-ex01b")),
+          loadBalancerBackendAddressPools: [e.ref(lb, "backendAddressPools/pool-owa")],
+        },
+      ],
     });
     const cfgs = ipConfigs(only(await session().client.remediate(nic)));
     expect(cfgs).toHaveLength(2);
@@ -72,7 +85,10 @@ describe.each(FORMS)("Remediate at level remediate (%s form)", (_form, preview) 
 
   it("keeps secrets as secret envelopes: a secret tag, a secret private IP, the VM-level secrets", async () => {
     const { e, sub } = fixtures(preview);
-    const nic = hostNic(e, sub, { publicIp: e.publicIp("pip-ex01"), tags: { ...HOST_TAGS("unverified"), owner: secret("alice@contoso.example") } as unknown as Record<string, string> });
+    const nic = hostNic(e, sub, {
+      publicIp: e.publicIp("pip-ex01"),
+      tags: { ...HOST_TAGS("unverified"), owner: secret("alice@contoso.example") } as unknown as Record<string, string>,
+    });
     setPath(nic.properties, ["ipConfigurations", 0, "privateIPAddress"], secret("10.0.1.4"));
     const props = only(await session().client.remediate(nic));
     const owner = getPath(props, ["tags", "owner"]);
@@ -95,11 +111,18 @@ describe.each(FORMS)("Remediate at level remediate (%s form)", (_form, preview) 
 
   it("an unverified VM with inline NIC configurations: the VM-created public IP and pools go, the admin password stays secret", async () => {
     const { e, sub, lb, agw } = fixtures(preview);
-    const vm = inlineVm(e, "ex01", { subnet: sub, publicIp: { name: "pip-inline", sku: { name: "Standard" } }, lbPools: [[lb, "pool-owa"]], agwPools: [[agw, "pool"]], tags: HOST_TAGS("unverified") });
+    const vm = inlineVm(e, "ex01", {
+      subnet: sub,
+      publicIp: { name: "pip-inline", sku: { name: "Standard" } },
+      lbPools: [[lb, "pool-owa"]],
+      agwPools: [[agw, "pool"]],
+      tags: HOST_TAGS("unverified"),
+    });
     setPath(vm.properties, ["osProfile", "adminPassword"], secret("S3cret-Passw0rd!"));
     const props = only(await session().client.remediate(vm));
     const cfg = getPath(props, ["networkProfile", "networkInterfaceConfigurations", 0, "ipConfigurations", 0]) as Record<string, unknown>;
-    for (const k of ["publicIPAddressConfiguration", "loadBalancerBackendAddressPools", "applicationGatewayBackendAddressPools"]) expect(cfg).not.toHaveProperty(k);
+    for (const k of ["publicIPAddressConfiguration", "loadBalancerBackendAddressPools", "applicationGatewayBackendAddressPools"])
+      expect(cfg).not.toHaveProperty(k);
     expect(cfg.subnet).toBeDefined();
     expect(isEnvelope(getPath(props, ["osProfile", "adminPassword"]))).toBe(true);
     expect(props.storageProfile).toEqual(vm.properties.storageProfile);
@@ -114,7 +137,10 @@ describe.each(FORMS)("Remediate at level remediate (%s form)", (_form, preview) 
     expect(after.diagnostics.filter((d) => d.policyName === POLICY.noPublicAttachment)).toEqual([]);
     // The original inputs are still reported, as mandatory (remediate is reported as mandatory on Analyze).
     const before = await session().client.analyze(nic);
-    expect(before.diagnostics.filter((d) => d.policyName === POLICY.noPublicAttachment).map((d) => d.enforcementLevel)).toEqual(["mandatory", "mandatory"]);
+    expect(before.diagnostics.filter((d) => d.policyName === POLICY.noPublicAttachment).map((d) => d.enforcementLevel)).toEqual([
+      "mandatory",
+      "mandatory",
+    ]);
   });
 
   it("nothing to remediate: a NIC without attachments, a remediated NIC, a non-Exchange NIC, other types", async () => {
@@ -136,15 +162,18 @@ describe("Remediate at other levels returns nothing", () => {
     await session().configure(REMEDIATE);
   });
 
-  it.each(["", `{"${POLICY.noPublicAttachment}": "mandatory"}`, `{"${POLICY.noPublicAttachment}": "advisory"}`, `{"${POLICY.noPublicAttachment}": "disabled"}`, `{"all": "mandatory"}`])(
-    "config %j",
-    async (config) => {
-      await session().configure(config);
-      const { e, sub } = fixtures(true);
-      const nic = hostNic(e, sub, { publicIp: e.publicIp("pip-ex01") });
-      expect(await session().client.remediate(nic)).toEqual([]);
-    },
-  );
+  it.each([
+    "",
+    `{"${POLICY.noPublicAttachment}": "mandatory"}`,
+    `{"${POLICY.noPublicAttachment}": "advisory"}`,
+    `{"${POLICY.noPublicAttachment}": "disabled"}`,
+    `{"all": "mandatory"}`,
+  ])("config %j", async (config) => {
+    await session().configure(config);
+    const { e, sub } = fixtures(true);
+    const nic = hostNic(e, sub, { publicIp: e.publicIp("pip-ex01") });
+    expect(await session().client.remediate(nic)).toEqual([]);
+  });
 
   it('{"all": "remediate"} remediates the NIC (the stack policies have no remediation)', async () => {
     await session().configure(`{"all": "remediate"}`);

@@ -38,10 +38,15 @@ describe.each(FORMS)("secret values in messages (%s form)", (_form, preview) => 
   it("an NSG rule's name and a sourceAddressPrefix that allows 3389: reported, neither shown", async () => {
     const e = new Estate({ preview });
     const { sub } = baseNet(e);
-    const nsg = e.nsg("nsg-ex01", [rule({ name: secret("allow-rdp-from-vendor-7f3a"), priority: 100, source: secret("203.0.113.77/32"), port: "3389", protocol: "Tcp" })]);
+    const nsg = e.nsg("nsg-ex01", [
+      {
+        ...rule({ name: "placeholder", priority: 100, source: secret("203.0.113.77/32"), port: "3389", protocol: "Tcp" }),
+        name: secret("allow-rdp-from-vendor-7f3a"),
+      },
+    ]);
     const vm = exHost(e, { nics: [hostNic(e, sub, { nsg, publicIp: e.publicIp("pip-ex01") })] });
     const ds = await stack(e);
-    expectDiag(ds, POLICY.notExposed, "mandatory", { urn: vm.urn, has: ["3389"] });
+    expectDiag(ds, POLICY.notExposed, "mandatory", { urn: vm.urn, has: ["pip-ex01", "nsg-ex01"] });
     expectDiag(ds, POLICY.isolated, "mandatory", { urn: vm.urn });
     expectNoPlaintext(ds, ["allow-rdp-from-vendor-7f3a", "203.0.113.77"]);
   });
@@ -50,7 +55,11 @@ describe.each(FORMS)("secret values in messages (%s form)", (_form, preview) => 
     const e = new Estate({ preview });
     const { sub } = baseNet(e);
     const nsg = e.nsg("nsg-ex01", []);
-    e.securityRule("sr-rdp", nsg, rule({ name: "sr-rdp", priority: 100, sources: secret(["198.51.100.23/32", "192.0.2.99"]), port: "3389", protocol: "Tcp" }));
+    e.securityRule(
+      "sr-rdp",
+      nsg,
+      rule({ name: "sr-rdp", priority: 100, sources: secret(["198.51.100.23/32", "192.0.2.99"]), port: "3389", protocol: "Tcp" }),
+    );
     const vm = exHost(e, { nics: [hostNic(e, sub, { nsg, publicIp: e.publicIp("pip-ex01") })] });
     const ds = await stack(e);
     expectDiag(ds, POLICY.notExposed, "mandatory", { urn: vm.urn });
@@ -185,7 +194,9 @@ describe("secret values in normalised form", () => {
   it("a secret IPv6 source prefix is not shown lower-cased / compressed", async () => {
     const e = new Estate({ preview: false });
     const { sub } = baseNet(e);
-    const nsg = e.nsg("nsg-ex01", [rule({ name: "allow-rdp-v6", priority: 100, source: secret("2001:DB8:0:0::77/128"), port: "3389", protocol: "Tcp" })]);
+    const nsg = e.nsg("nsg-ex01", [
+      rule({ name: "allow-rdp-v6", priority: 100, source: secret("2001:DB8:0:0::77/128"), port: "3389", protocol: "Tcp" }),
+    ]);
     const vm = exHost(e, { nics: [hostNic(e, sub, { nsg })] });
     const ds = await stack(e);
     expectDiag(ds, POLICY.isolated, "mandatory", { urn: vm.urn });
@@ -206,9 +217,17 @@ describe("secrets sent to Analyze (exchange-unverified-no-public-attachment)", (
     const e = new Estate({ preview });
     const { sub } = baseNet(e);
     const pip = e.publicIp("pip-ex01");
-    const nic = hostNic(e, sub, { publicIp: pip, tags: { workload: "exchange", "remediation-state": secret("quarantined-by-soc-1138"), costCenter: secret("cc-hidden-88") } as unknown as Record<string, string> });
+    const nic = hostNic(e, sub, {
+      publicIp: pip,
+      tags: { workload: "exchange", "remediation-state": secret("quarantined-by-soc-1138"), costCenter: secret("cc-hidden-88") } as unknown as Record<
+        string,
+        string
+      >,
+    });
     setPath(nic.properties, ["ipConfigurations", 0, "name"], secret("ipcfg-hidden-99"));
-    setPath(nic.properties, ["ipConfigurations", 0, "publicIPAddress"], { id: secret(preview ? "04da6b54-80e4-46f7-96ec-b56ff0331ba9" : `${pip.armId}-hidden-77`) });
+    setPath(nic.properties, ["ipConfigurations", 0, "publicIPAddress"], {
+      id: secret(preview ? "04da6b54-80e4-46f7-96ec-b56ff0331ba9" : `${pip.armId}-hidden-77`),
+    });
     const { diagnostics: ds, notApplicable } = await session().client.analyze(nic);
     expectNoPreviewDowngrade(ds);
     expectDiag(ds, POLICY.noPublicAttachment, "mandatory", { has: ["nic-ex01", "public IP"] });
