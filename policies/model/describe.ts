@@ -1,5 +1,5 @@
 import { ALL_V4, ALL_V6, describeAddresses, INTERNET } from "./addresses";
-import { ALL_PORTS, describePorts, Proto, protocolNames } from "./flows";
+import { describePorts, Proto, protocolNames } from "./flows";
 import { IntervalSet } from "./intervalSet";
 import { Grant, RuleHit } from "./nsgEvaluator";
 import { describeTerms, RuleSpec } from "./nsgRules";
@@ -80,6 +80,3 @@ export function describeGrants(grants: readonly Grant[], sourcesKnownAsInternet:
   return out;
 }
 
-export function allPortsOpen(grants: readonly Grant[]): boolean {
-  return grants.some((g) => g.box.ports.equals(ALL_PORTS));
-}

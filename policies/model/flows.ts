@@ -77,9 +77,6 @@ export interface Box {
   readonly protos: number;
 }
 
-export function boxIsEmpty(b: Box): boolean {
-  return b.addrs.isEmpty || b.ports.isEmpty || b.protos === 0;
-}
 
 export function intersectBox(a: Box, b: Box): Box | undefined {
   const protos = a.protos & b.protos;
@@ -105,8 +102,3 @@ export function subtractBox(a: Box, b: Box): Box[] {
   return out;
 }
 
-export function describeBoxService(b: Box): string {
-  return protocolNames(b.protos)
-    .map((p) => (p === "TCP" || p === "UDP" ? `${p} ${describePorts(b.ports)}` : p))
-    .join(" and ");
-}

@@ -97,9 +97,6 @@ export function restrictGrants(grants: readonly Grant[], q: Box): Grant[] {
   return out;
 }
 
-export function unionGrants(...lists: Array<readonly Grant[]>): Grant[] {
-  return lists.flat();
-}
 
 /** Allows everything, attributed to the absence of an NSG at that level. */
 export function noNsg(level: NsgLevel): Grant[] {

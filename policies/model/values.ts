@@ -116,12 +116,6 @@ export function obj(v: unknown): Read<RawObject> {
   return MALFORMED.object;
 }
 
-/** The elements of a list, or [] when absent; indeterminate lists are reported through `onIndeterminate`. */
-export function items(v: unknown): unknown[] | Indeterminate {
-  const a = arr(v);
-  if (a === undefined) return [];
-  return a;
-}
 
 /** True when the value is present (not undefined/null/empty string), whether known or not. */
 export function present(v: unknown): boolean {
@@ -131,14 +125,6 @@ export function present(v: unknown): boolean {
   return true;
 }
 
-/** True when the value, or anything inside it, is an unknown sentinel. */
-export function containsUnknown(v: unknown, depth = 0): boolean {
-  if (depth > 64) return true;
-  if (typeof v === "string") return UNKNOWN_SENTINELS.has(v);
-  if (Array.isArray(v)) return v.some((x) => containsUnknown(x, depth + 1));
-  if (isPlainObject(v)) return Object.keys(v).some((k) => containsUnknown(v[k], depth + 1));
-  return false;
-}
 
 /**
  * Removes secret envelopes (as found in `pulumi stack export` files and raw engine structs),
@@ -188,7 +174,3 @@ export function recordSecretLeaf(v: unknown, sink: Set<string>): void {
   } else if (typeof v === "number" || typeof v === "boolean") sink.add(String(v));
 }
 
-/** Case-insensitive string equality after trimming (Azure compares names and enums so). */
-export function sameText(a: string, b: string): boolean {
-  return a.trim().toLowerCase() === b.trim().toLowerCase();
-}

@@ -1,10 +1,9 @@
 import fc from "fast-check";
+import { describeService } from "../../policies/model/describe";
 import {
   ALL_PORTS,
   ALL_PROTOCOLS,
   Box,
-  boxIsEmpty,
-  describeBoxService,
   describePorts,
   intersectBox,
   parsePortSpec,
@@ -120,15 +119,16 @@ describe("parseProtocol", () => {
   });
 });
 
-describe("describePorts / describeBoxService", () => {
+describe("describePorts / describeService", () => {
   it("summarises ports", () => {
     expect(describePorts(ALL_PORTS)).toBe("all ports");
     expect(describePorts(parsePortSpec("443, 3389-3390")!)).toBe("443, 3389-3390");
   });
 
-  it("summarises a box per protocol", () => {
+  it("summarises flows per protocol", () => {
     const box: Box = { addrs: IntervalSet.range(0n, 0n), ports: portRange(443, 443), protos: Proto.TCP | Proto.ICMP };
-    expect(describeBoxService(box)).toBe("TCP 443 and ICMP");
+    const udp: Box = { addrs: IntervalSet.range(0n, 0n), ports: portRange(3389, 3389), protos: Proto.UDP | Proto.TCP };
+    expect(describeService([{ box, via: [] }, { box: udp, via: [] }])).toBe("TCP 443, 3389; ICMP; UDP 3389");
   });
 });
 
@@ -204,3 +204,7 @@ describe("subtractBox", () => {
     );
   });
 });
+
+function boxIsEmpty(b: Box): boolean {
+  return b.addrs.isEmpty || b.ports.isEmpty || b.protos === 0;
+}
