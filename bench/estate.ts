@@ -22,7 +22,9 @@ function hostRules(i: number, published: boolean): Array<Record<string, unknown>
     rules.push(rule({ name: "allow-https", priority: 100, source: "Internet", port: "443", protocol: "Tcp" }));
     rules.push(rule({ name: "allow-smtp", priority: 101, source: "Internet", port: "25", protocol: "Tcp" }));
   } else {
-    rules.push(rule({ name: "allow-forensics", priority: 100, sources: ["10.9.0.0/24", "10.9.1.0/26"], ports: ["3389", "5985-5986"], protocol: "Tcp" }));
+    rules.push(
+      rule({ name: "allow-forensics", priority: 100, sources: ["10.9.0.0/24", "10.9.1.0/26"], ports: ["3389", "5985-5986"], protocol: "Tcp" }),
+    );
     rules.push(rule({ name: "deny-all-in", priority: 110, access: "Deny", source: "*" }));
   }
   for (let k = 0; k < 13; k++) {
@@ -58,25 +60,21 @@ export function syntheticEstate(hosts: number, preview: boolean, seed = 42): Syn
   const random = rng(seed + hosts);
   const e = new Estate({ preview, rg: "rg-bench", stack: "bench", project: "bench" });
   const vnet = e.vnet("vnet-bench", ["10.0.0.0/8"]);
-  const lb = e.add(
-    "azure-native:network:LoadBalancer",
-    "lb-exchange",
-    {
-      loadBalancerName: "lb-exchange",
-      resourceGroupName: e.rg,
-      sku: { name: "Standard" },
-      frontendIPConfigurations: [{ name: "public", publicIPAddress: e.ref(e.publicIp("pip-lb")) }],
-      backendAddressPools: [{ name: "exchange" }],
-      loadBalancingRules: [443, 25].map((p) => ({
-        name: `tcp-${p}`,
-        protocol: "Tcp",
-        frontendPort: p,
-        backendPort: p,
-        frontendIPConfiguration: { id: `${e.armId("azure-native:network:LoadBalancer", "lb-exchange")}/frontendIPConfigurations/public` },
-        backendAddressPool: { id: `${e.armId("azure-native:network:LoadBalancer", "lb-exchange")}/backendAddressPools/exchange` },
-      })),
-    },
-  );
+  const lb = e.add("azure-native:network:LoadBalancer", "lb-exchange", {
+    loadBalancerName: "lb-exchange",
+    resourceGroupName: e.rg,
+    sku: { name: "Standard" },
+    frontendIPConfigurations: [{ name: "public", publicIPAddress: e.ref(e.publicIp("pip-lb")) }],
+    backendAddressPools: [{ name: "exchange" }],
+    loadBalancingRules: [443, 25].map((p) => ({
+      name: `tcp-${p}`,
+      protocol: "Tcp",
+      frontendPort: p,
+      backendPort: p,
+      frontendIPConfiguration: { id: `${e.armId("azure-native:network:LoadBalancer", "lb-exchange")}/frontendIPConfigurations/public` },
+      backendAddressPool: { id: `${e.armId("azure-native:network:LoadBalancer", "lb-exchange")}/backendAddressPools/exchange` },
+    })),
+  });
   let subnet: Res | undefined;
   let subnetNsg: Res | undefined;
   for (let i = 0; i < hosts; i++) {
@@ -104,7 +102,11 @@ export function syntheticEstate(hosts: number, preview: boolean, seed = 42): Syn
       e.add(
         "azure-native:compute:Snapshot",
         `${name}-evidence`,
-        { snapshotName: `${name}-evidence`, resourceGroupName: e.rg, creationData: { createOption: "Copy", sourceResourceId: e.armId("azure-native:compute:Disk", `${name}-osdisk`) } },
+        {
+          snapshotName: `${name}-evidence`,
+          resourceGroupName: e.rg,
+          creationData: { createOption: "Copy", sourceResourceId: e.armId("azure-native:compute:Disk", `${name}-osdisk`) },
+        },
         { creationData: [vm] },
       );
     }

@@ -93,23 +93,36 @@ async function main(): Promise<void> {
   );
   const guardStart = await startTimes("guard");
   const floorStart = await startTimes("floor");
-  lines.push(`Pack start (median of 5, spawn to port line): guard ${guardStart} ms, floor ${floorStart} ms, ratio ${ratio(guardStart, floorStart)} (target ≤ 1.2).`, "");
+  lines.push(
+    `Pack start (median of 5, spawn to port line): guard ${guardStart} ms, floor ${floorStart} ms, ratio ${ratio(guardStart, floorStart)} (target ≤ 1.2).`,
+    "",
+  );
   const stackTimes: Record<string, Record<number, number>> = {};
   for (const preview of [true, false]) {
     const form = preview ? "preview" : "update";
-    lines.push(`## ${form} form`, "", "| hosts | resources | pack | Analyze total | AnalyzeStack | total | peak MB | mandatory violations | total ÷ floor | AnalyzeStack ÷ floor | memory ÷ floor |", "|---|---|---|---|---|---|---|---|---|---|---|");
+    lines.push(
+      `## ${form} form`,
+      "",
+      "| hosts | resources | pack | Analyze total | AnalyzeStack | total | peak MB | mandatory violations | total ÷ floor | AnalyzeStack ÷ floor | memory ÷ floor |",
+      "|---|---|---|---|---|---|---|---|---|---|---|",
+    );
     for (const size of SIZES) {
       const estate = syntheticEstate(size, preview);
       const floor = await runOnce("floor", estate.inputs, estate.resources);
       const guard = await runOnce("guard", estate.inputs, estate.resources);
       (stackTimes[form] ??= {})[size] = guard.analyzeStackMs;
-      for (const [name, r] of [["floor", floor], ["guard", guard]] as const) {
+      for (const [name, r] of [
+        ["floor", floor],
+        ["guard", guard],
+      ] as const) {
         const isGuard = name === "guard";
         lines.push(
           `| ${size} | ${estate.resources.length} | ${name} | ${f(r.analyzeMs)} | ${f(r.analyzeStackMs)} | ${f(r.analyzeMs + r.analyzeStackMs)} | ${f(r.peakMb)} | ${r.violations} | ${isGuard ? ratio(r.analyzeMs + r.analyzeStackMs, floor.analyzeMs + floor.analyzeStackMs) : ""} | ${isGuard ? ratio(r.analyzeStackMs, floor.analyzeStackMs) : ""} | ${isGuard ? ratio(r.peakMb, floor.peakMb) : ""} |`,
         );
       }
-      process.stderr.write(`${form} ${size}: guard ${f(guard.analyzeMs + guard.analyzeStackMs)} ms vs floor ${f(floor.analyzeMs + floor.analyzeStackMs)} ms\n`);
+      process.stderr.write(
+        `${form} ${size}: guard ${f(guard.analyzeMs + guard.analyzeStackMs)} ms vs floor ${f(floor.analyzeMs + floor.analyzeStackMs)} ms\n`,
+      );
     }
     const sizes = [...SIZES].sort((a, b) => a - b);
     if (sizes.length >= 2) {
@@ -129,7 +142,12 @@ async function main(): Promise<void> {
     times.push(Date.now() - t);
   }
   times.sort((a, b) => a - b);
-  lines.push("## Offline check of the bundled example", "", `\`exchange-guard check --stack example\` end to end (program under mocks, pack start, Analyze, AnalyzeStack, report): median ${times[1]} ms of 3 runs.`, "");
+  lines.push(
+    "## Offline check of the bundled example",
+    "",
+    `\`exchange-guard check --stack example\` end to end (program under mocks, pack start, Analyze, AnalyzeStack, report): median ${times[1]} ms of 3 runs.`,
+    "",
+  );
   const out = path.join(ROOT, "docs", "benchmarks.md");
   fs.mkdirSync(path.dirname(out), { recursive: true });
   fs.writeFileSync(out, lines.join("\n") + "\n");

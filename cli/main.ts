@@ -38,7 +38,10 @@ async function main(argv: string[]): Promise<number> {
     .option("--sarif <file>", "also write SARIF 2.1.0 for code scanning")
     .action(async (file: string | undefined, opts: { policyPackConfig?: string; json?: boolean; sarif?: string }) => {
       const useExample = file === undefined;
-      code = await audit(file ?? EXAMPLE_EXPORT, { ...opts, policyPackConfig: opts.policyPackConfig ?? (useExample ? EXAMPLE_POLICY_CONFIG : undefined) });
+      code = await audit(file ?? EXAMPLE_EXPORT, {
+        ...opts,
+        policyPackConfig: opts.policyPackConfig ?? (useExample ? EXAMPLE_POLICY_CONFIG : undefined),
+      });
     });
   program
     .command("ingest")

@@ -5,7 +5,15 @@ process.env.EXG_FAST = "1";
 const groups = {
   sets: ["test/unit/intervalSet", "test/unit/addressIndex", "test/unit/addresses", "test/unit/flows", "test/unit/nsgEvaluator.property"],
   nsg: ["test/unit/nsgRules", "test/unit/nsgEvaluator.property", "test/policies/exposure.nsg", "test/policies/isolation"],
-  gate: ["test/unit/assessments", "test/unit/config", "test/unit/images", "test/unit/exchangeBuilds", "test/policies/gate", "test/policies/recordValid", "test/policies/evidencePreserved"],
+  gate: [
+    "test/unit/assessments",
+    "test/unit/config",
+    "test/unit/images",
+    "test/unit/exchangeBuilds",
+    "test/policies/gate",
+    "test/policies/recordValid",
+    "test/policies/evidencePreserved",
+  ],
   network: ["test/policies/exposure", "test/policies/isolation", "test/policies/bypass", "test/policies/noPublicAttachment", "test/unit/nsgRules"],
 };
 const group = process.env.EXG_MUTATION_GROUP ?? "network";

@@ -2,14 +2,24 @@
 const fs = require("fs");
 const path = require("path");
 const dir = path.join(__dirname, "..", "reports", "mutation");
-let killed = 0, survived = 0, timeout = 0, noCoverage = 0, total = 0;
+let killed = 0,
+  survived = 0,
+  timeout = 0,
+  noCoverage = 0,
+  total = 0;
 for (const f of fs.readdirSync(dir).filter((f) => /^(sets|nsg|gate|network)\.json$/.test(f))) {
   const report = JSON.parse(fs.readFileSync(path.join(dir, f), "utf8"));
   const c = { Killed: 0, Survived: 0, Timeout: 0, NoCoverage: 0 };
   for (const file of Object.values(report.files)) for (const m of file.mutants) if (m.status in c) c[m.status]++;
   const detected = c.Killed + c.Timeout;
   const valid = detected + c.Survived + c.NoCoverage;
-  console.log(`${f.replace(".json", "")}: ${((100 * detected) / valid).toFixed(2)}% (${detected}/${valid} detected; ${c.Survived} survived, ${c.NoCoverage} without coverage)`);
-  killed += c.Killed; timeout += c.Timeout; survived += c.Survived; noCoverage += c.NoCoverage; total += valid;
+  console.log(
+    `${f.replace(".json", "")}: ${((100 * detected) / valid).toFixed(2)}% (${detected}/${valid} detected; ${c.Survived} survived, ${c.NoCoverage} without coverage)`,
+  );
+  killed += c.Killed;
+  timeout += c.Timeout;
+  survived += c.Survived;
+  noCoverage += c.NoCoverage;
+  total += valid;
 }
 console.log(`overall mutation score: ${((100 * (killed + timeout)) / total).toFixed(2)}% of ${total} mutants`);

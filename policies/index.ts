@@ -8,7 +8,8 @@ installSecretTracking();
 installConfigCapture();
 
 new PolicyPack("exchange-compromise-guard", {
-  description: "Exchange Server VMs on Azure after a compromise: unverified hosts stay isolated and off the internet until a clean, recent assessment of a patched build proves them safe.",
+  description:
+    "Exchange Server VMs on Azure after a compromise: unverified hosts stay isolated and off the internet until a clean, recent assessment of a patched build proves them safe.",
   enforcementLevel: "mandatory",
   policies: RULES.map(toPulumiPolicy),
 });

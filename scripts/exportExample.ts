@@ -10,7 +10,13 @@ function encrypt(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(encrypt);
   if (typeof v === "object" && v !== null) {
     const o = v as Record<string, unknown>;
-    if (SIG_KEY in o) return { [SIG_KEY]: o[SIG_KEY], ciphertext: `v1:${Buffer.from(JSON.stringify(o.value ?? null)).toString("base64").replace(/[A-Za-z]/g, "x")}` };
+    if (SIG_KEY in o)
+      return {
+        [SIG_KEY]: o[SIG_KEY],
+        ciphertext: `v1:${Buffer.from(JSON.stringify(o.value ?? null))
+          .toString("base64")
+          .replace(/[A-Za-z]/g, "x")}`,
+      };
     return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, encrypt(x)]));
   }
   return v;

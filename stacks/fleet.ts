@@ -70,7 +70,8 @@ export async function deployFleet(config: FleetConfig, plan: readonly PlannedHos
     displayName: "Exchange Server compromise assessment (ProxyLogon and successors)",
     description:
       "Result of Test-ProxyLogon.ps1, a full MSERT scan and web-shell checks on an Exchange Server VM. Healthy: no indicator of compromise; Unhealthy: compromised, rebuild the host from scratch.",
-    remediationDescription: "Isolate the host, preserve evidence, rebuild it from a trusted image as a new generation, rotate credentials (CISA ED 21-02).",
+    remediationDescription:
+      "Isolate the host, preserve evidence, rebuild it from a trusted image as a new generation, rotate credentials (CISA ED 21-02).",
     assessmentType: "CustomerManaged",
     severity: "High",
     categories: ["Compute"],
@@ -104,7 +105,9 @@ export async function deployFleet(config: FleetConfig, plan: readonly PlannedHos
       clientPorts: config.publishing.clientPorts,
       clientSources: config.publishing.kind === "applicationGateway" && config.network.gatewaySubnet ? [config.network.gatewaySubnet] : ["Internet"],
       // The metadata's name is the configured GUID: known at preview, and the dependency keeps the order.
-      assessment: h.current ? { metadataName: config.assessmentMetadataGuid, additionalData: h.current.record.additionalData, dependsOn: [metadata] } : undefined,
+      assessment: h.current
+        ? { metadataName: config.assessmentMetadataGuid, additionalData: h.current.record.additionalData, dependsOn: [metadata] }
+        : undefined,
       tags,
     });
     outputs[h.spec.name] = { vm: h.vmName, state: h.spec.state, placement: h.verified ? "published" : "isolated", gate: h.gateFindings };
@@ -118,10 +121,15 @@ export async function deployFleet(config: FleetConfig, plan: readonly PlannedHos
       const recorded = h.compromisedGenerations.includes(g);
       const keep = snapshotExists || (recorded && (await exists(() => compute.getDisk({ resourceGroupName: rgName, diskName: `${old}-osdisk` }))));
       if (!keep) {
-        if (recorded) pulumi.log.warn(`${h.spec.name}: the evidence of compromised generation ${g} (${snapshotName}) is gone from Azure and cannot be recreated`);
+        if (recorded)
+          pulumi.log.warn(`${h.spec.name}: the evidence of compromised generation ${g} (${snapshotName}) is gone from Azure and cannot be recreated`);
         continue;
       }
-      evidenceSnapshot(old, { resourceGroupName: rg.name, resourceGroupNameText: rgName, subscriptionId, location: config.location, tags }, { parent: host });
+      evidenceSnapshot(
+        old,
+        { resourceGroupName: rg.name, resourceGroupNameText: rgName, subscriptionId, location: config.location, tags },
+        { parent: host },
+      );
       evidence.push(snapshotName);
     }
   }

@@ -9,7 +9,21 @@ export const RECORDS_DIR = path.join(__dirname, "records");
 
 /** Reads the `exchange-guard:*` stack config into one object (each top-level key is a config key). */
 export function rawStackConfig(cfg = new pulumi.Config("exchange-guard")): Record<string, unknown> {
-  const keys = ["resourceGroupName", "location", "network", "bastion", "forensicsSourcePrefixes", "forensicsDestinationPrefixes", "managementPorts", "publishing", "image", "adminUsername", "assessmentMetadataGuid", "gate", "hosts"];
+  const keys = [
+    "resourceGroupName",
+    "location",
+    "network",
+    "bastion",
+    "forensicsSourcePrefixes",
+    "forensicsDestinationPrefixes",
+    "managementPorts",
+    "publishing",
+    "image",
+    "adminUsername",
+    "assessmentMetadataGuid",
+    "gate",
+    "hosts",
+  ];
   const out: Record<string, unknown> = {};
   for (const k of keys) {
     const v = cfg.getObject<unknown>(k);

@@ -31,7 +31,10 @@ export async function check(stack: string, opts: OutputOptions & { stacksDir?: s
     { ...opts, policyPackConfig },
     stackConfigLocator(offline.configFile),
     ({ timings }) => {
-      if (!opts.json && !opts.quiet) process.stderr.write(`checked in ${((Date.now() - started) / 1000).toFixed(1)} s (pack start ${timings.startMs} ms, analysis ${timings.analyzeMs + timings.analyzeStackMs} ms)\n`);
+      if (!opts.json && !opts.quiet)
+        process.stderr.write(
+          `checked in ${((Date.now() - started) / 1000).toFixed(1)} s (pack start ${timings.startMs} ms, analysis ${timings.analyzeMs + timings.analyzeStackMs} ms)\n`,
+        );
     },
   );
 }

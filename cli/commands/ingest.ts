@@ -19,7 +19,13 @@ export async function ingest(opts: IngestCliOptions): Promise<number> {
     if (!Number.isInteger(generation) || generation < 1) throw new InputError(`--generation ${opts.generation}: must be a whole number from 1`);
   }
   try {
-    const { record, summary } = await ingestAssessment({ host: opts.host, from: opts.from, exchangeBuild: opts.build, generation, completedAt: opts.completedAt });
+    const { record, summary } = await ingestAssessment({
+      host: opts.host,
+      from: opts.from,
+      exchangeBuild: opts.build,
+      generation,
+      completedAt: opts.completedAt,
+    });
     const json = JSON.stringify(record, null, 2) + "\n";
     if (opts.out) fs.writeFileSync(opts.out, json);
     else process.stdout.write(json);

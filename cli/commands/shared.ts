@@ -69,7 +69,13 @@ export async function judgeAndReport(
     }
   }
   if (opts.json) {
-    process.stdout.write(JSON.stringify({ title, hosts: report.rows, other: report.other, mandatory: report.mandatory, advisory: report.advisory, timings: result.timings }, null, 2) + "\n");
+    process.stdout.write(
+      JSON.stringify(
+        { title, hosts: report.rows, other: report.other, mandatory: report.mandatory, advisory: report.advisory, timings: result.timings },
+        null,
+        2,
+      ) + "\n",
+    );
   } else {
     process.stdout.write(renderText(report, title, process.stdout.isTTY ? COLOUR : PLAIN) + "\n");
   }

@@ -140,9 +140,14 @@ export class EngineAnalyzerClient {
           tags: p.getTagsList(),
           remediationSteps: p.getRemediationSteps(),
           url: p.getUrl(),
-          framework: fw ? { name: fw.getName(), version: fw.getVersion(), reference: fw.getReference(), specification: fw.getSpecification() } : undefined,
+          framework: fw
+            ? { name: fw.getName(), version: fw.getVersion(), reference: fw.getReference(), specification: fw.getSpecification() }
+            : undefined,
           configSchema: schema
-            ? { properties: (schema.getProperties()?.toJavaScript() ?? {}) as Record<string, Record<string, unknown>>, required: schema.getRequiredList() }
+            ? {
+                properties: (schema.getProperties()?.toJavaScript() ?? {}) as Record<string, Record<string, unknown>>,
+                required: schema.getRequiredList(),
+              }
             : undefined,
         };
       }),

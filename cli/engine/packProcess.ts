@@ -29,7 +29,9 @@ export function startPack(packDir: string, opts: PackProcessOptions = {}): Promi
   try {
     runner = require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [dir] });
   } catch {
-    return Promise.reject(new Error(`the policy pack's dependencies are not installed: cannot find @pulumi/pulumi/cmd/run-policy-pack from ${dir}; run npm ci`));
+    return Promise.reject(
+      new Error(`the policy pack's dependencies are not installed: cannot find @pulumi/pulumi/cmd/run-policy-pack from ${dir}; run npm ci`),
+    );
   }
   const started = Date.now();
   const child = spawn(process.execPath, [runner, "127.0.0.1:0", dir], {

@@ -6,7 +6,10 @@ const LEVELS = new Set<EnforcementLevel>(["advisory", "mandatory", "disabled", "
 export class PolicyConfigError extends Error {}
 
 /** Parses a `--policy-pack-config` file as the engine does: policy name (or "all") → level string or object. */
-export function parsePolicyPackConfig(text: string, source: string): Record<string, { enforcementLevel?: EnforcementLevel; properties: Record<string, unknown> }> {
+export function parsePolicyPackConfig(
+  text: string,
+  source: string,
+): Record<string, { enforcementLevel?: EnforcementLevel; properties: Record<string, unknown> }> {
   const out: Record<string, { enforcementLevel?: EnforcementLevel; properties: Record<string, unknown> }> = {};
   if (text.trim() === "") return out;
   let json: unknown;
@@ -15,11 +18,13 @@ export function parsePolicyPackConfig(text: string, source: string): Record<stri
   } catch (e) {
     throw new PolicyConfigError(`${source} is not valid JSON: ${(e as Error).message}`);
   }
-  if (typeof json !== "object" || json === null || Array.isArray(json)) throw new PolicyConfigError(`${source} must hold a JSON object of policy names`);
+  if (typeof json !== "object" || json === null || Array.isArray(json))
+    throw new PolicyConfigError(`${source} must hold a JSON object of policy names`);
   for (const [k, v] of Object.entries(json as Record<string, unknown>)) {
     if (k === "environments") continue;
     if (typeof v === "string") {
-      if (!LEVELS.has(v as EnforcementLevel)) throw new PolicyConfigError(`parsing enforcement level for "${k}": "${v}" is not a valid enforcement level`);
+      if (!LEVELS.has(v as EnforcementLevel))
+        throw new PolicyConfigError(`parsing enforcement level for "${k}": "${v}" is not a valid enforcement level`);
       out[k] = { enforcementLevel: v as EnforcementLevel, properties: {} };
     } else if (typeof v === "object" && v !== null && !Array.isArray(v)) {
       const { enforcementLevel, ...properties } = v as Record<string, unknown>;
@@ -59,7 +64,8 @@ export function reconcilePolicyConfig(info: AnalyzerInfo, file: ReturnType<typeo
     if (!p.configSchema) continue;
     const validate = ajv.compile({ type: "object", properties: p.configSchema.properties, required: p.configSchema.required });
     if (!validate(result[p.name].properties)) {
-      for (const e of validate.errors ?? []) errors.push(`${info.name} ${info.version}  ${p.name}: ${(e.instancePath || "(root)").replace(/^\//, "")} ${e.message ?? "is invalid"}`);
+      for (const e of validate.errors ?? [])
+        errors.push(`${info.name} ${info.version}  ${p.name}: ${(e.instancePath || "(root)").replace(/^\//, "")} ${e.message ?? "is invalid"}`);
     }
   }
   if (errors.length > 0) throw new PolicyConfigError(`validating policy config:\n${errors.join("\n")}`);

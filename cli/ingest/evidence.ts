@@ -81,7 +81,11 @@ export async function evidenceSha256(files: readonly EvidenceFile[]): Promise<st
       throw new IngestError("UNREADABLE_FILE", `${f.rel}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? String(e)})`, f.rel);
     }
     if (read !== f.size) {
-      throw new IngestError("UNREADABLE_FILE", `${f.rel}: changed while it was being read (${f.size} bytes listed, ${read} read); ingest a folder nobody writes to`, f.rel);
+      throw new IngestError(
+        "UNREADABLE_FILE",
+        `${f.rel}: changed while it was being read (${f.size} bytes listed, ${read} read); ingest a folder nobody writes to`,
+        f.rel,
+      );
     }
   }
   return hash.digest("hex");

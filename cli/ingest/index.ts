@@ -248,7 +248,9 @@ function coverageSummary(tpl: TplReport, logsSince: string): string[] {
   if (empty.length > 0) out.push(`  warning: no log at all in ${empty.join(", ")}: counted as 0 days of coverage`);
   if (tpl.extraLogColumns.length > 0) out.push(`  note: unknown LogAgeDays.csv column(s) ${tpl.extraLogColumns.join(", ")} counted when numeric`);
   if (logsSince > INVESTIGATION_START) {
-    out.push(`  warning: logs reach back only to ${logsSince}, not to ${INVESTIGATION_START}: a negative result does not cover the exploitation period`);
+    out.push(
+      `  warning: logs reach back only to ${logsSince}, not to ${INVESTIGATION_START}: a negative result does not cover the exploitation period`,
+    );
   }
   return out;
 }
@@ -288,4 +290,3 @@ function eomtSummary(e: EomtReport): string[] {
   for (const d of e.detections.slice(0, 3)) out.push(`  - ${d}`);
   return out;
 }
-

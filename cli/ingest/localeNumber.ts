@@ -33,10 +33,14 @@ export function parseLocaleNumber(raw: string): number | undefined {
     const lastIsOnlyOfItsKind = !before.includes(last);
     const othersAreGroups = before.length > 0;
     let isDecimal: boolean;
-    if (!lastIsOnlyOfItsKind) isDecimal = false; // 1.234.567 or 1,234,567: all grouping
-    else if (othersAreGroups) isDecimal = true; // 1,234.5 · 1.234,5 · 1 234,5
-    else if (after.length !== 3) isDecimal = true; // 12.5 · 12,5 · 0,25
-    else if (lastDot > 3 || s.startsWith("0")) isDecimal = true; // 1234.567 · 0,125: cannot be a thousands group
+    if (!lastIsOnlyOfItsKind)
+      isDecimal = false; // 1.234.567 or 1,234,567: all grouping
+    else if (othersAreGroups)
+      isDecimal = true; // 1,234.5 · 1.234,5 · 1 234,5
+    else if (after.length !== 3)
+      isDecimal = true; // 12.5 · 12,5 · 0,25
+    else if (lastDot > 3 || s.startsWith("0"))
+      isDecimal = true; // 1234.567 · 0,125: cannot be a thousands group
     else return undefined; // 1,234 / 1.234: ambiguous
     if (isDecimal) {
       intPart = s.slice(0, lastDot);

@@ -8,7 +8,8 @@ export const CLOCK_SKEW_MS = 5 * 60 * 1000;
  * whitespace or control characters.
  */
 export function validateHost(host: unknown): string {
-  if (typeof host !== "string" || host.trim() === "") throw new IngestError("BAD_HOST", "host: a host name is required (the name the stack config gives the host)");
+  if (typeof host !== "string" || host.trim() === "")
+    throw new IngestError("BAD_HOST", "host: a host name is required (the name the stack config gives the host)");
   const h = host.trim();
   // eslint-disable-next-line no-control-regex -- rejecting control characters is the point
   if (/[\s\u0000-\u001f\u007f]/.test(h)) throw new IngestError("BAD_HOST", `host "${h}": no whitespace or control characters allowed`);
@@ -18,7 +19,10 @@ export function validateHost(host: unknown): string {
 export function validateGeneration(generation: unknown): number | undefined {
   if (generation === undefined) return undefined;
   if (typeof generation !== "number" || !Number.isSafeInteger(generation) || generation < 0) {
-    throw new IngestError("BAD_GENERATION", `generation ${String(generation)}: must be a whole number ≥ 0 (the host generation the assessment is of)`);
+    throw new IngestError(
+      "BAD_GENERATION",
+      `generation ${String(generation)}: must be a whole number ≥ 0 (the host generation the assessment is of)`,
+    );
   }
   return generation;
 }

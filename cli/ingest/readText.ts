@@ -9,15 +9,7 @@ import { IngestError } from "./errors";
  * - msert.log: read as "Unicode" by some scripts, plain text by others; both are accepted.
  * A copy re-saved by an editor may carry any BOM. UTF-16 without BOM is recognised by its NUL bytes.
  */
-export type TextEncoding =
-  | "ascii"
-  | "utf-8"
-  | "utf-8 (BOM)"
-  | "utf-16le (BOM)"
-  | "utf-16be (BOM)"
-  | "utf-16le"
-  | "utf-16be"
-  | "windows-1252";
+export type TextEncoding = "ascii" | "utf-8" | "utf-8 (BOM)" | "utf-16le (BOM)" | "utf-16be (BOM)" | "utf-16le" | "utf-16be" | "windows-1252";
 
 export interface DecodedText {
   readonly text: string;
@@ -51,7 +43,8 @@ export function decodeText(bytes: Uint8Array, label: string): DecodedText {
     else {
       const utf8 = tryDecode("utf-8", bytes);
       // Not UTF-8: Windows PowerShell 5.1 Set-Content writes the ANSI code page (windows-1252 in the West).
-      decoded = utf8 !== undefined ? { text: utf8, encoding: "utf-8" } : { text: new TextDecoder("windows-1252").decode(bytes), encoding: "windows-1252" };
+      decoded =
+        utf8 !== undefined ? { text: utf8, encoding: "utf-8" } : { text: new TextDecoder("windows-1252").decode(bytes), encoding: "windows-1252" };
     }
   }
   if (decoded.text.includes("\u0000")) throw undecodable("NUL characters in the decoded text");

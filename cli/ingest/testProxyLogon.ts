@@ -20,15 +20,7 @@ import { readTextFile, splitLines } from "./readText";
 export const CVE_IDS = ["CVE-2021-26855", "CVE-2021-26857", "CVE-2021-26858", "CVE-2021-27065"] as const;
 export type CveId = (typeof CVE_IDS)[number];
 
-export type TplFileKind =
-  | "logAgeDays"
-  | "cve26855"
-  | "cve26857"
-  | "cve26858"
-  | "cve26858DownloadPaths"
-  | "cve27065ResetVDir"
-  | "cve27065"
-  | "other";
+export type TplFileKind = "logAgeDays" | "cve26855" | "cve26857" | "cve26858" | "cve26858DownloadPaths" | "cve27065ResetVDir" | "cve27065" | "other";
 
 /** File-name suffixes, matched case-insensitively after `<COMPUTERNAME>`. */
 export const TPL_SUFFIXES: Readonly<Record<TplFileKind, string>> = {
@@ -256,7 +248,10 @@ export async function readTestProxyLogon(sel: TplSelection): Promise<TplReport> 
     const table = reset ? hitTable(reset.text, reset.label, HTTP_PROXY_COLUMNS) : undefined;
     if (table) typeLines.push(table.typeLine !== undefined);
     const ecpLogs = ecp ? parsePathList(ecp.text, ecp.label) : [];
-    const hitLines = [...(table ? table.rows.map((r) => httpProxyLine(table, r)) : []), ...ecpLogs.map((p) => `ECP log with Set-*VirtualDirectory ${p}`)];
+    const hitLines = [
+      ...(table ? table.rows.map((r) => httpProxyLine(table, r)) : []),
+      ...ecpLogs.map((p) => `ECP log with Set-*VirtualDirectory ${p}`),
+    ];
     checks.push({
       id: "CVE-2021-27065",
       hits: hitLines.length,
@@ -297,11 +292,7 @@ export interface ParsedLogAge {
 export function parseLogAgeDays(text: string, label: string): ParsedLogAge {
   const table = parsePowerShellCsv(text, label, LOG_FOLDERS);
   if (table.rows.length !== 1) {
-    throw new IngestError(
-      "MALFORMED_REPORT",
-      `${label}: expected exactly one data row (one scanned computer), found ${table.rows.length}`,
-      label,
-    );
+    throw new IngestError("MALFORMED_REPORT", `${label}: expected exactly one data row (one scanned computer), found ${table.rows.length}`, label);
   }
   const row = table.rows[0];
   const ages: LogAge[] = [];
@@ -351,11 +342,7 @@ export function parsePathList(text: string, label: string): string[] {
     .map((l) => l.trim())
     .filter((l) => l !== "");
   if (lines.length === 0) {
-    throw new IngestError(
-      "MALFORMED_REPORT",
-      `${label}: empty; Test-ProxyLogon.ps1 writes this file only for hits, so it looks truncated`,
-      label,
-    );
+    throw new IngestError("MALFORMED_REPORT", `${label}: empty; Test-ProxyLogon.ps1 writes this file only for hits, so it looks truncated`, label);
   }
   // The script captures download paths with their single quotes ('C:\…\x.aspx').
   return lines.map((l) => (/^'.*'$/.test(l) ? l.slice(1, -1) : l));
@@ -378,7 +365,9 @@ function httpProxyLine(t: CsvTable, r: readonly string[]): string {
 }
 
 function eventLine(t: CsvTable, r: readonly string[]): string {
-  const lines = splitLines(t.get(r, "Message")).map((l) => l.trim()).filter((l) => l !== "");
+  const lines = splitLines(t.get(r, "Message"))
+    .map((l) => l.trim())
+    .filter((l) => l !== "");
   const line = lines.find((l) => /InvalidCastException/i.test(l)) ?? lines[0] ?? "";
   return `${t.get(r, "TimeCreated").trim()} ${line}`.trim();
 }

@@ -84,7 +84,9 @@ class CaptureMonitor extends MockMonitor {
         const custom = req.getCustom();
         // The engine's view of outputs: the inputs (secrets still at the leaves where the program put them) plus what
         // the cloud computes. The mock's own echo of the state would wrap whole objects as secret.
-        const outputs = custom ? { ...inputs, ...(id && this.extraOutputs ? this.extraOutputs({ type, name, inputs, custom, provider: "", id: "" }, id) : {}) } : {};
+        const outputs = custom
+          ? { ...inputs, ...(id && this.extraOutputs ? this.extraOutputs({ type, name, inputs, custom, provider: "", id: "" }, id) : {}) }
+          : {};
         this.registrations.set(urn, {
           urn,
           type,
@@ -111,11 +113,11 @@ class CaptureMonitor extends MockMonitor {
 export async function captureStack(program: () => Promise<unknown>, opts: CaptureOptions): Promise<Registration[]> {
   const monitor = new CaptureMonitor(
     {
-    newResource: (args: MockResourceArgs) => {
-      if (opts.preview || !args.custom) return { id: opts.preview ? undefined : `${args.name}-id`, state: args.inputs };
-      const id = opts.idFor ? opts.idFor(args) : `${args.name}-id`;
-      return { id, state: { ...args.inputs, ...(opts.outputsFor?.(args, id) ?? {}) } };
-    },
+      newResource: (args: MockResourceArgs) => {
+        if (opts.preview || !args.custom) return { id: opts.preview ? undefined : `${args.name}-id`, state: args.inputs };
+        const id = opts.idFor ? opts.idFor(args) : `${args.name}-id`;
+        return { id, state: { ...args.inputs, ...(opts.outputsFor?.(args, id) ?? {}) } };
+      },
       call: (args: MockCallArgs) => {
         if (!opts.call) throw new Error(`no mock for invoke ${args.token}`);
         return opts.call(args);
@@ -142,7 +144,14 @@ export function toEngineResources(regs: readonly Registration[], preview: boolea
   const analyze: EngineResource[] = [];
   const analyzeStack: EngineResource[] = [];
   for (const r of regs) {
-    const common = { urn: r.urn, type: r.type, name: r.name, parent: r.parent || undefined, dependencies: r.dependencies, propertyDependencies: r.propertyDependencies };
+    const common = {
+      urn: r.urn,
+      type: r.type,
+      name: r.name,
+      parent: r.parent || undefined,
+      dependencies: r.dependencies,
+      propertyDependencies: r.propertyDependencies,
+    };
     analyze.push({ ...common, properties: r.inputs });
     const outputs = { ...r.outputs };
     if (r.custom) outputs.id = preview ? UNKNOWN_STRING : (r.id ?? UNKNOWN_STRING);

@@ -59,7 +59,13 @@ export function outputsFor(args: MockResourceArgs, id: string, subscription = OF
     const rg = String(inputs.resourceGroupName ?? "rg");
     out.storageProfile = {
       ...storage,
-      osDisk: { ...osDisk, managedDisk: { ...((osDisk.managedDisk as object) ?? {}), id: `/subscriptions/${subscription}/resourceGroups/${rg}/providers/Microsoft.Compute/disks/${String(osDisk.name)}` } },
+      osDisk: {
+        ...osDisk,
+        managedDisk: {
+          ...((osDisk.managedDisk as object) ?? {}),
+          id: `/subscriptions/${subscription}/resourceGroups/${rg}/providers/Microsoft.Compute/disks/${String(osDisk.name)}`,
+        },
+      },
     };
   }
   return out;

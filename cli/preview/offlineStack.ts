@@ -34,5 +34,11 @@ export async function runOfflineStack(stack: string, opts: { preview: boolean; s
     idFor: (a) => armIdFor(a),
     outputsFor: (a, id) => outputsFor(a, id),
   });
-  return { stack, project: PROJECT, registrations, ...toEngineResources(registrations, opts.preview), configFile: path.join(dir, `Pulumi.${stack}.yaml`) };
+  return {
+    stack,
+    project: PROJECT,
+    registrations,
+    ...toEngineResources(registrations, opts.preview),
+    configFile: path.join(dir, `Pulumi.${stack}.yaml`),
+  };
 }

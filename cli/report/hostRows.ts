@@ -44,7 +44,11 @@ export function toResourceInputs(resources: readonly EngineResource[], secrets: 
  * The per-host status table, from the same model the pack runs, judged with the same
  * (reconciled) config; the verdict column comes from the pack's own diagnostics.
  */
-export function buildReport(stack: readonly EngineResource[], config: Readonly<Record<string, PolicyConfigEntry>>, diagnostics: readonly Diagnostic[]): Report {
+export function buildReport(
+  stack: readonly EngineResource[],
+  config: Readonly<Record<string, PolicyConfigEntry>>,
+  diagnostics: readonly Diagnostic[],
+): Report {
   const secrets = new Set<string>();
   const inputs = toResourceInputs(stack, secrets);
   const { gate, asOf } = resolveGate(config[GATE_HOME]?.properties ?? {});

@@ -81,7 +81,14 @@ export function toSarif(info: AnalyzerInfo, report: Report, locator: Locator, ro
     version: "2.1.0",
     runs: [
       {
-        tool: { driver: { name: "exchange-compromise-guard", version: info.version, informationUri: "https://github.com/exchange-compromise-guard/exchange-compromise-guard", rules } },
+        tool: {
+          driver: {
+            name: "exchange-compromise-guard",
+            version: info.version,
+            informationUri: "https://github.com/exchange-compromise-guard/exchange-compromise-guard",
+            rules,
+          },
+        },
         originalUriBaseIds: { "%SRCROOT%": { uri: `file://${root.split(path.sep).join("/")}/` } },
         results,
       },

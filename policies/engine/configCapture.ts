@@ -1,4 +1,6 @@
-type PolicyConfigMessage = { getPolicyconfigMap(): { forEach(cb: (v: { getProperties(): { toJavaScript(): Record<string, unknown> } | undefined }, k: string) => void): void } };
+type PolicyConfigMessage = {
+  getPolicyconfigMap(): { forEach(cb: (v: { getProperties(): { toJavaScript(): Record<string, unknown> } | undefined }, k: string) => void): void };
+};
 type Handler = (call: { request: PolicyConfigMessage }, callback: unknown) => unknown;
 
 /** The properties of every policy as the engine's Configure call set them, policy name → properties. */

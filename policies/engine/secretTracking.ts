@@ -48,7 +48,9 @@ export function installSecretTracking(mod: DeserializeModule = require("@pulumi/
   if (installed) return;
   const original = mod.deserializeProperties;
   if (typeof original !== "function") {
-    throw new Error("exchange-compromise-guard: @pulumi/policy/deserialize.deserializeProperties not found; this pack requires @pulumi/policy 1.21.x");
+    throw new Error(
+      "exchange-compromise-guard: @pulumi/policy/deserialize.deserializeProperties not found; this pack requires @pulumi/policy 1.21.x",
+    );
   }
   const memo = new WeakMap<object, Record<string, unknown>>();
   mod.deserializeProperties = (struct: Struct, proxySecrets: boolean) => {

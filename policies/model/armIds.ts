@@ -15,12 +15,20 @@ export interface ArmId {
 }
 
 export function normalizeId(id: string): string {
-  return id.trim().replace(/^\/+|\/+$/g, "").replace(/\/{2,}/g, "/").toLowerCase();
+  return id
+    .trim()
+    .replace(/^\/+|\/+$/g, "")
+    .replace(/\/{2,}/g, "/")
+    .toLowerCase();
 }
 
 export function parseArmId(id: string): ArmId {
   const normalized = normalizeId(id);
-  const parts = id.trim().replace(/^\/+|\/+$/g, "").split("/").filter((p) => p !== "");
+  const parts = id
+    .trim()
+    .replace(/^\/+|\/+$/g, "")
+    .split("/")
+    .filter((p) => p !== "");
   let subscription: string | undefined;
   let resourceGroup: string | undefined;
   let i = 0;

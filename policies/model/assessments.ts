@@ -139,14 +139,17 @@ export function readAssessment(node: GraphNode, now: Date): AssessmentView {
     else problems.push(`additionalData.verdict "${verdictText}" is not clean or compromised`);
   }
   if (verdict && statusVerdict && verdict !== statusVerdict) {
-    problems.push(`verdict ${verdict} disagrees with status.code ${statusCode as string} (${verdict === "clean" ? "Healthy" : "Unhealthy"} expected)`);
+    problems.push(
+      `verdict ${verdict} disagrees with status.code ${statusCode as string} (${verdict === "clean" ? "Healthy" : "Unhealthy"} expected)`,
+    );
   }
 
   const completedText = need("completedAt");
   let completedAt: Date | undefined;
   if (completedText !== undefined) {
     completedAt = parseInstant(completedText);
-    if (!completedAt) problems.push(`additionalData.completedAt "${completedText}" is not an ISO-8601 instant with a zone (e.g. 2021-04-02T10:30:00Z)`);
+    if (!completedAt)
+      problems.push(`additionalData.completedAt "${completedText}" is not an ISO-8601 instant with a zone (e.g. 2021-04-02T10:30:00Z)`);
     else if (completedAt.getTime() > now.getTime() + CLOCK_SKEW_MS) problems.push(`additionalData.completedAt ${completedText} is in the future`);
   }
 
@@ -166,7 +169,13 @@ export function readAssessment(node: GraphNode, now: Date): AssessmentView {
   }
 
   const checksText = need("checks");
-  const checks = checksText === undefined ? [] : checksText.split(",").map((c) => c.trim()).filter((c) => c !== "");
+  const checks =
+    checksText === undefined
+      ? []
+      : checksText
+          .split(",")
+          .map((c) => c.trim())
+          .filter((c) => c !== "");
   if (checksText !== undefined && checks.length === 0) problems.push("additionalData.checks lists no check");
 
   const hash = need("evidenceSha256");
@@ -237,7 +246,15 @@ export function linkAssessments(graph: ResourceGraph, hosts: readonly Host[], no
         const h = hostVm.get(t.node.urn);
         if (h && t.child.length === 0) {
           const exact = t.node.id !== undefined && t.node.id === normalizeId(id);
-          push(h, { assessment: view, certain: t.certain || exact, how: exact ? "by VM id" : t.certain ? "by VM name, resource group and subscription" : "by VM name, without a known matching subscription and resource group" });
+          push(h, {
+            assessment: view,
+            certain: t.certain || exact,
+            how: exact
+              ? "by VM id"
+              : t.certain
+                ? "by VM name, resource group and subscription"
+                : "by VM name, without a known matching subscription and resource group",
+          });
         }
       }
       continue;

@@ -45,7 +45,12 @@ const prefixList = (description: string): JsonSchema => ({
 
 export const GATE_SCHEMA: PolicySchema = {
   properties: {
-    hostTag: { type: "string", minLength: 1, default: DEFAULT_HOST_TAGS.hostTag, description: "Tag that marks a VM as an Exchange host (name matched case-insensitively)." },
+    hostTag: {
+      type: "string",
+      minLength: 1,
+      default: DEFAULT_HOST_TAGS.hostTag,
+      description: "Tag that marks a VM as an Exchange host (name matched case-insensitively).",
+    },
     hostTagValues: {
       type: "array",
       items: { type: "string", minLength: 1 },
@@ -53,7 +58,12 @@ export const GATE_SCHEMA: PolicySchema = {
       default: [...DEFAULT_HOST_TAGS.hostTagValues],
       description: "Values of hostTag that mark an Exchange host (case-insensitive).",
     },
-    stateTag: { type: "string", minLength: 1, default: DEFAULT_HOST_TAGS.stateTag, description: "Tag holding the remediation state: unverified, compromised or remediated." },
+    stateTag: {
+      type: "string",
+      minLength: 1,
+      default: DEFAULT_HOST_TAGS.stateTag,
+      description: "Tag holding the remediation state: unverified, compromised or remediated.",
+    },
     maxAssessmentAgeDays: { type: "integer", minimum: 1, maximum: 3650, default: 30, description: "Oldest a clean assessment may be, in days." },
     requiredChecks: {
       type: "array",
@@ -78,7 +88,8 @@ export const GATE_SCHEMA: PolicySchema = {
       type: "array",
       items: { type: "string", minLength: 1 },
       default: [],
-      description: "Images an Exchange host may be built from: image resource ids (a gallery image id also matches its versions) or publisher:offer:sku[:version]. Empty allows any image.",
+      description:
+        "Images an Exchange host may be built from: image resource ids (a gallery image id also matches its versions) or publisher:offer:sku[:version]. Empty allows any image.",
     },
   },
 };
@@ -194,7 +205,9 @@ export function resolveGate(raw: Record<string, unknown>): { gate: GateConfig; a
     const ok = t.includes("/") ? IMAGE_TYPES.has(parseArmId(t).type ?? "") : /^[^:\s]+:[^:\s]+:[^:\s]+(:[^:\s]+)?$/.test(t);
     if (!ok) errors.push(`approvedImages: "${img}" is neither a gallery image, image version or managed image id nor publisher:offer:sku[:version]`);
   }
-  const requiredChecks = strings(raw.requiredChecks, DEFAULT_REQUIRED_CHECKS).map((c) => c.trim()).filter((c) => c !== "");
+  const requiredChecks = strings(raw.requiredChecks, DEFAULT_REQUIRED_CHECKS)
+    .map((c) => c.trim())
+    .filter((c) => c !== "");
   if (requiredChecks.length === 0) errors.push("requiredChecks: lists no check");
   const hostTagValues = strings(raw.hostTagValues, DEFAULT_HOST_TAGS.hostTagValues).filter((v) => v.trim() !== "");
   if (hostTagValues.length === 0) errors.push("hostTagValues: lists no value");
@@ -237,10 +250,16 @@ export function resolveClientPorts(raw: Record<string, unknown>): { ports: Clien
     }
     const mgmt = MANAGEMENT_PORTS.filter((p) => p.port >= lo && p.port <= hi);
     if (mgmt.length > 0) {
-      errors.push(`allowedPublicPorts: "${entry}" includes management port ${mgmt.map((p) => `${p.port} (${p.name})`).join(", ")}, which is never published`);
+      errors.push(
+        `allowedPublicPorts: "${entry}" includes management port ${mgmt.map((p) => `${p.port} (${p.name})`).join(", ")}, which is never published`,
+      );
       continue;
     }
-    out.push({ protos: m[3].toLowerCase() === "tcp" ? Proto.TCP : Proto.UDP, ports: portRange(lo, hi), text: `${lo}${hi !== lo ? `-${hi}` : ""}/${m[3].toLowerCase()}` });
+    out.push({
+      protos: m[3].toLowerCase() === "tcp" ? Proto.TCP : Proto.UDP,
+      ports: portRange(lo, hi),
+      text: `${lo}${hi !== lo ? `-${hi}` : ""}/${m[3].toLowerCase()}`,
+    });
   }
   return { ports: out, errors };
 }

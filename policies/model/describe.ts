@@ -79,4 +79,3 @@ export function describeGrants(grants: readonly Grant[], sourcesKnownAsInternet:
   }
   return out;
 }
-

@@ -563,7 +563,12 @@ const LINES: readonly ProductLine[] = [
 ];
 
 /** End of (extended) support per product ([HC] / exchange-facts.md §1.5). */
-const END_OF_SUPPORT: Readonly<Record<ExchangeProduct, string>> = { "2013": "2023-04-11", "2016": "2025-10-14", "2019": "2025-10-14", SE: "2035-12-31" };
+const END_OF_SUPPORT: Readonly<Record<ExchangeProduct, string>> = {
+  "2013": "2023-04-11",
+  "2016": "2025-10-14",
+  "2019": "2025-10-14",
+  SE: "2035-12-31",
+};
 
 interface CuInfo {
   readonly record: CumulativeUpdateRecord;

@@ -77,7 +77,6 @@ export interface Box {
   readonly protos: number;
 }
 
-
 export function intersectBox(a: Box, b: Box): Box | undefined {
   const protos = a.protos & b.protos;
   if (protos === 0) return undefined;
@@ -101,4 +100,3 @@ export function subtractBox(a: Box, b: Box): Box[] {
   if (protosOut !== 0) out.push({ addrs: inter.addrs, ports: inter.ports, protos: protosOut });
   return out;
 }
-

@@ -56,13 +56,16 @@ export function assessmentFindings(hostName: string, links: readonly AssessmentL
   const host = { name: hostName };
   const out: string[] = [];
   if (links.length === 0) {
-    return [`host ${host.name} is marked remediated but no compromise assessment (security.Assessment with assessmentKind exchange-compromise) is linked to its VM: ${RERUN} for this VM`];
+    return [
+      `host ${host.name} is marked remediated but no compromise assessment (security.Assessment with assessmentKind exchange-compromise) is linked to its VM: ${RERUN} for this VM`,
+    ];
   }
   const ordered = newestFirst(links);
   const undated = ordered.filter((l) => !l.assessment.completedAt);
   if (undated.length > 0) {
     const a = undated[0].assessment;
-    const why = a.unknowns.find((u) => u.includes("completedAt")) ?? a.problems.find((p) => p.includes("completedAt")) ?? "it has no usable completedAt";
+    const why =
+      a.unknowns.find((u) => u.includes("completedAt")) ?? a.problems.find((p) => p.includes("completedAt")) ?? "it has no usable completedAt";
     out.push(`the newest assessment of host ${host.name} cannot be determined: ${a.label}: ${why}`);
     return out;
   }
@@ -71,7 +74,9 @@ export function assessmentFindings(hostName: string, links: readonly AssessmentL
   if (!newest.certain) out.push(`${a.label} is linked to host ${host.name} only ${newest.how}: link it by the VM's id (resourceId: vm.id)`);
   if (a.unknowns.length > 0) out.push(`${a.label} of host ${host.name} cannot be judged at preview: ${a.unknowns.join("; ")}`);
   if (a.saysCompromised) {
-    out.push(`the newest assessment of host ${host.name} (${a.label}, ${a.completedAt!.toISOString()}) found it compromised: a compromised host is rebuilt as a new generation, never marked remediated`);
+    out.push(
+      `the newest assessment of host ${host.name} (${a.label}, ${a.completedAt!.toISOString()}) found it compromised: a compromised host is rebuilt as a new generation, never marked remediated`,
+    );
     return out;
   }
   if (a.verdict !== "clean") out.push(`${a.label} of host ${host.name} does not record a clean verdict`);
@@ -82,7 +87,8 @@ export function assessmentFindings(hostName: string, links: readonly AssessmentL
   }
   const have = new Set(a.checks.map((c) => c.toLowerCase()));
   const missing = cfg.requiredChecks.filter((c) => !have.has(c.toLowerCase()));
-  if (missing.length > 0) out.push(`assessment of ${host.name} does not cover ${missing.join(", ")}: run the missing checks and record a new assessment`);
+  if (missing.length > 0)
+    out.push(`assessment of ${host.name} does not cover ${missing.join(", ")}: run the missing checks and record a new assessment`);
   if (a.logsSince && a.logsSince.getTime() > cfg.investigationWindowStart.getTime()) {
     out.push(
       `assessment of ${host.name} only covers logs since ${isoDate(a.logsSince)}, after the investigation window start ${isoDate(cfg.investigationWindowStart)}: a clean scan over too few logs proves nothing; restore older logs (or a backup) and re-scan, or rebuild the host`,
@@ -102,12 +108,20 @@ export function buildFindings(hostName: string, newest: AssessmentLink | undefin
     return unknownVerdict ? [`the build of host ${host.name} cannot be judged: ${a.label}: ${unknownVerdict}`] : [];
   }
   const raw = a.data.get("exchangeBuild");
-  if (isIndeterminate(raw) && raw.kind === "unknown") return [`the Exchange build of host ${host.name} is unknown at preview (${a.label} additionalData.exchangeBuild)`];
-  if (!a.exchangeBuild) return [`${a.label} of host ${host.name} records no valid Exchange build: read it with HealthChecker or Get-Command ExSetup.exe and record it in additionalData.exchangeBuild`];
+  if (isIndeterminate(raw) && raw.kind === "unknown")
+    return [`the Exchange build of host ${host.name} is unknown at preview (${a.label} additionalData.exchangeBuild)`];
+  if (!a.exchangeBuild)
+    return [
+      `${a.label} of host ${host.name} records no valid Exchange build: read it with HealthChecker or Get-Command ExSetup.exe and record it in additionalData.exchangeBuild`,
+    ];
   const v = includesWave(a.exchangeBuild, cfg.securityBaseline);
   if (v.patched) return [];
-  const need = v.minimumBuild ? ` Install the security update (build ${v.minimumBuild} or later)` : " Upgrade to a supported CU and install its security update";
-  return [`host ${host.name} runs ${v.product} (${a.exchangeBuild}), which does not include the ${cfg.securityBaseline} security update: ${v.reason}.${need}, then record a new assessment.`];
+  const need = v.minimumBuild
+    ? ` Install the security update (build ${v.minimumBuild} or later)`
+    : " Upgrade to a supported CU and install its security update";
+  return [
+    `host ${host.name} runs ${v.product} (${a.exchangeBuild}), which does not include the ${cfg.securityBaseline} security update: ${v.reason}.${need}, then record a new assessment.`,
+  ];
 }
 
 /** exchange-compromised-rebuilt-from-scratch for one host: compromise history and how its OS disk was made. */
@@ -127,10 +141,13 @@ export function osDiskFindings(graph: ResourceGraph, vm: GraphNode, hostName: st
   const profile = field(vm.props, "storageProfile");
   const osDisk = field(profile, "osDisk");
   const option = str(field(osDisk, "createOption"));
-  if (isIndeterminate(option)) return [`the OS disk create option of host ${hostName} is ${option.describe()}, so the pack cannot tell that it is built from an image`];
+  if (isIndeterminate(option))
+    return [`the OS disk create option of host ${hostName} is ${option.describe()}, so the pack cannot tell that it is built from an image`];
   if (option === undefined) return [`the OS disk of host ${hostName} declares no createOption: create it FromImage from a trusted image`];
   if (option.trim().toLowerCase() !== "fromimage") {
-    return [`the OS disk of host ${hostName} is created with "${option}", not from an image: an attached or copied disk carries whatever was on it; build the VM from a trusted image (createOption FromImage)`];
+    return [
+      `the OS disk of host ${hostName} is created with "${option}", not from an image: an attached or copied disk carries whatever was on it; build the VM from a trusted image (createOption FromImage)`,
+    ];
   }
   const image = field(profile, "imageReference");
   if (image === undefined || image === null) return [`host ${hostName} has createOption FromImage but no imageReference`];
@@ -146,7 +163,13 @@ export function osDiskFindings(graph: ResourceGraph, vm: GraphNode, hostName: st
  * A host is verified when it is marked remediated and requires-assessment, build-patched and
  * rebuilt-from-scratch find nothing wrong with it.
  */
-export function judgeHosts(graph: ResourceGraph, hosts: readonly Host[], links: ReadonlyMap<string, AssessmentLink[]>, cfg: GateConfig, now: Date): Map<string, HostGate> {
+export function judgeHosts(
+  graph: ResourceGraph,
+  hosts: readonly Host[],
+  links: ReadonlyMap<string, AssessmentLink[]>,
+  cfg: GateConfig,
+  now: Date,
+): Map<string, HostGate> {
   const out = new Map<string, HostGate>();
   for (const host of hosts) {
     const all = links.get(host.urn) ?? [];
@@ -156,7 +179,10 @@ export function judgeHosts(graph: ResourceGraph, hosts: readonly Host[], links: 
     const remediated = host.state === "remediated";
     // An unreadable state tag may say remediated: the gate must hold for it too, and the message says why it is asked.
     const judged = remediated || host.stateUnknown;
-    const maybe = (list: string[]) => (host.stateUnknown && !remediated ? list.map((m) => `the ${cfg.stateTag} tag of host ${host.name} cannot be read, so it may say remediated: ${m}`) : list);
+    const maybe = (list: string[]) =>
+      host.stateUnknown && !remediated
+        ? list.map((m) => `the ${cfg.stateTag} tag of host ${host.name} cannot be read, so it may say remediated: ${m}`)
+        : list;
     const requiresAssessment = judged ? maybe(assessmentFindings(host.name, all, cfg, now)) : [];
     const buildPatched = judged ? maybe(buildFindings(host.name, newest, cfg)) : [];
     const rebuiltFromScratch = rebuildFindings(graph, host, compromised, cfg);
@@ -170,7 +196,13 @@ export function judgeHosts(graph: ResourceGraph, hosts: readonly Host[], links: 
       requiresAssessment,
       buildPatched,
       rebuiltFromScratch,
-      verified: remediated && !host.stateUnknown && !host.hostNote && requiresAssessment.length === 0 && buildPatched.length === 0 && rebuiltFromScratch.length === 0,
+      verified:
+        remediated &&
+        !host.stateUnknown &&
+        !host.hostNote &&
+        requiresAssessment.length === 0 &&
+        buildPatched.length === 0 &&
+        rebuiltFromScratch.length === 0,
     });
   }
   return out;
@@ -184,4 +216,3 @@ export function describeNewest(g: HostGate): string {
   const verdict = a.saysCompromised ? "compromised" : (a.verdict ?? "no verdict");
   return `${verdict} (${when})`;
 }
-

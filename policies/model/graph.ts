@@ -211,9 +211,14 @@ export class ResourceGraph {
     const rgMatches = (n: GraphNode) => n.rg === undefined || id.resourceGroup === undefined || n.rg === id.resourceGroup;
     // Proved only when the resource group and the subscription are known on both sides and equal.
     const certain = (n: GraphNode) =>
-      n.rg !== undefined && id.resourceGroup !== undefined && n.rg === id.resourceGroup && n.subscription !== undefined && n.subscription === id.subscription;
+      n.rg !== undefined &&
+      id.resourceGroup !== undefined &&
+      n.rg === id.resourceGroup &&
+      n.subscription !== undefined &&
+      n.subscription === id.subscription;
     // A node whose own id is known is matched by id only: a different known id is a different resource.
-    const candidate = (n: GraphNode) => n.id === undefined && rgMatches(n) && (n.subscription === undefined || id.subscription === undefined || n.subscription === id.subscription);
+    const candidate = (n: GraphNode) =>
+      n.id === undefined && rgMatches(n) && (n.subscription === undefined || id.subscription === undefined || n.subscription === id.subscription);
     // The whole id may name a standalone child resource (a Subnet) or a top-level one.
     for (const t of types) {
       const info = TYPE_INFO[t];

@@ -266,7 +266,9 @@ export class HostInventory {
       state: worstState(states),
       stateNote,
       stateUnknown,
-      hostNote: uncertain ? `the tags of VM ${vm.display} cannot be read (${isUnknownSentinel(field(vm.props, "tags")) ? "unknown at preview" : "unknown host tag"}), so it is treated as an Exchange host` : undefined,
+      hostNote: uncertain
+        ? `the tags of VM ${vm.display} cannot be read (${isUnknownSentinel(field(vm.props, "tags")) ? "unknown at preview" : "unknown host tag"}), so it is treated as an Exchange host`
+        : undefined,
       nics,
       ipConfigs,
       problems,
@@ -287,7 +289,9 @@ export class HostInventory {
       stateUnknown: reading.unknown === true,
       nics: [],
       ipConfigs: [],
-      problems: [`${node.type} ${node.display} is tagged as an Exchange host but the pack only analyses azure-native:compute:VirtualMachine; build the host with azure-native so its network can be judged`],
+      problems: [
+        `${node.type} ${node.display} is tagged as an Exchange host but the pack only analyses azure-native:compute:VirtualMachine; build the host with azure-native so its network can be judged`,
+      ],
       identities: new Set([node.urn, ...(node.id ? [node.id] : [])]),
     };
   }
@@ -306,7 +310,15 @@ export class HostInventory {
     return cfgs.map((c, j) => this.ipConfigView(nic, "ipConfigurations", nic.display, c, j, nsg, false));
   }
 
-  private ipConfigView(owner: GraphNode, depKey: string, nicLabel: string, cfg: unknown, index: number, nicNsg: NsgSlot, inline: boolean): IpConfigView {
+  private ipConfigView(
+    owner: GraphNode,
+    depKey: string,
+    nicLabel: string,
+    cfg: unknown,
+    index: number,
+    nicNsg: NsgSlot,
+    inline: boolean,
+  ): IpConfigView {
     const name = str(field(cfg, "name"));
     const label = `${nicLabel}/${typeof name === "string" ? name : `ipconfig #${index + 1}`}`;
     const subnetRef = field(cfg, "subnet");
@@ -337,4 +349,3 @@ export function localAddrs(ip: IpConfigView, subnet: SubnetView | undefined): In
   if (subnet?.prefixes) return subnet.prefixes.intersect(familySet(ip.family));
   return familySet(ip.family);
 }
-

@@ -4,9 +4,7 @@ import { T } from "./resourceTypes";
 import { field, isIndeterminate, str } from "./values";
 
 export type ImageVerdict =
-  | { readonly kind: "approved" }
-  | { readonly kind: "not-approved"; readonly image: string }
-  | { readonly kind: "unknown"; readonly why: string };
+  { readonly kind: "approved" } | { readonly kind: "not-approved"; readonly image: string } | { readonly kind: "unknown"; readonly why: string };
 
 interface ApprovedMarketplace {
   readonly publisher: string;

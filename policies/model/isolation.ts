@@ -22,7 +22,13 @@ export interface IsolationVerdict {
  * VNet's default allow and the load balancer probe included), and for a compromised host no
  * outbound flow to the internet except to the forensics destinations.
  */
-export function isolationOf(calc: FlowCalculator, host: Host, compromised: boolean, forensicsSources: IntervalSet, forensicsDestinations: IntervalSet): IsolationVerdict {
+export function isolationOf(
+  calc: FlowCalculator,
+  host: Host,
+  compromised: boolean,
+  forensicsSources: IntervalSet,
+  forensicsDestinations: IntervalSet,
+): IsolationVerdict {
   const gaps: IsolationGap[] = [];
   const notForensicsIn = ALL_ADDRESSES.subtract(forensicsSources);
   const internetOut = INTERNET.subtract(forensicsDestinations);

@@ -145,7 +145,8 @@ export class NetworkModel {
       views.push(...cached);
     }
     for (const ext of res.external) views.push(this.unknownSubnet(ext, `subnet ${ext} is not in this stack`));
-    if (res.unresolved) views.push(this.unknownSubnet(`${from.urn}#${propKey}`, `the subnet of ${from.display} cannot be followed: ${res.unresolved}`));
+    if (res.unresolved)
+      views.push(this.unknownSubnet(`${from.urn}#${propKey}`, `the subnet of ${from.display} cannot be followed: ${res.unresolved}`));
     return views;
   }
 
@@ -218,7 +219,12 @@ export class NetworkModel {
   }
 
   /** What `VirtualNetwork` stands for around this subnet: the VNet's own space (for denies), widened by private space, peerings and routes (for allows). */
-  private vnetContext(vnet: GraphNode | undefined, subnetPrefixes: IntervalSet | undefined, routeTableRef: unknown, from: GraphNode): { ctx: RemoteContext; key: string } {
+  private vnetContext(
+    vnet: GraphNode | undefined,
+    subnetPrefixes: IntervalSet | undefined,
+    routeTableRef: unknown,
+    from: GraphNode,
+  ): { ctx: RemoteContext; key: string } {
     let routes: IntervalSet = IntervalSet.EMPTY;
     let routeKey = "";
     if (routeTableRef !== undefined && routeTableRef !== null) {

@@ -97,7 +97,6 @@ export function restrictGrants(grants: readonly Grant[], q: Box): Grant[] {
   return out;
 }
 
-
 /** Allows everything, attributed to the absence of an NSG at that level. */
 export function noNsg(level: NsgLevel): Grant[] {
   return [{ box: UNIVERSE, via: [{ nsg: "", level, rule: undefined }] }];

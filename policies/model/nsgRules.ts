@@ -233,7 +233,15 @@ export function parseSecurityRule(rule: unknown, origin: "inline" | "standalone"
   }
 
   const source = addrSide(rule, "sourceAddressPrefix", "sourceAddressPrefixes", "sourceApplicationSecurityGroups", "source", notes, texts);
-  const destination = addrSide(rule, "destinationAddressPrefix", "destinationAddressPrefixes", "destinationApplicationSecurityGroups", "destination", notes, texts);
+  const destination = addrSide(
+    rule,
+    "destinationAddressPrefix",
+    "destinationAddressPrefixes",
+    "destinationApplicationSecurityGroups",
+    "destination",
+    notes,
+    texts,
+  );
   const ports = portSide(rule, notes, texts);
   return {
     name,
@@ -391,4 +399,3 @@ export function matchLocal(terms: readonly AddrTerm[], local: LocalEnd): Match {
 export function describeTerms(terms: readonly AddrTerm[]): string {
   return terms.map((t) => t.text).join(", ");
 }
-

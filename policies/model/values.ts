@@ -116,7 +116,6 @@ export function obj(v: unknown): Read<RawObject> {
   return MALFORMED.object;
 }
 
-
 /** True when the value is present (not undefined/null/empty string), whether known or not. */
 export function present(v: unknown): boolean {
   if (v === undefined || v === null) return false;
@@ -124,7 +123,6 @@ export function present(v: unknown): boolean {
   if (Array.isArray(v)) return v.length > 0;
   return true;
 }
-
 
 /**
  * Removes secret envelopes (as found in `pulumi stack export` files and raw engine structs),
@@ -173,4 +171,3 @@ export function recordSecretLeaf(v: unknown, sink: Set<string>): void {
     }
   } else if (typeof v === "number" || typeof v === "boolean") sink.add(String(v));
 }
-

@@ -8,7 +8,8 @@ import { CISA_ED_21_02, DOCS, ResourceRule, Violation } from "./types";
 export const assessmentRecordValid: ResourceRule = {
   kind: "resource",
   name: "exchange-assessment-record-valid",
-  description: "Every security.Assessment with assessmentKind exchange-compromise is well-formed: status and verdict agree, dates are ISO-8601 and not in the future, build, checks, log coverage, evidence hash and tool are recorded.",
+  description:
+    "Every security.Assessment with assessmentKind exchange-compromise is well-formed: status and verdict agree, dates are ISO-8601 and not in the future, build, checks, log coverage, evidence hash and tool are recorded.",
   enforcementLevel: "mandatory",
   severity: "high",
   remediationSteps:

@@ -3,7 +3,8 @@ import { CISA_ED_21_02, DOCS, StackRule } from "./types";
 export const buildPatched: StackRule = {
   kind: "stack",
   name: "exchange-build-patched",
-  description: "The Exchange build in a remediated host's clean assessment includes the security update of securityBaseline for its CU; a CU without such an update fails.",
+  description:
+    "The Exchange build in a remediated host's clean assessment includes the security update of securityBaseline for its CU; a CU without such an update fails.",
   enforcementLevel: "mandatory",
   severity: "high",
   remediationSteps:

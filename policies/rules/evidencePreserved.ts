@@ -34,7 +34,8 @@ function snapshotOfOsDisk(a: StackAnalysis, snap: GraphNode, vm: GraphNode): boo
 export const evidencePreserved: StackRule = {
   kind: "stack",
   name: "exchange-evidence-preserved",
-  description: "A host with a compromised assessment has a snapshot (compute.Snapshot, createOption Copy) of its OS disk, so evidence survives the rebuild.",
+  description:
+    "A host with a compromised assessment has a snapshot (compute.Snapshot, createOption Copy) of its OS disk, so evidence survives the rebuild.",
   enforcementLevel: "advisory",
   severity: "medium",
   remediationSteps:

@@ -34,7 +34,10 @@ export const unverifiedIsolated: StackRule = {
       const compromised = a.gateOf(host).effectiveState === "compromised" || host.stateUnknown;
       const verdict = isolationOf(a.flows, host, compromised, sources, destinations);
       for (const p of verdict.problems) {
-        out.push({ urn: host.urn, message: `host ${host.name} (${stateText(a, host)}) cannot be shown to be isolated: ${p}. Fix: make the host's NICs, subnet and NSGs readable in this stack.` });
+        out.push({
+          urn: host.urn,
+          message: `host ${host.name} (${stateText(a, host)}) cannot be shown to be isolated: ${p}. Fix: make the host's NICs, subnet and NSGs readable in this stack.`,
+        });
       }
       for (const gap of verdict.gaps) {
         const lines = describeGrants(gap.grants, false, a.secrets).join("; ");

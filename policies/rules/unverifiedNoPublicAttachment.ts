@@ -123,7 +123,13 @@ export const unverifiedNoPublicAttachment: ResourceRule = {
         ...(profile as RawObject),
         networkInterfaceConfigurations: inWrapper(inline, (list) =>
           Array.isArray(list)
-            ? list.map((nic) => inWrapper(nic, (n) => (typeof n === "object" && n !== null ? { ...(n as RawObject), ipConfigurations: stripAll((n as RawObject).ipConfigurations, VM_INLINE_ATTACHMENTS) } : n)))
+            ? list.map((nic) =>
+                inWrapper(nic, (n) =>
+                  typeof n === "object" && n !== null
+                    ? { ...(n as RawObject), ipConfigurations: stripAll((n as RawObject).ipConfigurations, VM_INLINE_ATTACHMENTS) }
+                    : n,
+                ),
+              )
             : list,
         ),
       },

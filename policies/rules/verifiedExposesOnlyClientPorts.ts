@@ -35,7 +35,10 @@ export const verifiedExposesOnlyClientPorts: StackRule = {
         if (!open) continue;
         const hops = route.hops.join(" → ");
         if (open.undecidable) {
-          out.push({ urn: host.urn, message: `verified host ${host.name}: the ports reachable via ${hops} cannot be decided (${open.undecidable}), so they count as all ports. Fix: make the path readable or remove it.` });
+          out.push({
+            urn: host.urn,
+            message: `verified host ${host.name}: the ports reachable via ${hops} cannot be decided (${open.undecidable}), so they count as all ports. Fix: make the path readable or remove it.`,
+          });
           continue;
         }
         const extra: Grant[] = [];
@@ -45,7 +48,9 @@ export const verifiedExposesOnlyClientPorts: StackRule = {
           extra.push(...pieces.map((box) => ({ box, via: g.via })));
         }
         if (extra.length === 0) continue;
-        const mgmt = MANAGEMENT_PORTS.filter((m) => extra.some((g) => g.box.ports.intersects(MANAGEMENT_PORT_SET) && g.box.ports.has(BigInt(m.port))));
+        const mgmt = MANAGEMENT_PORTS.filter((m) =>
+          extra.some((g) => g.box.ports.intersects(MANAGEMENT_PORT_SET) && g.box.ports.has(BigInt(m.port))),
+        );
         out.push({
           urn: host.urn,
           message: `verified host ${host.name} is reachable from the internet beyond the client ports (${allowed.map((p) => p.text).join(", ")})${mgmt.length > 0 ? `, including management port ${mgmt.map((m) => `${m.port} (${m.name})`).join(", ")}` : ""}: ${hops} → ${describeGrants(extra, route.direct, a.secrets).join("; ")}. Fix: publish only the client ports and narrow the NSG allow to them.`,

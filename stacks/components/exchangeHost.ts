@@ -75,7 +75,15 @@ export class ExchangeHost extends pulumi.ComponentResource {
     const nsg = args.verified
       ? new PublishedNsg(
           `${vmName}-published`,
-          { ...common, nsgName: `${vmName}-nsg`, clientPorts: args.clientPorts, clientSources: args.clientSources, forensicsSourcePrefixes: args.forensicsSourcePrefixes, managementPorts: args.managementPorts, tags },
+          {
+            ...common,
+            nsgName: `${vmName}-nsg`,
+            clientPorts: args.clientPorts,
+            clientSources: args.clientSources,
+            forensicsSourcePrefixes: args.forensicsSourcePrefixes,
+            managementPorts: args.managementPorts,
+            tags,
+          },
           child,
         ).nsg
       : new IsolationNsg(
@@ -115,7 +123,11 @@ export class ExchangeHost extends pulumi.ComponentResource {
     );
 
     // One credential per generation: a rebuilt host never shares a password with the compromised one.
-    const password = new random.RandomPassword(`${vmName}-admin`, { length: 32, special: true, overrideSpecial: "!#%*-_=+", minLower: 2, minUpper: 2, minNumeric: 2, minSpecial: 2 }, child);
+    const password = new random.RandomPassword(
+      `${vmName}-admin`,
+      { length: 32, special: true, overrideSpecial: "!#%*-_=+", minLower: 2, minUpper: 2, minNumeric: 2, minSpecial: 2 },
+      child,
+    );
 
     const imageReference = "id" in args.image ? { id: args.image.id } : { ...args.image };
     this.vm = new compute.VirtualMachine(
@@ -135,7 +147,13 @@ export class ExchangeHost extends pulumi.ComponentResource {
         storageProfile: {
           imageReference,
           // Always a fresh disk from the trusted image; deleted with its VM once its evidence snapshot exists.
-          osDisk: { name: `${vmName}-osdisk`, createOption: "FromImage", deleteOption: "Delete", caching: "ReadWrite", managedDisk: { storageAccountType: "Premium_LRS" } },
+          osDisk: {
+            name: `${vmName}-osdisk`,
+            createOption: "FromImage",
+            deleteOption: "Delete",
+            caching: "ReadWrite",
+            managedDisk: { storageAccountType: "Premium_LRS" },
+          },
         },
         securityProfile: { securityType: "TrustedLaunch", uefiSettings: { secureBootEnabled: true, vTpmEnabled: true } },
         diagnosticsProfile: { bootDiagnostics: { enabled: true } },
@@ -155,7 +173,10 @@ export class ExchangeHost extends pulumi.ComponentResource {
           resourceDetails: { source: "Azure" },
           status: {
             code: verdict === "compromised" ? "Unhealthy" : "Healthy",
-            description: verdict === "compromised" ? "Exchange compromise assessment found indicators of compromise" : "Exchange compromise assessment found no indicator of compromise",
+            description:
+              verdict === "compromised"
+                ? "Exchange compromise assessment found indicators of compromise"
+                : "Exchange compromise assessment found no indicator of compromise",
           },
           additionalData: { ...args.assessment.additionalData },
         },
@@ -172,7 +193,13 @@ export class ExchangeHost extends pulumi.ComponentResource {
 /** A full copy of a generation's OS disk, kept after the VM goes (CISA ED 21-02: preserve before changes). */
 export function evidenceSnapshot(
   vmName: string,
-  args: { resourceGroupName: pulumi.Input<string>; resourceGroupNameText: string; subscriptionId: pulumi.Input<string>; location?: pulumi.Input<string>; tags?: Record<string, string> },
+  args: {
+    resourceGroupName: pulumi.Input<string>;
+    resourceGroupNameText: string;
+    subscriptionId: pulumi.Input<string>;
+    location?: pulumi.Input<string>;
+    tags?: Record<string, string>;
+  },
   opts: pulumi.CustomResourceOptions,
 ): compute.Snapshot {
   return new compute.Snapshot(

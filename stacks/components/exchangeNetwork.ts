@@ -39,7 +39,11 @@ export class ExchangeNetwork extends pulumi.ComponentResource {
     super("exchange-guard:network:ExchangeNetwork", name, {}, opts);
     const p = args.namePrefix;
     const common = { resourceGroupName: args.resourceGroupName, location: args.location };
-    this.vnet = new network.VirtualNetwork(`${p}-vnet`, { ...common, virtualNetworkName: `${p}-vnet`, addressSpace: { addressPrefixes: [args.addressSpace] }, tags: args.tags }, { parent: this });
+    this.vnet = new network.VirtualNetwork(
+      `${p}-vnet`,
+      { ...common, virtualNetworkName: `${p}-vnet`, addressSpace: { addressPrefixes: [args.addressSpace] }, tags: args.tags },
+      { parent: this },
+    );
     const subnet = (key: string, prefix: string, nsg?: network.NetworkSecurityGroup, prev?: pulumi.Resource) =>
       new network.Subnet(
         `${p}-${key}`,
@@ -63,7 +67,14 @@ export class ExchangeNetwork extends pulumi.ComponentResource {
     const clientSources = args.gatewaySubnet ? [args.gatewaySubnet] : ["Internet"];
     const publishedNsg = new PublishedNsg(
       `${p}-published-nsg`,
-      { ...common, clientPorts: args.clientPorts, clientSources, forensicsSourcePrefixes: args.forensicsSourcePrefixes, managementPorts: args.managementPorts, tags: args.tags },
+      {
+        ...common,
+        clientPorts: args.clientPorts,
+        clientSources,
+        forensicsSourcePrefixes: args.forensicsSourcePrefixes,
+        managementPorts: args.managementPorts,
+        tags: args.tags,
+      },
       { parent: this },
     );
     const forensicsNsg = new network.NetworkSecurityGroup(

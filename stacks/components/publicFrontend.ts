@@ -32,7 +32,10 @@ export class PublicFrontend extends pulumi.ComponentResource {
     this.kind = args.kind;
     const p = args.namePrefix;
     const common = { resourceGroupName: args.resourceGroupName, location: args.location };
-    const ports = resolveClientPorts({ allowedPublicPorts: [...args.clientPorts] }).ports.map((c) => ({ port: Number(c.ports.ranges()[0][0]), tcp: c.protos === 1 }));
+    const ports = resolveClientPorts({ allowedPublicPorts: [...args.clientPorts] }).ports.map((c) => ({
+      port: Number(c.ports.ranges()[0][0]),
+      tcp: c.protos === 1,
+    }));
     const pip = new network.PublicIPAddress(
       `${p}-frontend-pip`,
       { ...common, publicIpAddressName: `${p}-frontend-pip`, sku: { name: "Standard" }, publicIPAllocationMethod: "Static", tags: args.tags },
@@ -51,7 +54,9 @@ export class PublicFrontend extends pulumi.ComponentResource {
           sku: { name: "Standard", tier: "Regional" },
           frontendIPConfigurations: [{ name: "public", publicIPAddress: { id: pip.id } }],
           backendAddressPools: [{ name: POOL }],
-          probes: ports.filter((x) => x.tcp).map((x) => ({ name: `tcp-${x.port}`, protocol: "Tcp", port: x.port, intervalInSeconds: 15, numberOfProbes: 2 })),
+          probes: ports
+            .filter((x) => x.tcp)
+            .map((x) => ({ name: `tcp-${x.port}`, protocol: "Tcp", port: x.port, intervalInSeconds: 15, numberOfProbes: 2 })),
           loadBalancingRules: ports.map((x) => ({
             name: `${x.tcp ? "tcp" : "udp"}-${x.port}`,
             protocol: x.tcp ? "Tcp" : "Udp",

@@ -27,7 +27,16 @@ export class PublishedNsg extends pulumi.ComponentResource {
     let priority = 100;
     for (const p of resolveClientPorts({ allowedPublicPorts: [...args.clientPorts] }).ports) {
       const [lo, hi] = p.ports.ranges()[0];
-      rules.push(inbound(`allow-clients-${p.text.replace("/", "-")}`, priority++, "Allow", p.protos === 1 ? "Tcp" : "Udp", args.clientSources.length === 1 ? args.clientSources[0] : args.clientSources, lo === hi ? `${lo}` : `${lo}-${hi}`));
+      rules.push(
+        inbound(
+          `allow-clients-${p.text.replace("/", "-")}`,
+          priority++,
+          "Allow",
+          p.protos === 1 ? "Tcp" : "Udp",
+          args.clientSources.length === 1 ? args.clientSources[0] : args.clientSources,
+          lo === hi ? `${lo}` : `${lo}-${hi}`,
+        ),
+      );
     }
     if (args.forensicsSourcePrefixes.length > 0 && args.managementPorts.length > 0) {
       rules.push(inbound("allow-forensics-management", 200, "Allow", "Tcp", args.forensicsSourcePrefixes, args.managementPorts.map(String)));
@@ -35,7 +44,13 @@ export class PublishedNsg extends pulumi.ComponentResource {
     rules.push(denyInternetIn());
     this.nsg = new network.NetworkSecurityGroup(
       name,
-      { networkSecurityGroupName: args.nsgName ?? name, resourceGroupName: args.resourceGroupName, location: args.location, securityRules: rules, tags: args.tags },
+      {
+        networkSecurityGroupName: args.nsgName ?? name,
+        resourceGroupName: args.resourceGroupName,
+        location: args.location,
+        securityRules: rules,
+        tags: args.tags,
+      },
       { parent: this },
     );
     this.registerOutputs({ nsgId: this.nsg.id });

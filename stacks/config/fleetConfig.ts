@@ -8,7 +8,8 @@ import { HostState } from "../../policies/model/hosts";
 import { imageVerdict } from "../../policies/model/images";
 
 /** The image Exchange hosts are built from: a marketplace image or an image resource id (gallery version or managed image). */
-export type ImageSpec = { readonly publisher: string; readonly offer: string; readonly sku: string; readonly version: string } | { readonly id: string };
+export type ImageSpec =
+  { readonly publisher: string; readonly offer: string; readonly sku: string; readonly version: string } | { readonly id: string };
 
 export interface HostSpec {
   readonly name: string;
@@ -109,7 +110,12 @@ function image(key: string, v: unknown, problems: string[]): ImageSpec {
   const o = obj(v);
   if (o && typeof o.id === "string" && o.id.includes("/")) return { id: o.id };
   if (o && ["publisher", "offer", "sku"].every((k) => typeof o[k] === "string" && (o[k] as string) !== "")) {
-    return { publisher: o.publisher as string, offer: o.offer as string, sku: o.sku as string, version: typeof o.version === "string" ? o.version : "latest" };
+    return {
+      publisher: o.publisher as string,
+      offer: o.offer as string,
+      sku: o.sku as string,
+      version: typeof o.version === "string" ? o.version : "latest",
+    };
   }
   problems.push(`${key}: give either { id: <gallery image version or managed image id> } or { publisher, offer, sku, version }`);
   return { publisher: "MicrosoftWindowsServer", offer: "WindowsServer", sku: "2022-datacenter-azure-edition", version: "latest" };
@@ -144,10 +150,14 @@ export function parseFleetConfig(raw: Raw): FleetConfig {
   };
   const pub = obj(raw.publishing) ?? {};
   const kind = pub.kind ?? "loadBalancer";
-  if (kind !== "loadBalancer" && kind !== "applicationGateway") problems.push(`publishing.kind: ${JSON.stringify(kind)} is not loadBalancer or applicationGateway`);
-  if (kind === "applicationGateway" && network.gatewaySubnet === undefined) problems.push("network.gatewaySubnet: required when publishing.kind is applicationGateway");
+  if (kind !== "loadBalancer" && kind !== "applicationGateway")
+    problems.push(`publishing.kind: ${JSON.stringify(kind)} is not loadBalancer or applicationGateway`);
+  if (kind === "applicationGateway" && network.gatewaySubnet === undefined)
+    problems.push("network.gatewaySubnet: required when publishing.kind is applicationGateway");
   const clientPorts = Array.isArray(pub.clientPorts) ? pub.clientPorts.filter((p): p is string => typeof p === "string") : ["443/tcp", "25/tcp"];
-  problems.push(...resolveClientPorts({ allowedPublicPorts: clientPorts }).errors.map((e) => `publishing.clientPorts: ${e.replace(/^allowedPublicPorts: /, "")}`));
+  problems.push(
+    ...resolveClientPorts({ allowedPublicPorts: clientPorts }).errors.map((e) => `publishing.clientPorts: ${e.replace(/^allowedPublicPorts: /, "")}`),
+  );
   const gateResolved = resolveGate(obj(raw.gate) ?? {});
   problems.push(...gateResolved.errors.map((e) => `gate.${e}`));
   const mgmt = Array.isArray(raw.managementPorts) ? raw.managementPorts : [3389, 5985, 5986];
@@ -168,14 +178,20 @@ export function parseFleetConfig(raw: Raw): FleetConfig {
       return;
     }
     const name = typeof o.name === "string" ? o.name : "";
-    if (!HOST_NAME.test(name)) problems.push(`${where}.name: ${JSON.stringify(o.name)} must be 1-10 lower-case letters, digits or dashes (it names the VM and its computer name)`);
+    if (!HOST_NAME.test(name))
+      problems.push(
+        `${where}.name: ${JSON.stringify(o.name)} must be 1-10 lower-case letters, digits or dashes (it names the VM and its computer name)`,
+      );
     if (seen.has(name)) problems.push(`${where}.name: duplicate host ${name}`);
     seen.add(name);
     const generation = o.generation ?? 1;
-    if (typeof generation !== "number" || !Number.isInteger(generation) || generation < 1) problems.push(`${where} (${name}).generation: must be a whole number from 1`);
-    if (typeof o.state !== "string" || !STATES.has(o.state)) problems.push(`${where} (${name}).state: ${JSON.stringify(o.state)} is not unverified, compromised or remediated`);
+    if (typeof generation !== "number" || !Number.isInteger(generation) || generation < 1)
+      problems.push(`${where} (${name}).generation: must be a whole number from 1`);
+    if (typeof o.state !== "string" || !STATES.has(o.state))
+      problems.push(`${where} (${name}).state: ${JSON.stringify(o.state)} is not unverified, compromised or remediated`);
     const assessments = Array.isArray(o.assessments) ? o.assessments.filter((a): a is string => typeof a === "string") : [];
-    if (o.assessments !== undefined && (!Array.isArray(o.assessments) || assessments.length !== o.assessments.length)) problems.push(`${where} (${name}).assessments: must be a list of record file names`);
+    if (o.assessments !== undefined && (!Array.isArray(o.assessments) || assessments.length !== o.assessments.length))
+      problems.push(`${where} (${name}).assessments: must be a list of record file names`);
     hosts.push({
       name,
       generation: typeof generation === "number" ? generation : 1,
@@ -195,7 +211,11 @@ export function parseFleetConfig(raw: Raw): FleetConfig {
     forensicsDestinationPrefixes: prefixes("forensicsDestinationPrefixes", raw.forensicsDestinationPrefixes, []),
     managementPorts,
     publishing: { kind: kind === "applicationGateway" ? "applicationGateway" : "loadBalancer", clientPorts },
-    image: image("image", raw.image ?? { publisher: "MicrosoftWindowsServer", offer: "WindowsServer", sku: "2022-datacenter-azure-edition", version: "latest" }, problems),
+    image: image(
+      "image",
+      raw.image ?? { publisher: "MicrosoftWindowsServer", offer: "WindowsServer", sku: "2022-datacenter-azure-edition", version: "latest" },
+      problems,
+    ),
     adminUsername: typeof raw.adminUsername === "string" ? raw.adminUsername : "exadmin",
     assessmentMetadataGuid: guid.toLowerCase(),
     gate: gateResolved.gate,
@@ -238,7 +258,11 @@ function readRecord(file: string, text: string, now: Date, problems: string[]): 
   });
   const view = readAssessment(node, now);
   for (const p of view.problems) problems.push(`${file}: ${p}`);
-  const record: AssessmentRecord = { host: o.host, generation: typeof o.generation === "number" ? o.generation : undefined, additionalData: data as Record<string, string> };
+  const record: AssessmentRecord = {
+    host: o.host,
+    generation: typeof o.generation === "number" ? o.generation : undefined,
+    additionalData: data as Record<string, string>,
+  };
   return { file, record, view };
 }
 
@@ -268,7 +292,10 @@ export function planFleet(config: FleetConfig, readFile: (name: string) => strin
     }
     const genOf = (r: RecordFile) => r.record.generation ?? 1;
     const newer = records.filter((r) => genOf(r) > spec.generation);
-    if (newer.length > 0) problems.push(`${spec.name}: generation ${spec.generation} is lower than the generation ${genOf(newer[0])} of ${newer[0].file}; a generation never goes down`);
+    if (newer.length > 0)
+      problems.push(
+        `${spec.name}: generation ${spec.generation} is lower than the generation ${genOf(newer[0])} of ${newer[0].file}; a generation never goes down`,
+      );
     const byTime = (rs: RecordFile[]) => [...rs].sort((a, b) => (a.view.completedAt?.getTime() ?? 0) - (b.view.completedAt?.getTime() ?? 0));
     const compromisedGenerations = new Set<number>();
     for (const gen of new Set(records.map(genOf))) {
@@ -278,7 +305,9 @@ export function planFleet(config: FleetConfig, readFile: (name: string) => strin
           seenCompromised = r;
           compromisedGenerations.add(gen);
         } else if (seenCompromised) {
-          problems.push(`${spec.name}: ${r.file} records generation ${gen} clean after ${seenCompromised.file} found it compromised; a compromised host is rebuilt as a new generation (raise generation), never cleaned in place`);
+          problems.push(
+            `${spec.name}: ${r.file} records generation ${gen} clean after ${seenCompromised.file} found it compromised; a compromised host is rebuilt as a new generation (raise generation), never cleaned in place`,
+          );
         }
       }
     }
@@ -286,10 +315,14 @@ export function planFleet(config: FleetConfig, readFile: (name: string) => strin
     const current = byTime(currentRecords).pop();
     const compromisedNow = spec.state === "compromised" || compromisedGenerations.has(spec.generation);
     if (spec.state === "remediated" && currentRecords.length === 0) {
-      problems.push(`${spec.name}: marked remediated but has no assessment record for generation ${spec.generation}; run the assessment and ingest it first`);
+      problems.push(
+        `${spec.name}: marked remediated but has no assessment record for generation ${spec.generation}; run the assessment and ingest it first`,
+      );
     }
     if (spec.state === "remediated" && compromisedGenerations.has(spec.generation)) {
-      problems.push(`${spec.name}: generation ${spec.generation} was found compromised and cannot be marked remediated; raise its generation to rebuild it`);
+      problems.push(
+        `${spec.name}: generation ${spec.generation} was found compromised and cannot be marked remediated; raise its generation to rebuild it`,
+      );
     }
     let gateFindings: string[] = [];
     if (spec.state === "remediated") {
@@ -299,7 +332,10 @@ export function planFleet(config: FleetConfig, readFile: (name: string) => strin
       const img = spec.image ?? config.image;
       if (config.gate.approvedImages.length > 0) {
         const v = imageVerdict(new ResourceGraph([]), node0, "id" in img ? { id: img.id } : img, config.gate.approvedImages);
-        if (v.kind !== "approved") gateFindings.push(`${spec.name}: image ${"id" in img ? img.id : `${img.publisher}:${img.offer}:${img.sku}:${img.version}`} is not in the gate's approvedImages`);
+        if (v.kind !== "approved")
+          gateFindings.push(
+            `${spec.name}: image ${"id" in img ? img.id : `${img.publisher}:${img.offer}:${img.sku}:${img.version}`} is not in the gate's approvedImages`,
+          );
       }
     }
     planned.push({

@@ -44,7 +44,9 @@ describe("exchange-guard check", () => {
     const r = await run(["check", "--stack", "bad-extra-client-port", "--stacks-dir", "test/fixtures/stacks", "--sarif", sarifFile]);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/BLOCKED/);
-    expect(r.stdout).toMatch(/exchange-verified-exposes-only-client-ports: verified host ex01-g1 is reachable from the internet beyond the client ports/);
+    expect(r.stdout).toMatch(
+      /exchange-verified-exposes-only-client-ports: verified host ex01-g1 is reachable from the internet beyond the client ports/,
+    );
     expect(r.stdout).toMatch(/TCP 587/);
     const sarif = JSON.parse(fs.readFileSync(sarifFile, "utf8"));
     expect(validateSarif(sarif) ? [] : validateSarif.errors).toEqual([]);
@@ -69,7 +71,10 @@ describe("exchange-guard check", () => {
     const missing = await run(["check", "--stack", "nope"]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/cannot read stack config .*Pulumi\.nope\.yaml/);
-    fs.writeFileSync(path.join(tmp, "Pulumi.dup.yaml"), "config:\n  exchange-guard:resourceGroupName: rg\n  exchange-guard:hosts:\n    - {name: ex01, state: fixed}\n    - {name: ex01, state: unverified}\n");
+    fs.writeFileSync(
+      path.join(tmp, "Pulumi.dup.yaml"),
+      "config:\n  exchange-guard:resourceGroupName: rg\n  exchange-guard:hosts:\n    - {name: ex01, state: fixed}\n    - {name: ex01, state: unverified}\n",
+    );
     const bad = await run(["check", "--stack", "dup", "--stacks-dir", tmp]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/state: "fixed" is not unverified, compromised or remediated/);
@@ -114,10 +119,26 @@ describe("exchange-guard audit", () => {
 describe("exchange-guard ingest", () => {
   it("writes a record from real tool output", async () => {
     const out = path.join(tmp, "rec.json");
-    const r = await run(["ingest", "--host", "exch01", "--from", "test/fixtures/ingest/webshell-msert", "--build", "15.2.1748.53", "--generation", "2", "--out", out]);
+    const r = await run([
+      "ingest",
+      "--host",
+      "exch01",
+      "--from",
+      "test/fixtures/ingest/webshell-msert",
+      "--build",
+      "15.2.1748.53",
+      "--generation",
+      "2",
+      "--out",
+      out,
+    ]);
     expect(r.code).toBe(0);
     const rec = JSON.parse(fs.readFileSync(out, "utf8"));
-    expect(rec).toMatchObject({ host: "exch01", generation: 2, additionalData: { assessmentKind: "exchange-compromise", verdict: "compromised", exchangeBuild: "15.2.1748.53" } });
+    expect(rec).toMatchObject({
+      host: "exch01",
+      generation: 2,
+      additionalData: { assessmentKind: "exchange-compromise", verdict: "compromised", exchangeBuild: "15.2.1748.53" },
+    });
   });
 
   it("exits 2 and never writes a record when MSERT output is missing", async () => {
@@ -129,7 +150,9 @@ describe("exchange-guard ingest", () => {
   });
 
   it("rejects a bad generation and missing options", async () => {
-    expect((await run(["ingest", "--host", "x", "--from", "test/fixtures/ingest/clean-ps7", "--build", "15.2.1.1", "--generation", "0"])).code).toBe(2);
+    expect((await run(["ingest", "--host", "x", "--from", "test/fixtures/ingest/clean-ps7", "--build", "15.2.1.1", "--generation", "0"])).code).toBe(
+      2,
+    );
     expect((await run(["ingest", "--from", "x"])).code).toBe(2);
   });
 });

@@ -34,7 +34,11 @@ describe.each([false, true])("bypass attempts (preview=%s)", (preview) => {
     e.add(
       "azure:network/networkInterfaceBackendAddressPoolAssociation:NetworkInterfaceBackendAddressPoolAssociation",
       "assoc",
-      { networkInterfaceId: preview ? UNKNOWN : nic.armId, ipConfigurationName: "ipconfig1", backendAddressPoolId: "/subscriptions/x/resourceGroups/y/providers/Microsoft.Network/loadBalancers/lb/backendAddressPools/p" },
+      {
+        networkInterfaceId: preview ? UNKNOWN : nic.armId,
+        ipConfigurationName: "ipconfig1",
+        backendAddressPoolId: "/subscriptions/x/resourceGroups/y/providers/Microsoft.Network/loadBalancers/lb/backendAddressPools/p",
+      },
       { networkInterfaceId: [nic] },
     );
     const v = runStack(EXPOSED, e.resources);
@@ -46,14 +50,24 @@ describe.each([false, true])("bypass attempts (preview=%s)", (preview) => {
   it("a JIT access policy naming the VM is not modelled either, so it is flagged", () => {
     const e = new Estate({ preview });
     const { vm } = isolatedHost(e);
-    e.add("azure-native:security:JitNetworkAccessPolicy", "jit", { virtualMachines: [{ id: preview ? UNKNOWN : vm.armId, ports: [{ number: 3389, protocol: "*", maxRequestAccessDuration: "PT3H" }] }] }, { virtualMachines: [vm] });
+    e.add(
+      "azure-native:security:JitNetworkAccessPolicy",
+      "jit",
+      { virtualMachines: [{ id: preview ? UNKNOWN : vm.armId, ports: [{ number: 3389, protocol: "*", maxRequestAccessDuration: "PT3H" }] }] },
+      { virtualMachines: [vm] },
+    );
     expect(runStack(EXPOSED, e.resources)[0]?.message).toMatch(/JitNetworkAccessPolicy jit references this host/);
   });
 
   it("governance resources that reference the host (a role assignment, a diagnostic setting) do not", () => {
     const e = new Estate({ preview });
     const { vm } = isolatedHost(e);
-    e.add("azure-native:authorization:RoleAssignment", "ra", { scope: preview ? UNKNOWN : vm.armId, principalId: "p", roleDefinitionId: "r" }, { scope: [vm] });
+    e.add(
+      "azure-native:authorization:RoleAssignment",
+      "ra",
+      { scope: preview ? UNKNOWN : vm.armId, principalId: "p", roleDefinitionId: "r" },
+      { scope: [vm] },
+    );
     e.add("azure-native:insights:DiagnosticSetting", "diag", { resourceUri: preview ? UNKNOWN : vm.armId }, { resourceUri: [vm] });
     e.add("random:index/randomPet:RandomPet", "pet", { prefix: vm.armId });
     expect(runStack(EXPOSED, e.resources)).toEqual([]);
@@ -62,7 +76,10 @@ describe.each([false, true])("bypass attempts (preview=%s)", (preview) => {
   it("an Exchange VM built with another resource type cannot hide from the pack", () => {
     const e = new Estate({ preview });
     isolatedHost(e);
-    e.add("azure:compute/windowsVirtualMachine:WindowsVirtualMachine", "ex09", { name: "ex09", tags: { Workload: "Exchange", "remediation-state": "remediated" } });
+    e.add("azure:compute/windowsVirtualMachine:WindowsVirtualMachine", "ex09", {
+      name: "ex09",
+      tags: { Workload: "Exchange", "remediation-state": "remediated" },
+    });
     const v = runStack(EXPOSED, e.resources);
     expect(v.map((x) => x.message)).toEqual([expect.stringMatching(/host ex09 .*only analyses azure-native:compute:VirtualMachine/)]);
     expect(runStack(ISOLATED, e.resources, FORENSICS).some((x) => /ex09 .*cannot be shown to be isolated/.test(x.message))).toBe(true);
@@ -73,7 +90,12 @@ describe.each([false, true])("bypass attempts (preview=%s)", (preview) => {
     const { nic } = isolatedHost(e);
     const pip = e.publicIp("pip-ex02", "Basic");
     const nic2 = e.nic("nic-ex02", { subnet: e.resources.find((r) => r.name === "snet-q")!, publicIp: pip, tags: HOST_TAGS("unverified") });
-    e.add("azure-native:compute/v20240701:VirtualMachine", "ex02", { vmName: "ex02", tags: HOST_TAGS("unverified"), networkProfile: { networkInterfaces: [e.ref(nic2)] } }, { networkProfile: [nic2] });
+    e.add(
+      "azure-native:compute/v20240701:VirtualMachine",
+      "ex02",
+      { vmName: "ex02", tags: HOST_TAGS("unverified"), networkProfile: { networkInterfaces: [e.ref(nic2)] } },
+      { networkProfile: [nic2] },
+    );
     void nic;
     expect(runStack(EXPOSED, e.resources).some((v) => /host ex02 .*pip-ex02/.test(v.message))).toBe(true);
   });
@@ -82,7 +104,9 @@ describe.each([false, true])("bypass attempts (preview=%s)", (preview) => {
     const e = new Estate({ preview });
     const open = e.nsg("nsg-open", [rule({ name: "allow-all", priority: 100, source: "*" })]);
     const closed = e.nsg("nsg-closed", [rule({ name: "deny-all", priority: 100, access: "Deny", source: "*" })]);
-    const vnet = e.vnet("vnet", ["10.0.0.0/16"], [{ name: "snet-q", addressPrefix: "10.0.2.0/24", networkSecurityGroup: e.ref(open) }], { subnets: [open] });
+    const vnet = e.vnet("vnet", ["10.0.0.0/16"], [{ name: "snet-q", addressPrefix: "10.0.2.0/24", networkSecurityGroup: e.ref(open) }], {
+      subnets: [open],
+    });
     const sub = e.subnet("snet-q", vnet, "10.0.2.0/24", closed);
     const nic = e.nic("nic-ex01", { subnet: sub, privateIp: "10.0.2.4", tags: HOST_TAGS("unverified") });
     e.vm("ex01", { nics: [nic], tags: HOST_TAGS("unverified") });

@@ -11,14 +11,26 @@ import { appGateway, baseNet, expectAboutHost, exHost, FORMS, hostNic, LbRuleSpe
 const POLICY = "exchange-verified-exposes-only-client-ports";
 const GATE_POLICIES = ["exchange-remediated-requires-assessment", "exchange-build-patched", "exchange-compromised-rebuilt-from-scratch"];
 
-const lbRule = (port: number): LbRuleSpec => ({ name: `rule-${port}`, frontend: "fe-public", pool: "pool-ex", frontendPort: port, backendPort: port });
+const lbRule = (port: number): LbRuleSpec => ({
+  name: `rule-${port}`,
+  frontend: "fe-public",
+  pool: "pool-ex",
+  frontendPort: port,
+  backendPort: port,
+});
 
 /** A verified ex01 behind a public Standard LB with the given rules; its NSG allows 443, 25 and 3389 from Internet. */
 function verifiedBehindLb(preview: boolean, ports: number[]) {
   const e = new Estate({ preview });
   const { sub } = baseNet(e);
-  const lb = loadBalancer(e, "lb-ex", { frontends: [{ name: "fe-public", publicIp: e.publicIp("pip-lb") }], pools: [{ name: "pool-ex" }], rules: ports.map(lbRule) });
-  const nsg = e.nsg("nsg-ex01", [rule({ name: "allow-client-and-rdp", priority: 100, source: "Internet", ports: ["443", "25", "3389"], protocol: "Tcp" })]);
+  const lb = loadBalancer(e, "lb-ex", {
+    frontends: [{ name: "fe-public", publicIp: e.publicIp("pip-lb") }],
+    pools: [{ name: "pool-ex" }],
+    rules: ports.map(lbRule),
+  });
+  const nsg = e.nsg("nsg-ex01", [
+    rule({ name: "allow-client-and-rdp", priority: 100, source: "Internet", ports: ["443", "25", "3389"], protocol: "Tcp" }),
+  ]);
   const nic = hostNic(e, sub, { nsg, lbPools: [[lb, "pool-ex"]], tags: HOST_TAGS("remediated") });
   const vm = exHost(e, { nics: [nic], verified: true });
   return { e, vm };

@@ -5,14 +5,30 @@
  */
 import { Estate, HOST_TAGS, Res, rule, RuleSpecInput } from "../support/estate";
 import { runStack } from "../support/judge";
-import { appGateway, baseNet, expectAboutHost, exHost, FORMS, HOST_IP, hostNic, loadBalancer, multiConfigNic, publicIpWithoutSku } from "../support/networks";
+import {
+  appGateway,
+  baseNet,
+  expectAboutHost,
+  exHost,
+  FORMS,
+  HOST_IP,
+  hostNic,
+  loadBalancer,
+  multiConfigNic,
+  publicIpWithoutSku,
+} from "../support/networks";
 
 const POLICY = "exchange-unverified-not-internet-exposed";
 
 /** Host ex01 with a public IP (Standard unless said otherwise) and the given NIC / subnet NSG rules. */
 function pipHost(
   preview: boolean,
-  o: { nicRules?: Array<Record<string, unknown>>; subnetRules?: Array<Record<string, unknown>>; sku?: string | null; pipExtra?: Record<string, unknown> } = {},
+  o: {
+    nicRules?: Array<Record<string, unknown>>;
+    subnetRules?: Array<Record<string, unknown>>;
+    sku?: string | null;
+    pipExtra?: Record<string, unknown>;
+  } = {},
 ): { e: Estate; vm: Res; pip: Res } {
   const e = new Estate({ preview });
   const subnetNsg = o.subnetRules ? e.nsg("nsg-snet", o.subnetRules) : undefined;
@@ -31,14 +47,20 @@ describe.each(FORMS)("NSG semantics (%s form)", (_form, preview) => {
   describe("first match by priority", () => {
     it("a deny at a lower priority number than the allow wins: not exposed", () => {
       const { e } = pipHost(preview, {
-        nicRules: [deny({ name: "deny-https", priority: 100, source: "*", port: "443" }), allow({ name: "allow-https", priority: 200, source: "Internet", port: "443" })],
+        nicRules: [
+          deny({ name: "deny-https", priority: 100, source: "*", port: "443" }),
+          allow({ name: "allow-https", priority: 200, source: "Internet", port: "443" }),
+        ],
       });
       expect(runStack(POLICY, e.resources)).toHaveLength(0);
     });
 
     it("a deny at a higher priority number than the allow comes too late: exposed", () => {
       const { e, vm } = pipHost(preview, {
-        nicRules: [allow({ name: "allow-https", priority: 100, source: "Internet", port: "443" }), deny({ name: "deny-https", priority: 200, source: "*", port: "443" })],
+        nicRules: [
+          allow({ name: "allow-https", priority: 100, source: "Internet", port: "443" }),
+          deny({ name: "deny-https", priority: 200, source: "*", port: "443" }),
+        ],
       });
       const v = runStack(POLICY, e.resources);
       expect(v).toHaveLength(1);
@@ -47,7 +69,10 @@ describe.each(FORMS)("NSG semantics (%s form)", (_form, preview) => {
 
     it("rule order in the array does not matter, only the priority", () => {
       const { e } = pipHost(preview, {
-        nicRules: [allow({ name: "allow-https", priority: 300, source: "Internet", port: "443" }), deny({ name: "deny-https", priority: 150, source: "*", port: "443" })],
+        nicRules: [
+          allow({ name: "allow-https", priority: 300, source: "Internet", port: "443" }),
+          deny({ name: "deny-https", priority: 150, source: "*", port: "443" }),
+        ],
       });
       expect(runStack(POLICY, e.resources)).toHaveLength(0);
     });
@@ -82,7 +107,10 @@ describe.each(FORMS)("NSG semantics (%s form)", (_form, preview) => {
 
     it("VirtualNetwork and private prefixes are not the internet", () => {
       const { e } = pipHost(preview, {
-        nicRules: [allow({ name: "allow-vnet", source: "VirtualNetwork", port: "443" }), allow({ name: "allow-10", priority: 110, source: "10.0.0.0/8", port: "3389" })],
+        nicRules: [
+          allow({ name: "allow-vnet", source: "VirtualNetwork", port: "443" }),
+          allow({ name: "allow-10", priority: 110, source: "10.0.0.0/8", port: "3389" }),
+        ],
       });
       expect(runStack(POLICY, e.resources)).toHaveLength(0);
     });
@@ -142,7 +170,10 @@ describe.each(FORMS)("NSG semantics (%s form)", (_form, preview) => {
 
     it("a restricted source port does not protect (the client picks it)", () => {
       const { e } = pipHost(preview, {
-        nicRules: [deny({ name: "deny-src443", priority: 100, source: "*", port: "443", sourcePort: "443" }), allow({ name: "allow-https", priority: 200, source: "Internet", port: "443" })],
+        nicRules: [
+          deny({ name: "deny-src443", priority: 100, source: "*", port: "443", sourcePort: "443" }),
+          allow({ name: "allow-https", priority: 200, source: "Internet", port: "443" }),
+        ],
       });
       expect(runStack(POLICY, e.resources)).toHaveLength(1);
     });
@@ -250,10 +281,20 @@ describe.each(FORMS)("NSG semantics (%s form)", (_form, preview) => {
     const asgHost = (preview: boolean, member: boolean) => {
       const e = new Estate({ preview });
       const { sub } = baseNet(e);
-      const asgMbx = e.add("azure-native:network:ApplicationSecurityGroup", "asg-mbx", { applicationSecurityGroupName: "asg-mbx", resourceGroupName: e.rg });
-      const asgOther = e.add("azure-native:network:ApplicationSecurityGroup", "asg-web", { applicationSecurityGroupName: "asg-web", resourceGroupName: e.rg });
+      const asgMbx = e.add("azure-native:network:ApplicationSecurityGroup", "asg-mbx", {
+        applicationSecurityGroupName: "asg-mbx",
+        resourceGroupName: e.rg,
+      });
+      const asgOther = e.add("azure-native:network:ApplicationSecurityGroup", "asg-web", {
+        applicationSecurityGroupName: "asg-web",
+        resourceGroupName: e.rg,
+      });
       const nsg = e.nsg("nsg-ex01", [
-        { ...allow({ name: "allow-https-mbx", source: "Internet", port: "443" }), destinationAddressPrefix: undefined, destinationApplicationSecurityGroups: [e.ref(asgMbx)] },
+        {
+          ...allow({ name: "allow-https-mbx", source: "Internet", port: "443" }),
+          destinationAddressPrefix: undefined,
+          destinationApplicationSecurityGroups: [e.ref(asgMbx)],
+        },
       ]);
       (nsg.propertyDependencies as Record<string, string[]>).securityRules = [asgMbx.urn];
       (nsg.dependencies as string[]).push(asgMbx.urn);
@@ -371,7 +412,9 @@ describe.each(FORMS)("NSG semantics (%s form)", (_form, preview) => {
     };
 
     it("a standalone allow attached by NSG name exposes the host", () => {
-      const { e, vm } = standalone(preview, (e, nsg) => e.securityRule("allow-rdp", nsg, allow({ name: "allow-rdp", source: "Internet", port: "3389" })));
+      const { e, vm } = standalone(preview, (e, nsg) =>
+        e.securityRule("allow-rdp", nsg, allow({ name: "allow-rdp", source: "Internet", port: "3389" })),
+      );
       const v = runStack(POLICY, e.resources);
       expect(v).toHaveLength(1);
       expectAboutHost(v, vm, "SecurityRule allow-rdp (100)", "3389");
@@ -400,7 +443,12 @@ describe.each(FORMS)("NSG semantics (%s form)", (_form, preview) => {
         e.add(
           "azure-native:network:SecurityRule",
           "deny-rdp-other-rg",
-          { ...deny({ name: "deny-rdp", priority: 100, source: "*", port: "3389" }), securityRuleName: "deny-rdp", networkSecurityGroupName: "nsg-ex01", resourceGroupName: "rg-other" },
+          {
+            ...deny({ name: "deny-rdp", priority: 100, source: "*", port: "3389" }),
+            securityRuleName: "deny-rdp",
+            networkSecurityGroupName: "nsg-ex01",
+            resourceGroupName: "rg-other",
+          },
           {},
           `/subscriptions/${e.sub}/resourceGroups/rg-other/providers/Microsoft.Network/networkSecurityGroups/nsg-ex01/securityRules/deny-rdp`,
         );

@@ -76,7 +76,12 @@ describe.each(FORMS)("paths (%s form)", (_form, preview) => {
       const e = new Estate({ preview });
       const { sub } = baseNet(e);
       const nsg = e.nsg("nsg-ex01", [rule({ name: "allow-https", priority: 100, source: "Internet", port: "443", protocol: "Tcp" })]);
-      const vm = inlineVm(e, "ex01", { subnet: sub, nsg, tags: HOST_TAGS("unverified"), publicIp: { name: "pip-ex01-inline", sku: { name: "Standard" } } });
+      const vm = inlineVm(e, "ex01", {
+        subnet: sub,
+        nsg,
+        tags: HOST_TAGS("unverified"),
+        publicIp: { name: "pip-ex01-inline", sku: { name: "Standard" } },
+      });
       const v = runStack(POLICY, e.resources);
       expect(v).toHaveLength(1);
       expectAboutHost(v, vm, "pip-ex01-inline", "allow-https (100)", "443");
@@ -84,7 +89,8 @@ describe.each(FORMS)("paths (%s form)", (_form, preview) => {
   });
 
   describe("load balancer", () => {
-    const nsgAllowing = (e: Estate, port: string) => e.nsg("nsg-ex01", [rule({ name: `allow-${port}`, priority: 100, source: "Internet", port, protocol: "Tcp" })]);
+    const nsgAllowing = (e: Estate, port: string) =>
+      e.nsg("nsg-ex01", [rule({ name: `allow-${port}`, priority: 100, source: "Internet", port, protocol: "Tcp" })]);
 
     it("public Standard LB rule with a NIC-based pool", () => {
       const e = new Estate({ preview });
@@ -153,7 +159,16 @@ describe.each(FORMS)("paths (%s form)", (_form, preview) => {
       const lb = loadBalancer(e, "lb-ex", {
         frontends: [{ name: "fe-public", publicIp: pipLb }],
         pools: [{ name: "pool-mgmt" }],
-        natRules: [{ name: "nat-v2-rdp", frontend: "fe-public", pool: "pool-mgmt", frontendPortRangeStart: 50000, frontendPortRangeEnd: 50099, backendPort: 3389 }],
+        natRules: [
+          {
+            name: "nat-v2-rdp",
+            frontend: "fe-public",
+            pool: "pool-mgmt",
+            frontendPortRangeStart: 50000,
+            frontendPortRangeEnd: 50099,
+            backendPort: 3389,
+          },
+        ],
       });
       const nic = hostNic(e, sub, { nsg: nsgAllowing(e, "3389"), lbPools: [[lb, "pool-mgmt"]] });
       const vm = exHost(e, { nics: [nic] });
@@ -237,7 +252,11 @@ describe.each(FORMS)("paths (%s form)", (_form, preview) => {
 
     it("classic natRuleCollections (action Dnat, translatedAddress = host IP)", () => {
       const { e, fwSub, pipFw, vm } = setup(preview);
-      firewall(e, "fw-hub", { subnet: fwSub, publicIp: pipFw, dnat: [{ name: "rdp-in", destinationPorts: ["3389"], translatedAddress: HOST_IP, translatedPort: "3389" }] });
+      firewall(e, "fw-hub", {
+        subnet: fwSub,
+        publicIp: pipFw,
+        dnat: [{ name: "rdp-in", destinationPorts: ["3389"], translatedAddress: HOST_IP, translatedPort: "3389" }],
+      });
       const v = runStack(POLICY, e.resources);
       expect(v).toHaveLength(1);
       expectAboutHost(v, vm, "firewall fw-hub", "rdp-in", "port 3389", "translated address");
@@ -256,7 +275,13 @@ describe.each(FORMS)("paths (%s form)", (_form, preview) => {
 
     it("a DNAT rule open only to a trusted public prefix: exposed without the config, not with it", () => {
       const { e, fwSub, pipFw, vm } = setup(preview);
-      firewall(e, "fw-hub", { subnet: fwSub, publicIp: pipFw, dnat: [{ name: "rdp-corp", sourceAddresses: ["203.0.113.0/24"], destinationPorts: ["3389"], translatedAddress: HOST_IP, translatedPort: "3389" }] });
+      firewall(e, "fw-hub", {
+        subnet: fwSub,
+        publicIp: pipFw,
+        dnat: [
+          { name: "rdp-corp", sourceAddresses: ["203.0.113.0/24"], destinationPorts: ["3389"], translatedAddress: HOST_IP, translatedPort: "3389" },
+        ],
+      });
       const v = runStack(POLICY, e.resources);
       expect(v).toHaveLength(1);
       expectAboutHost(v, vm, "rdp-corp");
@@ -265,13 +290,23 @@ describe.each(FORMS)("paths (%s form)", (_form, preview) => {
 
     it("a DNAT rule open only to private sources does not expose the host", () => {
       const { e, fwSub, pipFw } = setup(preview);
-      firewall(e, "fw-hub", { subnet: fwSub, publicIp: pipFw, dnat: [{ name: "rdp-onprem", sourceAddresses: ["10.50.0.0/16"], destinationPorts: ["3389"], translatedAddress: HOST_IP, translatedPort: "3389" }] });
+      firewall(e, "fw-hub", {
+        subnet: fwSub,
+        publicIp: pipFw,
+        dnat: [
+          { name: "rdp-onprem", sourceAddresses: ["10.50.0.0/16"], destinationPorts: ["3389"], translatedAddress: HOST_IP, translatedPort: "3389" },
+        ],
+      });
       expect(runStack(POLICY, e.resources)).toHaveLength(0);
     });
 
     it("a DNAT rule translating to another address does not expose the host", () => {
       const { e, fwSub, pipFw } = setup(preview);
-      firewall(e, "fw-hub", { subnet: fwSub, publicIp: pipFw, dnat: [{ name: "other-in", destinationPorts: ["443"], translatedAddress: "10.0.2.50", translatedPort: "443" }] });
+      firewall(e, "fw-hub", {
+        subnet: fwSub,
+        publicIp: pipFw,
+        dnat: [{ name: "other-in", destinationPorts: ["443"], translatedAddress: "10.0.2.50", translatedPort: "443" }],
+      });
       expect(runStack(POLICY, e.resources)).toHaveLength(0);
     });
   });

@@ -95,10 +95,15 @@ describe.each(FORMS)("unknown values (%s form)", (_form, preview) => {
     const { sub } = baseNet(e);
     const nsg = e.nsg("nsg-ex01", [rule({ name: "allow-https", priority: 100, source: "Internet", port: "443", protocol: "Tcp" })]);
     const pip = e.publicIp("pip-ex01");
-    const nic = multiConfigNic(e, "nic-ex01", [{ name: "ipconfig1", subnet: sub, privateIp: HOST_IP, publicIp: pip, extra: { publicIPAddress: { id: UNKNOWN } } }], {
-      nsg,
-      tags: HOST_TAGS("unverified"),
-    });
+    const nic = multiConfigNic(
+      e,
+      "nic-ex01",
+      [{ name: "ipconfig1", subnet: sub, privateIp: HOST_IP, publicIp: pip, extra: { publicIPAddress: { id: UNKNOWN } } }],
+      {
+        nsg,
+        tags: HOST_TAGS("unverified"),
+      },
+    );
     expect(nic.propertyDependencies?.ipConfigurations).toContain(pip.urn);
     const vm = exHost(e, { nics: [nic] });
     const v = runStack(POLICY, e.resources);
@@ -121,7 +126,12 @@ describe.each(FORMS)("unknown values (%s form)", (_form, preview) => {
   it("unknown ipConfigurations of the host NIC: exposed (undecidable), the message says so", () => {
     const e = new Estate({ preview });
     baseNet(e);
-    const nic = e.add("azure-native:network:NetworkInterface", "nic-ex01", { networkInterfaceName: "nic-ex01", resourceGroupName: e.rg, ipConfigurations: UNKNOWN, tags: HOST_TAGS("unverified") });
+    const nic = e.add("azure-native:network:NetworkInterface", "nic-ex01", {
+      networkInterfaceName: "nic-ex01",
+      resourceGroupName: e.rg,
+      ipConfigurations: UNKNOWN,
+      tags: HOST_TAGS("unverified"),
+    });
     const vm = exHost(e, { nics: [nic] });
     const v = runStack(POLICY, e.resources);
     expect(v.length).toBeGreaterThanOrEqual(1);
@@ -168,7 +178,11 @@ describe.each(FORMS)("unknown lists on the path (%s form)", (_form, preview) => 
       rules: [{ name: "owa-https", frontend: "fe-public", pool: "pool-ip", frontendPort: 443, backendPort: 443 }],
     });
     (lb.properties as Record<string, unknown>).backendAddressPools = UNKNOWN;
-    const vm = exHost(e, { nics: [hostNic(e, sub, { nsg: e.nsg("nsg-ex01", [rule({ name: "allow-https", priority: 100, source: "Internet", port: "443", protocol: "Tcp" })]) })] });
+    const vm = exHost(e, {
+      nics: [
+        hostNic(e, sub, { nsg: e.nsg("nsg-ex01", [rule({ name: "allow-https", priority: 100, source: "Internet", port: "443", protocol: "Tcp" })]) }),
+      ],
+    });
     const v = runStack(POLICY, e.resources);
     expect(v.length).toBeGreaterThanOrEqual(1);
     expectAboutHost(v, vm, "lb-ex");
@@ -254,7 +268,11 @@ const EXPOSED: Array<[string, Builder]> = [
       const e = new Estate({ preview });
       const { vnet, sub } = baseNet(e);
       const fwSub = e.subnet("AzureFirewallSubnet", vnet, "10.0.4.0/26");
-      firewall(e, "fw-hub", { subnet: fwSub, publicIp: e.publicIp("pip-fw"), dnat: [{ name: "rdp-in", destinationPorts: ["3389"], translatedAddress: HOST_IP, translatedPort: "3389" }] });
+      firewall(e, "fw-hub", {
+        subnet: fwSub,
+        publicIp: e.publicIp("pip-fw"),
+        dnat: [{ name: "rdp-in", destinationPorts: ["3389"], translatedAddress: HOST_IP, translatedPort: "3389" }],
+      });
       const nic = hostNic(e, sub, { nsg: e.nsg("nsg-ex01", []) });
       return { e, vm: exHost(e, { nics: [nic] }) };
     },
@@ -336,7 +354,10 @@ const EXPOSED: Array<[string, Builder]> = [
       const e = new Estate({ preview });
       const { sub } = baseNet(e);
       const nsg = e.nsg("nsg-ex01", [rule({ name: "allow-https", priority: 100, source: "Internet", port: "443", protocol: "Tcp" })]);
-      return { e, vm: inlineVm(e, "ex01", { subnet: sub, nsg, tags: HOST_TAGS("unverified"), publicIp: { name: "pip-ex01", sku: { name: "Standard" } } }) };
+      return {
+        e,
+        vm: inlineVm(e, "ex01", { subnet: sub, nsg, tags: HOST_TAGS("unverified"), publicIp: { name: "pip-ex01", sku: { name: "Standard" } } }),
+      };
     },
   ],
   [

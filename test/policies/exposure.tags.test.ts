@@ -43,7 +43,11 @@ describe.each(FORMS)("tags (%s form)", (_form, preview) => {
     ["WORKLOAD", "EXCHANGE"],
     ["workload", "exchange "],
   ])("tag name %s with value %j still marks a host", (name, value) => {
-    const { vm, run } = taggedHost(preview, { [name]: value, "remediation-state": "unverified" }, { [name]: value, "remediation-state": "unverified" });
+    const { vm, run } = taggedHost(
+      preview,
+      { [name]: value, "remediation-state": "unverified" },
+      { [name]: value, "remediation-state": "unverified" },
+    );
     const v = run();
     expect(v).toHaveLength(1);
     expectAboutHost(v, vm, "(unverified)", "pip-ex01");
@@ -140,7 +144,10 @@ describe.each(FORMS)("tags (%s form)", (_form, preview) => {
   });
 
   it("configured hostTag / hostTagValues (gate config) select the hosts", () => {
-    const { vm, run } = taggedHost(preview, { Role: "Exchange-MBX", "remediation-state": "unverified" }, undefined, { hostTag: "role", hostTagValues: ["exchange-mbx"] });
+    const { vm, run } = taggedHost(preview, { Role: "Exchange-MBX", "remediation-state": "unverified" }, undefined, {
+      hostTag: "role",
+      hostTagValues: ["exchange-mbx"],
+    });
     const v = run();
     expect(v).toHaveLength(1);
     expectAboutHost(v, vm);

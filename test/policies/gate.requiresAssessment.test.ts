@@ -89,7 +89,9 @@ describe.each(FORMS)("exchange-remediated-requires-assessment (%s form)", (_form
       });
       if (e.opts.preview) {
         // The new VM's id (and so its subscription) is unknown at preview: a literal id cannot prove the link.
-        expect(runGate(e).requires.map((v) => v.message)).toEqual([expect.stringMatching(/a-literal is linked to host ex01 only by VM name.*link it by the VM's id/)]);
+        expect(runGate(e).requires.map((v) => v.message)).toEqual([
+          expect.stringMatching(/a-literal is linked to host ex01 only by VM name.*link it by the VM's id/),
+        ]);
         expect(gateOf(e, vm).verified).toBe(false);
       } else {
         expect(runGate(e).requires).toEqual([]);

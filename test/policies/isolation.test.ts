@@ -16,7 +16,10 @@ const denyAllIn = () => rule({ name: "deny-all-in", priority: 4000, access: "Den
 const denyInternetOut = (priority = 4000) =>
   rule({ name: "deny-internet-out", priority, direction: "Outbound", access: "Deny", source: "*", destination: "Internet" });
 
-function isolatedHost(preview: boolean, o: { rules?: Array<Record<string, unknown>> | null; state?: string; subnetRules?: Array<Record<string, unknown>> } = {}) {
+function isolatedHost(
+  preview: boolean,
+  o: { rules?: Array<Record<string, unknown>> | null; state?: string; subnetRules?: Array<Record<string, unknown>> } = {},
+) {
   const e = new Estate({ preview });
   const subnetNsg = o.subnetRules ? e.nsg("nsg-snet", o.subnetRules) : undefined;
   const { vnet, sub } = baseNet(e, { subnetNsg });
@@ -46,7 +49,9 @@ describe.each(FORMS)("isolation (%s form)", (_form, preview) => {
   });
 
   it("a deny of Internet only: not isolated (VirtualNetwork is still allowed)", () => {
-    const { e, vm } = isolatedHost(preview, { rules: [forensicsIn(), rule({ name: "deny-internet-in", priority: 4000, access: "Deny", source: "Internet" })] });
+    const { e, vm } = isolatedHost(preview, {
+      rules: [forensicsIn(), rule({ name: "deny-internet-in", priority: 4000, access: "Deny", source: "Internet" })],
+    });
     const v = runStack(POLICY, e.resources, CONFIG);
     expect(v).toHaveLength(1);
     expectAboutHost(v, vm, "is not isolated", "AllowVNetInBound");
@@ -60,14 +65,19 @@ describe.each(FORMS)("isolation (%s form)", (_form, preview) => {
   });
 
   it("an allow from outside the forensics prefixes above the deny: not isolated, the message names the rule", () => {
-    const { e, vm } = isolatedHost(preview, { rules: [forensicsIn(), rule({ name: "allow-ops", priority: 200, source: "10.20.0.0/16", port: "3389", protocol: "Tcp" }), denyAllIn()] });
+    const { e, vm } = isolatedHost(preview, {
+      rules: [forensicsIn(), rule({ name: "allow-ops", priority: 200, source: "10.20.0.0/16", port: "3389", protocol: "Tcp" }), denyAllIn()],
+    });
     const v = runStack(POLICY, e.resources, CONFIG);
     expect(v).toHaveLength(1);
     expectAboutHost(v, vm, "allow-ops (200)", "10.20.0.0/16");
   });
 
   it("the deny in the subnet NSG and an allow-all in the NIC NSG: isolated (both must allow)", () => {
-    const { e } = isolatedHost(preview, { rules: [rule({ name: "allow-all", priority: 100, source: "*" })], subnetRules: [forensicsIn(), denyAllIn()] });
+    const { e } = isolatedHost(preview, {
+      rules: [rule({ name: "allow-all", priority: 100, source: "*" })],
+      subnetRules: [forensicsIn(), denyAllIn()],
+    });
     expect(runStack(POLICY, e.resources, CONFIG)).toEqual([]);
   });
 
@@ -85,7 +95,20 @@ describe.each(FORMS)("isolation (%s form)", (_form, preview) => {
     });
 
     it("with an outbound allow to forensicsDestinationPrefixes above the deny: isolated when that prefix is configured", () => {
-      const rules = [forensicsIn(), denyAllIn(), rule({ name: "allow-evidence-out", priority: 100, direction: "Outbound", source: "*", destination: "198.51.100.0/24", port: "443", protocol: "Tcp" }), denyInternetOut()];
+      const rules = [
+        forensicsIn(),
+        denyAllIn(),
+        rule({
+          name: "allow-evidence-out",
+          priority: 100,
+          direction: "Outbound",
+          source: "*",
+          destination: "198.51.100.0/24",
+          port: "443",
+          protocol: "Tcp",
+        }),
+        denyInternetOut(),
+      ];
       const { e, vm } = isolatedHost(preview, { state: "compromised", rules });
       expect(runStack(POLICY, e.resources, { ...CONFIG, forensicsDestinationPrefixes: ["198.51.100.0/24"] })).toEqual([]);
       // ... and a violation naming the allow when it is not.
@@ -96,7 +119,11 @@ describe.each(FORMS)("isolation (%s form)", (_form, preview) => {
 
     it("a host made compromised by its assessment (tag unverified) is also held to the outbound rule", () => {
       const { e, vm } = isolatedHost(preview);
-      e.assessment("a-ex01", vm, { assessmentKind: "exchange-compromise", verdict: "compromised", completedAt: new Date(Date.now() - 86400000).toISOString() });
+      e.assessment("a-ex01", vm, {
+        assessmentKind: "exchange-compromise",
+        verdict: "compromised",
+        completedAt: new Date(Date.now() - 86400000).toISOString(),
+      });
       const v = runStack(POLICY, e.resources, CONFIG);
       expect(v).toHaveLength(1);
       expectAboutHost(v, vm, "can still send to the internet");
@@ -159,7 +186,8 @@ function sweep(resources: readonly import("../support/estate").Res[]) {
   const walk = (res: number, name: string, v: unknown, p: Array<string | number>) => {
     if (p.length > 0) out.push({ res, path: p, label: `${name}.${p.join(".")}` });
     if (Array.isArray(v)) v.forEach((x, i) => walk(res, name, x, [...p, i]));
-    else if (typeof v === "object" && v !== null) for (const [k, x] of Object.entries(v)) if (!(p.length === 0 && (k === "id" || k === "osProfile"))) walk(res, name, x, [...p, k]);
+    else if (typeof v === "object" && v !== null)
+      for (const [k, x] of Object.entries(v)) if (!(p.length === 0 && (k === "id" || k === "osProfile"))) walk(res, name, x, [...p, k]);
   };
   resources.forEach((r, i) => walk(i, r.name, r.properties, []));
   return out;

@@ -23,7 +23,10 @@ function fixtures(preview: boolean) {
     natRules: [{ name: "nat-rdp", frontend: "fe-public", frontendPort: 50001, backendPort: 3389 }],
   });
   const agw = appGateway(e, "agw-ex", { gwSubnet: e.subnet("snet-agw", vnet, "10.0.3.0/24"), publicIp: e.publicIp("pip-agw"), l7: { port: 443 } });
-  const asg = e.add("azure-native:network:ApplicationSecurityGroup", "asg-exchange", { applicationSecurityGroupName: "asg-exchange", resourceGroupName: e.rg });
+  const asg = e.add("azure-native:network:ApplicationSecurityGroup", "asg-exchange", {
+    applicationSecurityGroupName: "asg-exchange",
+    resourceGroupName: e.rg,
+  });
   const nsg = e.nsg("nsg-ex01", []);
   return { e, sub, lb, agw, asg, nsg };
 }
@@ -60,7 +63,14 @@ describe.each(FORMS)("no public attachment (%s form)", (_form, preview) => {
   it("all four on one NIC: four violations; a compromised NIC too", () => {
     const { e, sub, lb, agw } = fixtures(preview);
     for (const state of ["unverified", "compromised"]) {
-      const nic = hostNic(e, sub, { name: `nic-ex01-${state}`, tags: HOST_TAGS(state), publicIp: e.publicIp(`pip-${state}`), lbPools: [[lb, "pool-owa"]], natRules: [[lb, "nat-rdp"]], agwPools: [[agw, "pool"]] });
+      const nic = hostNic(e, sub, {
+        name: `nic-ex01-${state}`,
+        tags: HOST_TAGS(state),
+        publicIp: e.publicIp(`pip-${state}`),
+        lbPools: [[lb, "pool-owa"]],
+        natRules: [[lb, "nat-rdp"]],
+        agwPools: [[agw, "pool"]],
+      });
       const v = evaluate(nic);
       expect(v).toHaveLength(4);
       for (const x of v) expect(x.message).toContain(`state ${state}`);
@@ -75,7 +85,10 @@ describe.each(FORMS)("no public attachment (%s form)", (_form, preview) => {
 
   it("tag tricks: Workload / ' Exchange ' with conflicting state tags is still blocked", () => {
     const { e, sub } = fixtures(preview);
-    const nic = hostNic(e, sub, { tags: { Workload: " Exchange ", "remediation-state": "remediated", "Remediation-State": "compromised" }, publicIp: e.publicIp("pip-ex01") });
+    const nic = hostNic(e, sub, {
+      tags: { Workload: " Exchange ", "remediation-state": "remediated", "Remediation-State": "compromised" },
+      publicIp: e.publicIp("pip-ex01"),
+    });
     const v = evaluate(nic);
     expect(v).toHaveLength(1);
     expect(v[0].message).toContain("compromised");
@@ -89,7 +102,11 @@ describe.each(FORMS)("no public attachment (%s form)", (_form, preview) => {
 
   it("a non-Exchange NIC: none", () => {
     const { e, sub, lb } = fixtures(preview);
-    const nic = hostNic(e, sub, { tags: { workload: "sharepoint", "remediation-state": "unverified" }, publicIp: e.publicIp("pip-ex01"), lbPools: [[lb, "pool-owa"]] });
+    const nic = hostNic(e, sub, {
+      tags: { workload: "sharepoint", "remediation-state": "unverified" },
+      publicIp: e.publicIp("pip-ex01"),
+      lbPools: [[lb, "pool-owa"]],
+    });
     expect(evaluate(nic)).toEqual([]);
   });
 
@@ -101,7 +118,12 @@ describe.each(FORMS)("no public attachment (%s form)", (_form, preview) => {
 
   it("an unverified NIC with unknown ipConfigurations: a violation", () => {
     const { e } = fixtures(preview);
-    const nic = e.add("azure-native:network:NetworkInterface", "nic-ex01", { networkInterfaceName: "nic-ex01", resourceGroupName: e.rg, ipConfigurations: UNKNOWN, tags: HOST_TAGS("unverified") });
+    const nic = e.add("azure-native:network:NetworkInterface", "nic-ex01", {
+      networkInterfaceName: "nic-ex01",
+      resourceGroupName: e.rg,
+      ipConfigurations: UNKNOWN,
+      tags: HOST_TAGS("unverified"),
+    });
     const v = evaluate(nic);
     expect(v).toHaveLength(1);
     expect(v[0].message).toContain("nic-ex01");
@@ -119,13 +141,19 @@ describe.each(FORMS)("no public attachment (%s form)", (_form, preview) => {
 
   it("an unverified VM with an inline public IP / LB pool: violations; remediate strips them", () => {
     const { e, sub, lb } = fixtures(preview);
-    const vm = inlineVm(e, "ex01", { subnet: sub, tags: HOST_TAGS("unverified"), publicIp: { name: "pip-ex01", sku: { name: "Standard" } }, lbPools: [[lb, "pool-owa"]] });
+    const vm = inlineVm(e, "ex01", {
+      subnet: sub,
+      tags: HOST_TAGS("unverified"),
+      publicIp: { name: "pip-ex01", sku: { name: "Standard" } },
+      lbPools: [[lb, "pool-owa"]],
+    });
     const v = evaluate(vm);
     expect(v).toHaveLength(2);
     expect(v.every((x) => x.message.includes("VM ex01"))).toBe(true);
     expect(v.some((x) => x.message.includes("a public IP (created by the VM)"))).toBe(true);
     const fixed = unverifiedNoPublicAttachment.remediate!(input(vm), gate)!;
-    const cfgs = (fixed.networkProfile as { networkInterfaceConfigurations: Array<{ ipConfigurations: Array<Record<string, unknown>> }> }).networkInterfaceConfigurations;
+    const cfgs = (fixed.networkProfile as { networkInterfaceConfigurations: Array<{ ipConfigurations: Array<Record<string, unknown>> }> })
+      .networkInterfaceConfigurations;
     expect(cfgs[0].ipConfigurations[0]).toEqual({ name: "ipconfig1", primary: true, subnet: e.ref(sub) });
     expect(fixed.storageProfile).toEqual(vm.properties.storageProfile);
     expect(evaluate({ ...vm, properties: fixed })).toEqual([]);
@@ -140,7 +168,15 @@ describe.each(FORMS)("no public attachment (%s form)", (_form, preview) => {
       lbPools: [[lb, "pool-owa"]],
       natRules: [[lb, "nat-rdp"]],
       agwPools: [[agw, "pool"]],
-      extraConfigs: [{ name: "ipconfig2", subnet: e.ref(sub), privateIPAddress: "10.0.1.5", privateIPAllocationMethod: "Static", publicIPAddress: e.ref(e.publicIp("pip-ex01-2")) }],
+      extraConfigs: [
+        {
+          name: "ipconfig2",
+          subnet: e.ref(sub),
+          privateIPAddress: "10.0.1.5",
+          privateIPAllocationMethod: "Static",
+          publicIPAddress: e.ref(e.publicIp("pip-ex01-2")),
+        },
+      ],
     });
     (nic.properties as Record<string, unknown>).enableAcceleratedNetworking = true;
     const fixed = unverifiedNoPublicAttachment.remediate!(input(nic), gate)!;
@@ -152,7 +188,12 @@ describe.each(FORMS)("no public attachment (%s form)", (_form, preview) => {
       const expected = Object.fromEntries(Object.entries(before.ipConfigurations[i]).filter(([k]) => !stripped.includes(k)));
       expect(cfg).toEqual(expected);
     });
-    expect(after.ipConfigurations[0]).toMatchObject({ name: "ipconfig1", privateIPAddress: HOST_IP, applicationSecurityGroups: [e.ref(asg)], subnet: e.ref(sub) });
+    expect(after.ipConfigurations[0]).toMatchObject({
+      name: "ipconfig1",
+      privateIPAddress: HOST_IP,
+      applicationSecurityGroups: [e.ref(asg)],
+      subnet: e.ref(sub),
+    });
     for (const k of Object.keys(before)) if (k !== "ipConfigurations") expect(after[k]).toEqual(before[k]);
     expect(Object.keys(after).sort()).toEqual(Object.keys(before).sort());
     // The input itself is not mutated, and the fixed NIC passes.

@@ -5,6 +5,10 @@ const PACK = path.join(__dirname, "../../policies");
 
 it("starts and describes itself", async () => {
   const r = await runPolicyPack({ packDir: PACK, dryRun: true, analyze: [], analyzeStack: [] });
-  console.log(r.info.name, r.info.policies.map((p) => `${p.name}:${p.enforcementLevel}`), r.timings);
+  console.log(
+    r.info.name,
+    r.info.policies.map((p) => `${p.name}:${p.enforcementLevel}`),
+    r.timings,
+  );
   expect(r.info.policies).toHaveLength(9);
 });

@@ -41,7 +41,10 @@ it("bundles the example and the four incident steps", () => {
 });
 
 const BAD_POLICY_CONFIG = JSON.stringify({
-  "exchange-remediated-requires-assessment": { asOf: "2026-11-26T12:00:00Z", approvedImages: ["MicrosoftWindowsServer:WindowsServer:2022-datacenter-azure-edition"] },
+  "exchange-remediated-requires-assessment": {
+    asOf: "2026-11-26T12:00:00Z",
+    approvedImages: ["MicrosoftWindowsServer:WindowsServer:2022-datacenter-azure-edition"],
+  },
   "exchange-unverified-isolated": { forensicsSourcePrefixes: ["10.30.3.0/24", "10.30.4.0/26"], forensicsDestinationPrefixes: ["10.30.3.0/24"] },
 });
 

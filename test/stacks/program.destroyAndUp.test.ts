@@ -71,7 +71,11 @@ describe.each([true, false])("preview=%s", (preview) => {
 
   it("asks the cloud only for the client config and the evidence of earlier compromised generations", () => {
     // The snapshot of the recorded compromised generation does not exist yet offline, so its disk is probed to take it.
-    expect(calls).toEqual(["azure-native:authorization:getClientConfig()", "azure-native:compute:getSnapshot(ex04-g1-osdisk-evidence)", "azure-native:compute:getDisk(ex04-g1-osdisk)"]);
+    expect(calls).toEqual([
+      "azure-native:authorization:getClientConfig()",
+      "azure-native:compute:getSnapshot(ex04-g1-osdisk-evidence)",
+      "azure-native:compute:getDisk(ex04-g1-osdisk)",
+    ]);
   });
 
   it("comes up even when the old evidence is gone too: only that snapshot is missing", async () => {

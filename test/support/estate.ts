@@ -67,12 +67,29 @@ export function rule(r: RuleSpecInput): Record<string, unknown> {
   if (r.ports !== undefined) out.destinationPortRanges = r.ports;
   else out.destinationPortRange = r.port ?? "*";
   for (const [k, v] of Object.entries(r)) {
-    if (!["name", "priority", "direction", "access", "protocol", "source", "sources", "destination", "destinations", "port", "ports", "sourcePort"].includes(k)) out[k] = v;
+    if (
+      ![
+        "name",
+        "priority",
+        "direction",
+        "access",
+        "protocol",
+        "source",
+        "sources",
+        "destination",
+        "destinations",
+        "port",
+        "ports",
+        "sourcePort",
+      ].includes(k)
+    )
+      out[k] = v;
   }
   return out;
 }
 
-export const HOST_TAGS = (state?: string): Record<string, string> => (state === undefined ? { workload: "exchange" } : { workload: "exchange", "remediation-state": state });
+export const HOST_TAGS = (state?: string): Record<string, string> =>
+  state === undefined ? { workload: "exchange" } : { workload: "exchange", "remediation-state": state };
 
 /**
  * Builds azure-native resource sets as the engine reports them to AnalyzeStack, in update form
@@ -83,9 +100,7 @@ export class Estate {
   readonly resources: Res[] = [];
   readonly sub = "00000000-0000-0000-0000-000000000001";
 
-  constructor(
-    readonly opts: { preview?: boolean; rg?: string; stack?: string; project?: string } = {},
-  ) {}
+  constructor(readonly opts: { preview?: boolean; rg?: string; stack?: string; project?: string } = {}) {}
 
   get rg(): string {
     return this.opts.rg ?? "rg-exchange";
@@ -134,7 +149,13 @@ export class Estate {
   }
 
   subnet(name: string, vnet: Res, prefix: string, nsg?: Res, extra: Record<string, unknown> = {}): Res {
-    const props: Record<string, unknown> = { subnetName: name, virtualNetworkName: vnet.name, resourceGroupName: this.rg, addressPrefix: prefix, ...extra };
+    const props: Record<string, unknown> = {
+      subnetName: name,
+      virtualNetworkName: vnet.name,
+      resourceGroupName: this.rg,
+      addressPrefix: prefix,
+      ...extra,
+    };
     const deps: Record<string, Res[]> = { virtualNetworkName: [vnet] };
     if (nsg) {
       props.networkSecurityGroup = this.ref(nsg);
@@ -181,7 +202,11 @@ export class Estate {
       extraConfigs?: Array<Record<string, unknown>>;
     },
   ): Res {
-    const cfg: Record<string, unknown> = { name: "ipconfig1", subnet: this.ref(o.subnet), privateIPAllocationMethod: o.privateIp ? "Static" : "Dynamic" };
+    const cfg: Record<string, unknown> = {
+      name: "ipconfig1",
+      subnet: this.ref(o.subnet),
+      privateIPAllocationMethod: o.privateIp ? "Static" : "Dynamic",
+    };
     const deps: Res[] = [o.subnet];
     if (o.privateIp) cfg.privateIPAddress = o.privateIp;
     if (o.version) cfg.privateIPAddressVersion = o.version;
@@ -219,14 +244,28 @@ export class Estate {
     return this.add("azure-native:network:NetworkInterface", name, props, allDeps);
   }
 
-  vm(name: string, o: { nics: Res[]; tags?: Record<string, string> | string; image?: Record<string, unknown>; osDisk?: Record<string, unknown>; extra?: Record<string, unknown> }): Res {
+  vm(
+    name: string,
+    o: {
+      nics: Res[];
+      tags?: Record<string, string> | string;
+      image?: Record<string, unknown>;
+      osDisk?: Record<string, unknown>;
+      extra?: Record<string, unknown>;
+    },
+  ): Res {
     const props: Record<string, unknown> = {
       vmName: name,
       resourceGroupName: this.rg,
       hardwareProfile: { vmSize: "Standard_E8s_v5" },
       networkProfile: { networkInterfaces: o.nics.map((n, i) => ({ ...this.ref(n), primary: i === 0 })) },
       storageProfile: {
-        imageReference: o.image ?? { publisher: "MicrosoftWindowsServer", offer: "WindowsServer", sku: "2022-datacenter-azure-edition", version: "latest" },
+        imageReference: o.image ?? {
+          publisher: "MicrosoftWindowsServer",
+          offer: "WindowsServer",
+          sku: "2022-datacenter-azure-edition",
+          version: "latest",
+        },
         osDisk: o.osDisk ?? { createOption: "FromImage", name: `${name}-osdisk`, managedDisk: { storageAccountType: "Premium_LRS" } },
       },
       osProfile: { computerName: name, adminUsername: "exadmin", adminPassword: secret("S3cret-Passw0rd!") },

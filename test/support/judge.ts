@@ -23,6 +23,12 @@ export function stackRule(name: string): StackRule {
 }
 
 /** Runs one stack policy on its own, as pure function. */
-export function runStack(name: string, resources: readonly EngineResource[], config: Record<string, unknown> = {}, gateRaw: Record<string, unknown> = {}, now = new Date()): Violation[] {
+export function runStack(
+  name: string,
+  resources: readonly EngineResource[],
+  config: Record<string, unknown> = {},
+  gateRaw: Record<string, unknown> = {},
+  now = new Date(),
+): Violation[] {
   return stackRule(name).evaluate(analyse(resources, gateRaw, now), config);
 }

@@ -26,7 +26,12 @@ export function baseNet(e: Estate, o: { subnetNsg?: Res; vnetName?: string; subn
 
 /** A public IP without any `sku` (Estate.publicIp's default parameter turns `undefined` into Standard). */
 export function publicIpWithoutSku(e: Estate, name: string, extra: Record<string, unknown> = {}): Res {
-  return e.add("azure-native:network:PublicIPAddress", name, { publicIpAddressName: name, resourceGroupName: e.rg, publicIPAllocationMethod: "Static", ...extra });
+  return e.add("azure-native:network:PublicIPAddress", name, {
+    publicIpAddressName: name,
+    resourceGroupName: e.rg,
+    publicIPAllocationMethod: "Static",
+    ...extra,
+  });
 }
 
 /** An ARM id of a resource type the Estate's ARM map does not know. */
@@ -52,11 +57,7 @@ export function exHost(
 }
 
 /** NIC nic-ex01 at 10.0.1.4 in `sub`. */
-export function hostNic(
-  e: Estate,
-  sub: Res,
-  o: Omit<Parameters<Estate["nic"]>[1], "subnet"> & { name?: string } = {},
-): Res {
+export function hostNic(e: Estate, sub: Res, o: Omit<Parameters<Estate["nic"]>[1], "subnet"> & { name?: string } = {}): Res {
   const { name, ...rest } = o;
   const state = o.tags ? undefined : "unverified";
   return e.nic(name ?? "nic-ex01", { privateIp: HOST_IP, tags: o.tags ?? HOST_TAGS(state), ...rest, subnet: sub });
@@ -75,10 +76,20 @@ export interface IpConfigSpec {
 }
 
 /** A NIC with several ipConfigurations, each with its own references (and dependencies). */
-export function multiConfigNic(e: Estate, name: string, configs: IpConfigSpec[], o: { nsg?: Res; tags?: Record<string, string>; extra?: Record<string, unknown> } = {}): Res {
+export function multiConfigNic(
+  e: Estate,
+  name: string,
+  configs: IpConfigSpec[],
+  o: { nsg?: Res; tags?: Record<string, string>; extra?: Record<string, unknown> } = {},
+): Res {
   const deps: Res[] = [];
   const cfgs = configs.map((c, i) => {
-    const cfg: Record<string, unknown> = { name: c.name, primary: i === 0, subnet: e.ref(c.subnet), privateIPAllocationMethod: c.privateIp ? "Static" : "Dynamic" };
+    const cfg: Record<string, unknown> = {
+      name: c.name,
+      primary: i === 0,
+      subnet: e.ref(c.subnet),
+      privateIPAllocationMethod: c.privateIp ? "Static" : "Dynamic",
+    };
     deps.push(c.subnet);
     if (c.privateIp) cfg.privateIPAddress = c.privateIp;
     if (c.version) cfg.privateIPAddressVersion = c.version;
@@ -114,7 +125,15 @@ export function multiConfigNic(e: Estate, name: string, configs: IpConfigSpec[],
 export function inlineVm(
   e: Estate,
   name: string,
-  o: { subnet: Res; nsg?: Res; publicIp?: Record<string, unknown>; tags?: Record<string, string>; lbPools?: Array<[Res, string]>; agwPools?: Array<[Res, string]>; ipExtra?: Record<string, unknown> },
+  o: {
+    subnet: Res;
+    nsg?: Res;
+    publicIp?: Record<string, unknown>;
+    tags?: Record<string, string>;
+    lbPools?: Array<[Res, string]>;
+    agwPools?: Array<[Res, string]>;
+    ipExtra?: Record<string, unknown>;
+  },
 ): Res {
   const ipc: Record<string, unknown> = { name: "ipconfig1", primary: true, subnet: e.ref(o.subnet), ...(o.ipExtra ?? {}) };
   const deps: Res[] = [o.subnet];
@@ -270,7 +289,13 @@ export interface AgwBackendSpec {
 export function appGateway(
   e: Estate,
   name: string,
-  o: { gwSubnet: Res; publicIp?: Res; backends?: AgwBackendSpec[]; l7?: { port: number; frontendPort?: number }; l4?: { port: number; frontendPort?: number } },
+  o: {
+    gwSubnet: Res;
+    publicIp?: Res;
+    backends?: AgwBackendSpec[];
+    l7?: { port: number; frontendPort?: number };
+    l4?: { port: number; frontendPort?: number };
+  },
 ): Res {
   const armId = e.armId("azure-native:network:ApplicationGateway", name);
   const self = (child: string) => ({ id: `${armId}/${child}` });
@@ -298,7 +323,12 @@ export function appGateway(
   if (o.l7) {
     frontendPorts.push({ name: "fp-https", port: o.l7.frontendPort ?? 443 });
     props.httpListeners = [
-      { name: "listener-https", frontendIPConfiguration: self("frontendIPConfigurations/fe-public"), frontendPort: self("frontendPorts/fp-https"), protocol: "Https" },
+      {
+        name: "listener-https",
+        frontendIPConfiguration: self("frontendIPConfigurations/fe-public"),
+        frontendPort: self("frontendPorts/fp-https"),
+        protocol: "Https",
+      },
     ];
     props.backendHttpSettingsCollection = [{ name: "settings-https", port: o.l7.port, protocol: "Https", cookieBasedAffinity: "Disabled" }];
     props.requestRoutingRules = [
@@ -314,10 +344,23 @@ export function appGateway(
   }
   if (o.l4) {
     frontendPorts.push({ name: "fp-tcp", port: o.l4.frontendPort ?? o.l4.port });
-    props.listeners = [{ name: "listener-tcp", frontendIPConfiguration: self("frontendIPConfigurations/fe-public"), frontendPort: self("frontendPorts/fp-tcp"), protocol: "Tcp" }];
+    props.listeners = [
+      {
+        name: "listener-tcp",
+        frontendIPConfiguration: self("frontendIPConfigurations/fe-public"),
+        frontendPort: self("frontendPorts/fp-tcp"),
+        protocol: "Tcp",
+      },
+    ];
     props.backendSettingsCollection = [{ name: "settings-tcp", port: o.l4.port, protocol: "Tcp" }];
     props.routingRules = [
-      { name: "rule-tcp", priority: 200, listener: self("listeners/listener-tcp"), backendAddressPool: self("backendAddressPools/pool"), backendSettings: self("backendSettingsCollection/settings-tcp") },
+      {
+        name: "rule-tcp",
+        priority: 200,
+        listener: self("listeners/listener-tcp"),
+        backendAddressPool: self("backendAddressPools/pool"),
+        backendSettings: self("backendSettingsCollection/settings-tcp"),
+      },
     ];
   }
   return e.add("azure-native:network:ApplicationGateway", name, props, deps);

@@ -150,8 +150,27 @@ const SU_CASES = ALL_SU_WAVES.flatMap(([wave, rows]) => rows.map(([product, cuBu
 describe("waves", () => {
   it("lists every wave chronologically, and the default baseline is the newest", () => {
     expect(WAVES).toEqual([
-      "2021-03", "2021-04", "2021-05", "2022-11", "2023-01", "2023-02", "2023-03", "2023-06", "2023-08", "2023-10", "2023-11",
-      "2024-03", "2024-11", "2025-08", "2025-10", "2025-12", "2026-02", "2026-06", "2026-07", "2026-08", "2026-09",
+      "2021-03",
+      "2021-04",
+      "2021-05",
+      "2022-11",
+      "2023-01",
+      "2023-02",
+      "2023-03",
+      "2023-06",
+      "2023-08",
+      "2023-10",
+      "2023-11",
+      "2024-03",
+      "2024-11",
+      "2025-08",
+      "2025-10",
+      "2025-12",
+      "2026-02",
+      "2026-06",
+      "2026-07",
+      "2026-08",
+      "2026-09",
     ]);
     expect([...WAVES].sort()).toEqual([...WAVES]);
     expect(new Set(WAVES).size).toBe(WAVES.length);
@@ -187,27 +206,33 @@ describe("data consistency", () => {
     }
   });
 
-  it.each(WAVE_TABLES.map((t) => [t.wave, t] as const))("wave %s: every SU row belongs to a CU released before the wave, above its release build", (_w, t) => {
-    for (const [key, su] of Object.entries(t.builds)) {
-      const cu = cuByKey.get(key);
-      expect(cu).toBeDefined();
-      expect(su.startsWith(`${key}.`)).toBe(true);
-      expect(parseExchangeBuild(su)!.revision).toBeGreaterThan(parseExchangeBuild(cu!.build)!.revision);
-      expect(cu!.released < t.released).toBe(true);
-      const first = t.firstRelease?.[key];
-      if (first) expect(parseExchangeBuild(first)!.revision).toBeLessThan(parseExchangeBuild(su)!.revision);
-    }
-  });
+  it.each(WAVE_TABLES.map((t) => [t.wave, t] as const))(
+    "wave %s: every SU row belongs to a CU released before the wave, above its release build",
+    (_w, t) => {
+      for (const [key, su] of Object.entries(t.builds)) {
+        const cu = cuByKey.get(key);
+        expect(cu).toBeDefined();
+        expect(su.startsWith(`${key}.`)).toBe(true);
+        expect(parseExchangeBuild(su)!.revision).toBeGreaterThan(parseExchangeBuild(cu!.build)!.revision);
+        expect(cu!.released < t.released).toBe(true);
+        const first = t.firstRelease?.[key];
+        if (first) expect(parseExchangeBuild(first)!.revision).toBeLessThan(parseExchangeBuild(su)!.revision);
+      }
+    },
+  );
 
-  it.each(WAVE_TABLES.map((t) => [t.wave, t] as const))("wave %s: in every build line it serves, the newest CU released before it has an SU", (_w, t) => {
-    for (const line of ["15.0", "15.1", "15.2"]) {
-      const served = Object.keys(t.builds).filter((k) => k.startsWith(`${line}.`));
-      if (served.length === 0) continue;
-      const before = CUMULATIVE_UPDATES.filter((c) => c.build.startsWith(`${line}.`) && c.released < t.released);
-      const newest = before[before.length - 1];
-      expect(served).toContain(newest.build.split(".").slice(0, 3).join("."));
-    }
-  });
+  it.each(WAVE_TABLES.map((t) => [t.wave, t] as const))(
+    "wave %s: in every build line it serves, the newest CU released before it has an SU",
+    (_w, t) => {
+      for (const line of ["15.0", "15.1", "15.2"]) {
+        const served = Object.keys(t.builds).filter((k) => k.startsWith(`${line}.`));
+        if (served.length === 0) continue;
+        const before = CUMULATIVE_UPDATES.filter((c) => c.build.startsWith(`${line}.`) && c.released < t.released);
+        const newest = before[before.length - 1];
+        expect(served).toContain(newest.build.split(".").slice(0, 3).join("."));
+      }
+    },
+  );
 });
 
 describe("parseExchangeBuild", () => {
@@ -223,9 +248,32 @@ describe("parseExchangeBuild", () => {
   });
 
   const GARBAGE: unknown[] = [
-    "", " ", "abc", "15", "15.2", "15.2.792", "15.2.792.10.1", "-15.2.792.10", "15.2.-792.10", "15.2.792.-1", "15.2.792.1a",
-    "15..792.10", "15.2.792.", ".15.2.792.10", "15.2.792.10a", "v15.2.792.10", "15,2,792,10", "15.2.792.1e3", "15.2.792.0x1",
-    "Version 15.2 (Build 792.10)", "1234567890.2.792.10", undefined, null, 15.2, {}, [],
+    "",
+    " ",
+    "abc",
+    "15",
+    "15.2",
+    "15.2.792",
+    "15.2.792.10.1",
+    "-15.2.792.10",
+    "15.2.-792.10",
+    "15.2.792.-1",
+    "15.2.792.1a",
+    "15..792.10",
+    "15.2.792.",
+    ".15.2.792.10",
+    "15.2.792.10a",
+    "v15.2.792.10",
+    "15,2,792,10",
+    "15.2.792.1e3",
+    "15.2.792.0x1",
+    "Version 15.2 (Build 792.10)",
+    "1234567890.2.792.10",
+    undefined,
+    null,
+    15.2,
+    {},
+    [],
   ];
   it.each(GARBAGE.map((g) => [g]))("rejects %j", (g) => {
     expect(parseExchangeBuild(g as string)).toBeUndefined();
@@ -346,7 +394,8 @@ describe("includesWave: CUs without a security update in the wave", () => {
   });
 
   it("Exchange 2013 CU23 with Mar23SU still passes the waves the table has rows for", () => {
-    for (const w of ["2021-03", "2021-04", "2021-05", "2022-11", "2023-01", "2023-02", "2023-03"]) expect(includesWave("15.0.1497.48", w).patched).toBe(true);
+    for (const w of ["2021-03", "2021-04", "2021-05", "2022-11", "2023-01", "2023-02", "2023-03"])
+      expect(includesWave("15.0.1497.48", w).patched).toBe(true);
   });
 });
 
@@ -475,7 +524,11 @@ describe("includesWave: unknown CUs", () => {
   });
 
   it("a CU newer than every known CU fails waves released after the newest known CU", () => {
-    for (const [build, wave] of [["15.2.2700.3", "2025-08"], ["15.2.2700.3", DEFAULT_BASELINE], ["15.1.2600.1", "2022-11"]] as const) {
+    for (const [build, wave] of [
+      ["15.2.2700.3", "2025-08"],
+      ["15.2.2700.3", DEFAULT_BASELINE],
+      ["15.1.2600.1", "2022-11"],
+    ] as const) {
       const v = includesWave(build, wave);
       expect(v.patched).toBe(false);
       expect(v.reason).toMatch(/newer than any CU this pack knows/);

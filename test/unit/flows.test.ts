@@ -128,7 +128,12 @@ describe("describePorts / describeService", () => {
   it("summarises flows per protocol", () => {
     const box: Box = { addrs: IntervalSet.range(0n, 0n), ports: portRange(443, 443), protos: Proto.TCP | Proto.ICMP };
     const udp: Box = { addrs: IntervalSet.range(0n, 0n), ports: portRange(3389, 3389), protos: Proto.UDP | Proto.TCP };
-    expect(describeService([{ box, via: [] }, { box: udp, via: [] }])).toBe("TCP 443, 3389; ICMP; UDP 3389");
+    expect(
+      describeService([
+        { box, via: [] },
+        { box: udp, via: [] },
+      ]),
+    ).toBe("TCP 443, 3389; ICMP; UDP 3389");
   });
 });
 

@@ -153,8 +153,12 @@ describe("Test-ProxyLogon file names", () => {
   });
 
   test("LogAgeDays.csv: the script's own column names, the minimum, empty folders", () => {
-    const header = '"Oabgen","Ecp","AutodProxy","EasProxy","EcpProxy","EwsProxy","MapiProxy","OabProxy","OwaProxy","OwaCalendarProxy","PowershellProxy","RpcHttpProxy","Future"';
-    const parsed = parseLogAgeDays(`${header}\r\n"1.234,5","125,3","98,7","","12,5","98,9","99,1","98,8","99,2","98,6","99,0","98,9","7,5"\r\n`, "l.csv");
+    const header =
+      '"Oabgen","Ecp","AutodProxy","EasProxy","EcpProxy","EwsProxy","MapiProxy","OabProxy","OwaProxy","OwaCalendarProxy","PowershellProxy","RpcHttpProxy","Future"';
+    const parsed = parseLogAgeDays(
+      `${header}\r\n"1.234,5","125,3","98,7","","12,5","98,9","99,1","98,8","99,2","98,6","99,0","98,9","7,5"\r\n`,
+      "l.csv",
+    );
     expect(parsed.ages.find((a) => a.folder === "OabGen")?.days).toBe(1234.5);
     expect(parsed.ages.find((a) => a.folder === "EasProxy")).toMatchObject({ days: 0, empty: true });
     expect(parsed.min).toBe(0);
@@ -163,8 +167,11 @@ describe("Test-ProxyLogon file names", () => {
   });
 
   test("LogAgeDays.csv: a negative age is rejected", () => {
-    const header = '"Oabgen","Ecp","AutodProxy","EasProxy","EcpProxy","EwsProxy","MapiProxy","OabProxy","OwaProxy","OwaCalendarProxy","PowershellProxy","RpcHttpProxy"';
-    expect(codeOf(() => parseLogAgeDays(`${header}\r\n"-1.0","1.0","1.0","1.0","1.0","1.0","1.0","1.0","1.0","1.0","1.0","1.0"\r\n`, "l.csv"))).toBe("BAD_LOG_AGE");
+    const header =
+      '"Oabgen","Ecp","AutodProxy","EasProxy","EcpProxy","EwsProxy","MapiProxy","OabProxy","OwaProxy","OwaCalendarProxy","PowershellProxy","RpcHttpProxy"';
+    expect(codeOf(() => parseLogAgeDays(`${header}\r\n"-1.0","1.0","1.0","1.0","1.0","1.0","1.0","1.0","1.0","1.0","1.0","1.0"\r\n`, "l.csv"))).toBe(
+      "BAD_LOG_AGE",
+    );
   });
 });
 
@@ -213,7 +220,8 @@ describe("parseMsertLog", () => {
   });
 
   test("kind markers are tolerant; two kinds in one run conflict; none is unknown", () => {
-    const run = (body: string): string => parseMsertLog(`Microsoft Safety Scanner v1.333, (build 1.333.1.0)\n${body}\nReturn code: 0 (0x0)`).runs[0].kind;
+    const run = (body: string): string =>
+      parseMsertLog(`Microsoft Safety Scanner v1.333, (build 1.333.1.0)\n${body}\nReturn code: 0 (0x0)`).runs[0].kind;
     expect(run("   FULL SCAN RESULTS:")).toBe("full");
     expect(run("Scan Type: Full")).toBe("full");
     expect(run("Custom Scan Results:")).toBe("custom");
@@ -222,7 +230,10 @@ describe("parseMsertLog", () => {
   });
 
   test("several runs: detections of every run count; the last finished full scan decides", () => {
-    const full = PUBLISHED_QUICK_SCAN.replace("Quick Scan Results:", "Full Scan Results:").replace(/Threat Detected.*\n/, "").replace(/Found .*\n/, "No infection found.\n").replace("Return code: 7 (0x7)", "Return code: 0 (0x0)");
+    const full = PUBLISHED_QUICK_SCAN.replace("Quick Scan Results:", "Full Scan Results:")
+      .replace(/Threat Detected.*\n/, "")
+      .replace(/Found .*\n/, "No infection found.\n")
+      .replace("Return code: 7 (0x7)", "Return code: 0 (0x0)");
     const quickLater = PUBLISHED_QUICK_SCAN.replace("1.405.445.0)", "1.405.999.0)");
     const log = parseMsertLog(`${full}${quickLater}`);
     expect(log.runs.map((r) => r.kind)).toEqual(["full", "quick"]);
@@ -232,7 +243,9 @@ describe("parseMsertLog", () => {
   });
 
   test("a stray 'Threat Detected' line outside any run still counts", () => {
-    expect(parseMsertLog("Threat Detected: Backdoor:ASP/Chopper.F!dha, removed.").detections.map((d) => d.name)).toEqual(["Backdoor:ASP/Chopper.F!dha"]);
+    expect(parseMsertLog("Threat Detected: Backdoor:ASP/Chopper.F!dha, removed.").detections.map((d) => d.name)).toEqual([
+      "Backdoor:ASP/Chopper.F!dha",
+    ]);
   });
 
   test("wall-clock start time", () => {
@@ -264,7 +277,7 @@ describe("parseEomt", () => {
       "2021-03-16 09:58:41 Info: EXCH01 is vulnerable: applying mitigation",
       "2021-03-16 09:59:30 Info: Mitigation complete on EXCH01 :: Default Web Site",
       "2021-03-16 10:02:08 Info: Running Microsoft Safety Scanner - Mode: Full Scan (No Remediation) on EXCH01",
-      "2021-03-16 18:11:44 Info: Threats detected! Please review \"C:\\Windows\\debug\\msert.log\" as soon as possible.",
+      '2021-03-16 18:11:44 Info: Threats detected! Please review "C:\\Windows\\debug\\msert.log" as soon as possible.',
       "2021-03-16 18:11:44 Notice: Cannot check version info. Version currently running is 21.03.16.1525. Continuing",
     ].join("\r\n");
     const r = parseEomt(undefined, { text: log, label: "EOMT.log" });
@@ -276,7 +289,10 @@ describe("parseEomt", () => {
   });
 
   test("'not vulnerable' and a rollback", () => {
-    const r = parseEomt(undefined, { text: "2021-03-16 09:58:41 Info: EXCH01 is not vulnerable: mitigation not needed\r\n2021-03-17 09:00:00 Info: Rollback of mitigation complete on EXCH01", label: "EOMT.log" });
+    const r = parseEomt(undefined, {
+      text: "2021-03-16 09:58:41 Info: EXCH01 is not vulnerable: mitigation not needed\r\n2021-03-17 09:00:00 Info: Rollback of mitigation complete on EXCH01",
+      label: "EOMT.log",
+    });
     expect(r).toMatchObject({ vulnerable: false, mitigation: "rolled back" });
   });
 });
@@ -297,7 +313,11 @@ describe("small pieces", () => {
     expect(canonicalOrder(files).map((f) => f.rel)).toEqual(["_x", "A.csv", "a.csv", "b.log", "Z/x", "ä.txt"]);
   });
 
-  test.each([["15.2.792.10", "15.2.792.10"], ["15.02.0792.010", "15.2.792.10"], [" 15.1.2176.9 ", "15.1.2176.9"]])("build %p → %p", (raw, short) => {
+  test.each([
+    ["15.2.792.10", "15.2.792.10"],
+    ["15.02.0792.010", "15.2.792.10"],
+    [" 15.1.2176.9 ", "15.1.2176.9"],
+  ])("build %p → %p", (raw, short) => {
     expect(validateBuild(raw)).toBe(short);
   });
 });

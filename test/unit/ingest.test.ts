@@ -102,7 +102,13 @@ describe("ingestAssessment: fixtures", () => {
   test("clean-ps7 without EOMT.log: the clean msert.log does not state its kind, so no msert-full-scan", async () => {
     const dir = copyFixture("clean-ps7");
     fs.rmSync(path.join(dir, "EOMT.log"));
-    const { record, summary } = await ingestAssessment({ host: "ex-mbx-02", from: dir, exchangeBuild: BUILD, completedAt: "2021-04-12T08:00:00Z", now: NOW });
+    const { record, summary } = await ingestAssessment({
+      host: "ex-mbx-02",
+      from: dir,
+      exchangeBuild: BUILD,
+      completedAt: "2021-04-12T08:00:00Z",
+      now: NOW,
+    });
     expect(record.additionalData.checks).toBe(NO_FULL_SCAN);
     expect(record.additionalData.tool).toBe("Test-ProxyLogon.ps1; MSERT 1.333.1367.0 (scan kind not stated); EOMT.ps1");
     expect(summary.join("\n")).toContain("msert-full-scan is not recorded");
@@ -110,7 +116,12 @@ describe("ingestAssessment: fixtures", () => {
 
   test("cve-26855-hit: SSRF hits and suspicious files make it compromised", async () => {
     const { record, summary } = await ingest("cve-26855-hit");
-    expect(record.additionalData).toMatchObject({ verdict: "compromised", checks: ALL_CHECKS, logsSince: "2020-12-31", tool: "Test-ProxyLogon.ps1; MSERT 1.333.1100.0 (full)" });
+    expect(record.additionalData).toMatchObject({
+      verdict: "compromised",
+      checks: ALL_CHECKS,
+      logsSince: "2020-12-31",
+      tool: "Test-ProxyLogon.ps1; MSERT 1.333.1100.0 (full)",
+    });
     const text = summary.join("\n");
     expect(text).toContain("CVE-2021-26855: 2 hit(s) in EXCH01-Cve-2021-26855.csv");
     expect(text).toContain("AnchorMailbox=ServerInfo~a]@EXCH01.contoso.local:444/ecp/proxyLogon.ecp#");
@@ -200,7 +211,13 @@ describe("ingestAssessment: fixtures", () => {
     expect(one.summary.join("\n")).toContain("other computers' reports in the folder were ignored: EXCH02");
     const two = await ingest("multi-computer", { host: "exch02.contoso.local" });
     expect(two.record.additionalData).toMatchObject({ verdict: "compromised", logsSince: "2020-12-30" }); // 15:20 − 100.6 days = 2020-12-30T00:56Z
-    await expectIngestError(ingest("multi-computer", { host: "exch03" }), "HOST_NOT_IN_REPORT", "EXCH01, EXCH02", "exch03", fixture("multi-computer"));
+    await expectIngestError(
+      ingest("multi-computer", { host: "exch03" }),
+      "HOST_NOT_IN_REPORT",
+      "EXCH01, EXCH02",
+      "exch03",
+      fixture("multi-computer"),
+    );
   });
 
   test("missing-logage: error naming the missing LogAgeDays.csv", async () => {
@@ -209,7 +226,15 @@ describe("ingestAssessment: fixtures", () => {
   });
 
   test("no-msert: error saying MSERT (a full scan) is required", async () => {
-    await expectIngestError(ingest("no-msert"), "MSERT_LOG_MISSING", fixture("no-msert"), "msert.log", "MSERT is required", "CISA ED 21-02", "full scan");
+    await expectIngestError(
+      ingest("no-msert"),
+      "MSERT_LOG_MISSING",
+      fixture("no-msert"),
+      "msert.log",
+      "MSERT is required",
+      "CISA ED 21-02",
+      "full scan",
+    );
   });
 });
 
@@ -279,9 +304,12 @@ describe("completedAt", () => {
     expect(record.additionalData.completedAt).toBe(APRIL_9);
   });
 
-  test.each([["2021-04-09"], ["2021-02-30T10:00:00Z"], ["2021-04-09T15:20:00"], ["yesterday"], ["2021-04-09T25:00:00Z"]])("rejects %s", async (bad) => {
-    await expectIngestError(ingest("clean-ps51", { completedAt: bad }), "BAD_DATE", bad);
-  });
+  test.each([["2021-04-09"], ["2021-02-30T10:00:00Z"], ["2021-04-09T15:20:00"], ["yesterday"], ["2021-04-09T25:00:00Z"]])(
+    "rejects %s",
+    async (bad) => {
+      await expectIngestError(ingest("clean-ps51", { completedAt: bad }), "BAD_DATE", bad);
+    },
+  );
 
   test("rejects a completedAt in the future", async () => {
     await expectIngestError(ingest("clean-ps51", { completedAt: "2021-05-02T00:00:00Z" }), "BAD_DATE", "in the future");
@@ -290,7 +318,12 @@ describe("completedAt", () => {
   test("rejects file times in the future when completedAt is not given", async () => {
     const dir = copyFixture("clean-ps51");
     fs.utimesSync(path.join(dir, "msert.log"), new Date("2030-01-01T00:00:00Z"), new Date("2030-01-01T00:00:00Z"));
-    await expectIngestError(ingestAssessment({ host: "exch01", from: dir, exchangeBuild: BUILD, now: NOW }), "BAD_DATE", "msert.log", "in the future");
+    await expectIngestError(
+      ingestAssessment({ host: "exch01", from: dir, exchangeBuild: BUILD, now: NOW }),
+      "BAD_DATE",
+      "msert.log",
+      "in the future",
+    );
   });
 });
 
@@ -405,7 +438,10 @@ describe("bad input folders and files", () => {
 
   test("undecodable msert.log (binary)", async () => {
     const dir = copyFixture("clean-ps51");
-    fs.writeFileSync(path.join(dir, "msert.log"), Buffer.from([0x4d, 0x5a, 0x90, 0x00, 0x03, 0x00, 0x00, 0x00, 0x04, 0x00, 0x00, 0x00, 0xff, 0xff, 0x00, 0x00]));
+    fs.writeFileSync(
+      path.join(dir, "msert.log"),
+      Buffer.from([0x4d, 0x5a, 0x90, 0x00, 0x03, 0x00, 0x00, 0x00, 0x04, 0x00, 0x00, 0x00, 0xff, 0xff, 0x00, 0x00]),
+    );
     await expectIngestError(ingest("x", { from: dir }), "UNDECODABLE_FILE", "msert.log");
   });
 
@@ -440,13 +476,19 @@ describe("bad input folders and files", () => {
 
   test("a non-zero MSERT return code without a named threat is not clean", async () => {
     const dir = copyFixture("clean-ps51");
-    fs.writeFileSync(path.join(dir, "msert.log"), MSERT_FULL_CLEAN.replace("Return code: 0 (0x0)", "Return code: 2 (0x2)").replace("No infection found.", ""));
+    fs.writeFileSync(
+      path.join(dir, "msert.log"),
+      MSERT_FULL_CLEAN.replace("Return code: 0 (0x0)", "Return code: 2 (0x2)").replace("No infection found.", ""),
+    );
     await expectIngestError(ingest("x", { from: dir }), "MSERT_SCAN_FAILED", "msert.log", "code 2");
   });
 
   test("a failed MSERT full scan is no msert-full-scan, even when Test-ProxyLogon's hits decide the verdict", async () => {
     const dir = copyFixture("cve-26855-hit");
-    fs.writeFileSync(path.join(dir, "msert.log"), MSERT_FULL_CLEAN.replace("Return code: 0 (0x0)", "Return code: 2 (0x2)").replace("No infection found.", ""));
+    fs.writeFileSync(
+      path.join(dir, "msert.log"),
+      MSERT_FULL_CLEAN.replace("Return code: 0 (0x0)", "Return code: 2 (0x2)").replace("No infection found.", ""),
+    );
     const { record, summary } = await ingest("x", { from: dir });
     expect(record.additionalData.verdict).toBe("compromised");
     expect(record.additionalData.checks).toBe(NO_FULL_SCAN);

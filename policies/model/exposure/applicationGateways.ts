@@ -100,7 +100,8 @@ export function indexApplicationGateways(graph: ResourceGraph, network: NetworkM
       if (listener !== undefined && !isPublic(field(listener, "frontendIPConfiguration"))) continue;
       const lName = lKey ?? "an unreadable listener";
       const direct = settingsPorts(httpSettings, field(rule, "backendHttpSettings"), "backendHttpSettingsCollection");
-      if (present(field(rule, "backendAddressPool"))) add(field(rule, "backendAddressPool"), { listener: lName, layer: "L7", ports: direct.ports, portText: direct.text });
+      if (present(field(rule, "backendAddressPool")))
+        add(field(rule, "backendAddressPool"), { listener: lName, layer: "L7", ports: direct.ports, portText: direct.text });
       const mapKey = childKey(field(rule, "urlPathMap"), "urlPathMaps");
       if (present(field(rule, "urlPathMap"))) {
         const map = mapKey === undefined ? undefined : pathMaps.get(mapKey);
@@ -145,7 +146,8 @@ export function indexApplicationGateways(graph: ResourceGraph, network: NetworkM
     byUrn.set(node.urn, index);
 
     const pools = arr(field(p, "backendAddressPools"));
-    if (isIndeterminate(pools)) unresolvedFqdns.push({ agw: index, pool: "*", why: `the backend pools of application gateway ${node.display} are ${pools.describe()}` });
+    if (isIndeterminate(pools))
+      unresolvedFqdns.push({ agw: index, pool: "*", why: `the backend pools of application gateway ${node.display} are ${pools.describe()}` });
     for (const pool of Array.isArray(pools) ? pools : []) {
       const pn = str(field(pool, "name"));
       const poolKey = typeof pn === "string" ? pn.toLowerCase() : "*";
@@ -184,7 +186,13 @@ function reachOf(agw: AgwIndex, pool: string): AgwReach[] {
 }
 
 /** Path 3: public Application Gateways, L7 and L4, with backends by NIC, IP or FQDN. The host's NSGs see the gateway's subnet as the source. */
-export function applicationGatewayRoutes(graph: ResourceGraph, calc: FlowCalculator, catalog: AgwCatalog, host: Host, ip: IpConfigView): RouteToHost[] {
+export function applicationGatewayRoutes(
+  graph: ResourceGraph,
+  calc: FlowCalculator,
+  catalog: AgwCatalog,
+  host: Host,
+  ip: IpConfigView,
+): RouteToHost[] {
   if (catalog.byUrn.size === 0) return [];
   const targets: Array<{ agw: AgwIndex; pool: string; how: string }> = [];
   const problems: string[] = [];
@@ -218,7 +226,10 @@ export function applicationGatewayRoutes(graph: ResourceGraph, calc: FlowCalcula
       routes.push(
         routeTo(calc, host, ip, {
           kind: "application gateway",
-          hops: [`public application gateway ${t.agw.node.display} ${r.layer} listener ${r.listener}`, `backend pool ${t.pool === "*" ? "(any)" : t.pool} → port ${r.portText} (${t.how})`],
+          hops: [
+            `public application gateway ${t.agw.node.display} ${r.layer} listener ${r.listener}`,
+            `backend pool ${t.pool === "*" ? "(any)" : t.pool} → port ${r.portText} (${t.how})`,
+          ],
           direct: false,
           query: { addrs: t.agw.sources, ports: r.ports, protos: Proto.TCP },
           sourceLabel: `application gateway ${t.agw.node.display} (${t.agw.sourceText})`,
@@ -226,6 +237,7 @@ export function applicationGatewayRoutes(graph: ResourceGraph, calc: FlowCalcula
       );
     }
   }
-  for (const p of problems) routes.push(undecidableRoute(host, ip, "application gateway", [], p, { addrs: PRIVATE_SPACE, ports: ALL_PORTS, protos: Proto.TCP }));
+  for (const p of problems)
+    routes.push(undecidableRoute(host, ip, "application gateway", [], p, { addrs: PRIVATE_SPACE, ports: ALL_PORTS, protos: Proto.TCP }));
   return routes;
 }

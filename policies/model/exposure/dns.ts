@@ -73,6 +73,9 @@ export class StackDns {
     const first = fqdn.split(".")[0];
     const hosts = this.hostNames.get(fqdn) ?? this.hostNames.get(first);
     if (hosts && hosts.length > 0) return { kind: "hosts", hosts, via: `the host name in ${name}` };
-    return { kind: "unresolvable", why: `the pack cannot resolve ${name} (no Private DNS record or host name in this stack matches it), so it may point at any host` };
+    return {
+      kind: "unresolvable",
+      why: `the pack cannot resolve ${name} (no Private DNS record or host name in this stack matches it), so it may point at any host`,
+    };
   }
 }

@@ -92,7 +92,12 @@ export function indexFirewallDnat(graph: ResourceGraph, network: NetworkModel, d
   const anywhere: DnatRule[] = [];
   const addRule = (raw: unknown, label: string, proxy: { set: IntervalSet; text: string }, note?: string) => {
     const port = str(field(raw, "translatedPort"));
-    const ports = typeof port === "string" ? (parsePortSpec(port) ?? ALL_PORTS) : typeof field(raw, "translatedPort") === "number" ? (parsePortSpec(String(field(raw, "translatedPort"))) ?? ALL_PORTS) : ALL_PORTS;
+    const ports =
+      typeof port === "string"
+        ? (parsePortSpec(port) ?? ALL_PORTS)
+        : typeof field(raw, "translatedPort") === "number"
+          ? (parsePortSpec(String(field(raw, "translatedPort"))) ?? ALL_PORTS)
+          : ALL_PORTS;
     const rule: DnatRule = {
       label,
       sources: sourceSet(raw),
@@ -132,7 +137,11 @@ export function indexFirewallDnat(graph: ResourceGraph, network: NetworkModel, d
       const rules = arr(field(c, "rules"));
       for (const r of Array.isArray(rules) ? rules : [undefined]) {
         const rName = str(field(r, "name"));
-        addRule(r, `firewall ${fw.display} NAT collection ${typeof cName === "string" ? cName : "?"} rule ${typeof rName === "string" ? rName : "?"}`, proxy);
+        addRule(
+          r,
+          `firewall ${fw.display} NAT collection ${typeof cName === "string" ? cName : "?"} rule ${typeof rName === "string" ? rName : "?"}`,
+          proxy,
+        );
       }
     }
     if (present(field(fw.props, "firewallPolicy"))) {
@@ -164,7 +173,12 @@ export function indexFirewallDnat(graph: ResourceGraph, network: NetworkModel, d
         const label = `firewall policy ${owners[0]?.display ?? rcg.parentNames[0] ?? "?"} rule collection group ${rcg.display} collection ${typeof cName === "string" ? cName : "?"} DNAT rule ${typeof rName === "string" ? rName : "?"}`;
         if (users.length === 0) {
           // A policy no firewall here uses may still be attached by a firewall outside the stack.
-          addRule(r, label, { set: PRIVATE_SPACE, text: "a firewall outside this stack" }, "no firewall in this stack uses this policy; one outside it may");
+          addRule(
+            r,
+            label,
+            { set: PRIVATE_SPACE, text: "a firewall outside this stack" },
+            "no firewall in this stack uses this policy; one outside it may",
+          );
         } else for (const u of users) addRule(r, `${label} on firewall ${u.fw.display}`, u.proxy);
       }
     }
@@ -187,7 +201,8 @@ function policyChain(graph: ResourceGraph, policy: GraphNode): GraphNode[] {
 
 export function firewallRoutes(calc: FlowCalculator, catalog: DnatCatalog, host: Host, ip: IpConfigView): RouteToHost[] {
   const hits: Array<{ rule: DnatRule; how: string }> = [];
-  for (const { item, certain } of addressTargets(ip, catalog.byAddress)) hits.push({ rule: item, how: certain ? "translated address" : "translated address may be this host (its address is not known)" });
+  for (const { item, certain } of addressTargets(ip, catalog.byAddress))
+    hits.push({ rule: item, how: certain ? "translated address" : "translated address may be this host (its address is not known)" });
   for (const r of catalog.byHost.get(host.urn) ?? []) hits.push({ rule: r, how: "translated FQDN names this host" });
   for (const r of catalog.anywhere) hits.push({ rule: r, how: r.note ?? "target unknown" });
   return hits.map(({ rule, how }) =>

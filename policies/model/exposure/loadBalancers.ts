@@ -143,7 +143,8 @@ export function indexLoadBalancers(graph: ResourceGraph): LbCatalog {
       const key = typeof name === "string" ? name.toLowerCase() : `#${frontends.size}`;
       const publics: PublicFront[] = [];
       if (present(field(fe, "publicIPAddress"))) publics.push(...publicFronts(graph, lb, field(fe, "publicIPAddress"), "frontendIPConfigurations"));
-      if (present(field(fe, "publicIPPrefix"))) publics.push({ label: "a public IP prefix", standard: skuIsStandard(field(props, "sku")), family: undefined });
+      if (present(field(fe, "publicIPPrefix")))
+        publics.push({ label: "a public IP prefix", standard: skuIsStandard(field(props, "sku")), family: undefined });
       if (isIndeterminate(name) || (!present(field(fe, "subnet")) && !present(field(fe, "privateIPAddress")) && publics.length === 0)) {
         // A front end that is neither clearly internal nor readable may be public.
         if (publics.length === 0) publics.push({ label: "a front end that cannot be read", standard: false, family: undefined });
@@ -154,11 +155,27 @@ export function indexLoadBalancers(graph: ResourceGraph): LbCatalog {
     const natRules = new Map<string, LbRule>();
     const lbRules = arr(field(props, "loadBalancingRules"));
     if (isIndeterminate(lbRules)) {
-      rules.push({ name: "(rules unknown at preview)", kind: "load-balancing rule", frontends: undefined, pools: undefined, protos: ALL_PROTOCOLS, backendPorts: ALL_PORTS, portText: "any port" });
+      rules.push({
+        name: "(rules unknown at preview)",
+        kind: "load-balancing rule",
+        frontends: undefined,
+        pools: undefined,
+        protos: ALL_PROTOCOLS,
+        backendPorts: ALL_PORTS,
+        portText: "any port",
+      });
     } else (lbRules ?? []).forEach((r, i) => rules.push(parseRule(r, "load-balancing rule", `rule #${i + 1}`)));
     // A NAT rule that cannot be read may forward any port to any member, through any front end.
     const addUnknownNat = (what: string) => {
-      const rule: LbRule = { name: `${what} (unknown at preview)`, kind: "inbound NAT rule", frontends: undefined, pools: undefined, protos: ALL_PROTOCOLS, backendPorts: ALL_PORTS, portText: "any port" };
+      const rule: LbRule = {
+        name: `${what} (unknown at preview)`,
+        kind: "inbound NAT rule",
+        frontends: undefined,
+        pools: undefined,
+        protos: ALL_PROTOCOLS,
+        backendPorts: ALL_PORTS,
+        portText: "any port",
+      };
       natRules.set(`#unknown-${natRules.size}`, rule);
       rules.push(rule);
     };
@@ -168,7 +185,10 @@ export function indexLoadBalancers(graph: ResourceGraph): LbCatalog {
       else rules.push(rule); // NAT rule v2: maps a port range onto every member of a pool
     };
     const inlineNat = arr(field(props, "inboundNatRules"));
-    if (Array.isArray(inlineNat)) inlineNat.forEach((r, i) => (isIndeterminate(r) || typeof r === "string" ? addUnknownNat(`NAT rule #${i + 1}`) : addNat(r, `NAT rule #${i + 1}`)));
+    if (Array.isArray(inlineNat))
+      inlineNat.forEach((r, i) =>
+        isIndeterminate(r) || typeof r === "string" ? addUnknownNat(`NAT rule #${i + 1}`) : addNat(r, `NAT rule #${i + 1}`),
+      );
     else if (isIndeterminate(inlineNat)) addUnknownNat("NAT rules");
     const children = childrenByLb.get(lb.urn);
     for (const n of children?.nats ?? []) addNat({ ...(n.props as object), name: n.display }, n.display);
@@ -184,7 +204,8 @@ export function indexLoadBalancers(graph: ResourceGraph): LbCatalog {
     const addMembers = (poolKey: string, list: unknown) => {
       const members = arr(list);
       // Unreadable members may be any address, so they match every host.
-      if (isIndeterminate(members)) ipIndex.add(undefined, { lb: index, pool: poolKey, text: `the members of pool ${poolKey} (${members.describe()})` });
+      if (isIndeterminate(members))
+        ipIndex.add(undefined, { lb: index, pool: poolKey, text: `the members of pool ${poolKey} (${members.describe()})` });
       if (!Array.isArray(members)) return;
       for (const m of members) {
         const ip = str(field(m, "ipAddress"));
@@ -234,14 +255,16 @@ function collectMemberships(graph: ResourceGraph, catalog: LbCatalog, ip: IpConf
       if (candidates.length === 0) problems.push(`its ${what} list is ${list.describe()}`);
       for (const c of candidates) {
         const lb = lbs.get(c.type === T.LB ? c.urn : (lbParent(graph, c)?.urn ?? ""));
-        if (lb) out.push(nat ? { lb, anyNatRule: true, how: `${what} (unknown at preview)` } : { lb, anyPool: true, how: `${what} (unknown at preview)` });
+        if (lb)
+          out.push(nat ? { lb, anyNatRule: true, how: `${what} (unknown at preview)` } : { lb, anyPool: true, how: `${what} (unknown at preview)` });
       }
       return;
     }
     list.forEach((ref, i) => {
       const res = graph.resolve(ip.owner, ref, ip.depKey, types, childType);
       if (res.unresolved) problems.push(`${what} #${i + 1} cannot be followed: ${res.unresolved}`);
-      for (const ext of res.external) problems.push(`${what} #${i + 1} belongs to load balancer ${ext.split("/").slice(0, -2).pop() ?? ext}, which is not in this stack`);
+      for (const ext of res.external)
+        problems.push(`${what} #${i + 1} belongs to load balancer ${ext.split("/").slice(0, -2).pop() ?? ext}, which is not in this stack`);
       for (const t of res.targets) {
         const lbNode = t.node.type === T.LB ? t.node : lbParent(graph, t.node);
         const lb = lbNode ? lbs.get(lbNode.urn) : undefined;
@@ -273,7 +296,9 @@ export function lbParent(graph: ResourceGraph, child: GraphNode): GraphNode | un
 
 export function frontsOf(lb: LbIndex, keys: readonly string[] | undefined): LbFrontend[] {
   if (keys === undefined) return [...lb.frontends.values()];
-  return keys.map((k) => lb.frontends.get(k) ?? { key: k, display: k, publics: [{ label: `front end ${k} (not found)`, standard: false, family: undefined }] });
+  return keys.map(
+    (k) => lb.frontends.get(k) ?? { key: k, display: k, publics: [{ label: `front end ${k} (not found)`, standard: false, family: undefined }] },
+  );
 }
 
 /** Paths 2: public load balancer rules, NAT rules v1 (NIC-side) and v2 (pool-based), by NIC or by IP membership. */
@@ -285,7 +310,8 @@ export function loadBalancerRoutes(graph: ResourceGraph, calc: FlowCalculator, l
     const candidates: Array<{ rule: LbRule; via: string }> = [];
     if (m.pool !== undefined || m.anyPool) {
       for (const rule of lb.rules) {
-        if (rule.pools === undefined || m.anyPool || rule.pools.includes(m.pool!)) candidates.push({ rule, via: `backend pool ${m.anyPool ? "(any)" : m.pool}` });
+        if (rule.pools === undefined || m.anyPool || rule.pools.includes(m.pool!))
+          candidates.push({ rule, via: `backend pool ${m.anyPool ? "(any)" : m.pool}` });
       }
     }
     if (m.natRule !== undefined || m.anyNatRule) {
@@ -295,12 +321,18 @@ export function loadBalancerRoutes(graph: ResourceGraph, calc: FlowCalculator, l
     }
     for (const { rule, via } of candidates) {
       const fronts = frontsOf(lb, lb.frontendsUnknown ? undefined : rule.frontends);
-      const publics = lb.frontendsUnknown ? [{ label: "front ends unknown at preview", standard: false, family: undefined }] : fronts.flatMap((f) => f.publics.map((p) => ({ ...p, fe: f.display })));
+      const publics = lb.frontendsUnknown
+        ? [{ label: "front ends unknown at preview", standard: false, family: undefined }]
+        : fronts.flatMap((f) => f.publics.map((p) => ({ ...p, fe: f.display })));
       for (const pub of publics) {
         routes.push(
           routeTo(calc, host, ip, {
             kind: "load balancer",
-            hops: [pub.label, `load balancer ${lb.node.display} (${lb.standard ? "Standard" : "Basic or unknown SKU"}) ${rule.kind} ${rule.name} ${rule.portText}`, `${via} (${m.how})`],
+            hops: [
+              pub.label,
+              `load balancer ${lb.node.display} (${lb.standard ? "Standard" : "Basic or unknown SKU"}) ${rule.kind} ${rule.name} ${rule.portText}`,
+              `${via} (${m.how})`,
+            ],
             direct: true,
             closedWithoutNsg: lb.standard,
             query: { addrs: familySet(pub.family), ports: rule.backendPorts, protos: rule.protos },

@@ -45,7 +45,13 @@ function originRefs(graph: ResourceGraph): Array<{ node: GraphNode; label: strin
       for (const b of Array.isArray(backends) ? backends : []) {
         const ref = field(b, "privateLinkResourceId");
         const addr = str(field(b, "address"));
-        if (present(ref)) out.push({ node: fd, label: `Front Door ${fd.display} backend ${typeof addr === "string" ? addr : ""}`.trim(), ref, depKey: "backendPools" });
+        if (present(ref))
+          out.push({
+            node: fd,
+            label: `Front Door ${fd.display} backend ${typeof addr === "string" ? addr : ""}`.trim(),
+            ref,
+            depKey: "backendPools",
+          });
       }
     }
   }
@@ -79,7 +85,10 @@ export function indexPrivateLink(graph: ResourceGraph, network: NetworkModel): P
       for (const f of fronts) {
         const fr = graph.resolve(pls, f, "loadBalancerFrontendIpConfigurations", [T.LB], "frontendipconfigurations");
         if (fr.targets.length === 0) {
-          unresolved.push({ origin: `${o.label} → Private Link Service ${pls.display}`, why: fr.unresolved ?? "its load balancer is not in this stack" });
+          unresolved.push({
+            origin: `${o.label} → Private Link Service ${pls.display}`,
+            why: fr.unresolved ?? "its load balancer is not in this stack",
+          });
           continue;
         }
         for (const lt of fr.targets) {
@@ -94,7 +103,14 @@ export function indexPrivateLink(graph: ResourceGraph, network: NetworkModel): P
   return { byLb, unresolved };
 }
 
-export function privateLinkRoutes(graph: ResourceGraph, calc: FlowCalculator, lbs: LbCatalog, catalog: PrivateLinkCatalog, host: Host, ip: IpConfigView): RouteToHost[] {
+export function privateLinkRoutes(
+  graph: ResourceGraph,
+  calc: FlowCalculator,
+  lbs: LbCatalog,
+  catalog: PrivateLinkCatalog,
+  host: Host,
+  ip: IpConfigView,
+): RouteToHost[] {
   if (catalog.byLb.size === 0 && catalog.unresolved.length === 0) return [];
   const routes: RouteToHost[] = [];
   // Unfollowable memberships are already reported by the load balancer path.
@@ -108,7 +124,11 @@ export function privateLinkRoutes(graph: ResourceGraph, calc: FlowCalculator, lb
         routes.push(
           routeTo(calc, host, ip, {
             kind: "private link",
-            hops: [`${pub.origin} → Private Link Service ${pub.pls}`, `internal load balancer ${m.lb.node.display} ${rule.kind} ${rule.name} ${rule.portText}`, `${m.how}`],
+            hops: [
+              `${pub.origin} → Private Link Service ${pub.pls}`,
+              `internal load balancer ${m.lb.node.display} ${rule.kind} ${rule.name} ${rule.portText}`,
+              `${m.how}`,
+            ],
             direct: false,
             query: { addrs: pub.sources, ports: rule.backendPorts, protos: rule.protos },
             sourceLabel: pub.sourceText,
@@ -118,7 +138,16 @@ export function privateLinkRoutes(graph: ResourceGraph, calc: FlowCalculator, lb
     }
     if (catalog.unresolved.length > 0) {
       for (const u of catalog.unresolved) {
-        routes.push(undecidableRoute(host, ip, "private link", [u.origin, `load balancer ${m.lb.node.display}`], `${u.origin}: ${u.why}; it may publish this host's load balancer`, { addrs: PRIVATE_SPACE, ports: ALL_PORTS, protos: ALL_PROTOCOLS }));
+        routes.push(
+          undecidableRoute(
+            host,
+            ip,
+            "private link",
+            [u.origin, `load balancer ${m.lb.node.display}`],
+            `${u.origin}: ${u.why}; it may publish this host's load balancer`,
+            { addrs: PRIVATE_SPACE, ports: ALL_PORTS, protos: ALL_PROTOCOLS },
+          ),
+        );
       }
     }
   }

@@ -37,8 +37,10 @@ export function publicFronts(graph: ResourceGraph, owner: GraphNode, ref: unknow
   if (!present(ref)) return [];
   const res = graph.resolve(owner, ref, depKey, [T.PublicIP]);
   const out: PublicFront[] = res.targets.filter((t) => t.node.type === T.PublicIP).map((t) => publicFrontOf(t.node));
-  for (const ext of res.external) out.push({ label: `public IP ${ext.split("/").pop()} (outside this stack, SKU unknown)`, standard: false, family: undefined });
-  if (res.unresolved || out.length === 0) out.push({ label: "a public IP whose id is unknown at preview (SKU unknown)", standard: false, family: undefined });
+  for (const ext of res.external)
+    out.push({ label: `public IP ${ext.split("/").pop()} (outside this stack, SKU unknown)`, standard: false, family: undefined });
+  if (res.unresolved || out.length === 0)
+    out.push({ label: "a public IP whose id is unknown at preview (SKU unknown)", standard: false, family: undefined });
   return out;
 }
 

@@ -42,7 +42,14 @@ export function routeTo(calc: FlowCalculator, host: Host, ip: IpConfigView, spec
 }
 
 /** A path the pack cannot follow: it counts as open on every port. */
-export function undecidableRoute(host: Host, ip: IpConfigView | undefined, kind: PathKind, hops: readonly string[], why: string, query: Box): RouteToHost {
+export function undecidableRoute(
+  host: Host,
+  ip: IpConfigView | undefined,
+  kind: PathKind,
+  hops: readonly string[],
+  why: string,
+  query: Box,
+): RouteToHost {
   return {
     host,
     ipConfig: ip,
