@@ -4,7 +4,7 @@ const base = require("../jest.config.js");
 process.env.EXG_FAST = "1";
 const groups = {
   sets: ["test/unit/intervalSet", "test/unit/addressIndex", "test/unit/addresses", "test/unit/flows", "test/unit/nsgEvaluator.property"],
-  nsg: ["test/unit/nsgRules", "test/unit/nsgEvaluator.property", "test/policies/exposure.nsg", "test/policies/isolation"],
+  nsg: ["test/unit/nsgRules", "test/unit/nsgEvaluator", "test/policies/exposure.nsg", "test/policies/isolation"],
   gate: [
     "test/unit/assessments",
     "test/unit/config",

@@ -52,6 +52,7 @@ export function evaluateNsg(nsg: CompiledNsg, level: NsgLevel, direction: Direct
       ports: rule.access === "allow" ? rule.portsAllow : rule.portsDeny,
       protos: rule.access === "allow" ? rule.protosAllow : rule.protosDeny,
     };
+    // Stryker disable next-line ConditionalExpression,LogicalOperator,EqualityOperator: an empty box intersects nothing; the shortcut saves the loop
     if (box.addrs.isEmpty || box.ports.isEmpty || box.protos === 0) return;
     const next: Box[] = [];
     for (const b of remaining) {
@@ -67,10 +68,12 @@ export function evaluateNsg(nsg: CompiledNsg, level: NsgLevel, direction: Direct
   };
   for (const rule of nsg.rules) {
     apply(rule);
+    // Stryker disable next-line ConditionalExpression: once every flow is decided no rule matches anything; the shortcut saves the loop
     if (remaining.length === 0) return grants;
   }
   for (const rule of DEFAULT_RULES) {
     apply(rule);
+    // Stryker disable next-line ConditionalExpression: as above
     if (remaining.length === 0) break;
   }
   return grants;
