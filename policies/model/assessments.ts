@@ -1,4 +1,4 @@
-import { normalizeId, parseArmId } from "./armIds";
+import { parseArmId } from "./armIds";
 import { GraphNode, ResourceGraph } from "./graph";
 import { Host } from "./hosts";
 import { T } from "./resourceTypes";
@@ -49,7 +49,10 @@ export function parseInstant(text: string): Date | undefined {
   const m = ISO_INSTANT.exec(text.trim());
   if (!m) return undefined;
   const [, y, mo, d, h, mi, s] = m;
-  if (!validCalendar(+y, +mo, +d) || +h > 23 || +mi > 59 || (s !== undefined && +s > 59)) return undefined;
+  // Date.parse accepts hour 24 (ES date-time format), so the hour is checked here.
+  if (!validCalendar(+y, +mo, +d) || +h > 23) return undefined;
+  // Stryker disable next-line all: defence in depth, Date.parse already rejects minute and second 60.
+  if (+mi > 59 || (s !== undefined && +s > 59)) return undefined;
   const t = Date.parse(text.trim());
   return Number.isNaN(t) ? undefined : new Date(t);
 }
@@ -64,7 +67,8 @@ export function parseDateOrInstant(text: string): Date | undefined {
 function validCalendar(y: number, m: number, d: number): boolean {
   if (m < 1 || m > 12 || d < 1) return false;
   const days = new Date(Date.UTC(y, m, 0)).getUTCDate();
-  return d <= days && y >= 1900 && y <= 9999;
+  // The patterns allow four-digit years only, so 9999 needs no check.
+  return d <= days && y >= 1900;
 }
 
 const BUILD_RE = /^\d{1,2}\.\d{1,2}\.\d{1,5}\.\d{1,5}$/;
@@ -195,7 +199,8 @@ export function readAssessment(node: GraphNode, now: Date): AssessmentView {
 
   return {
     node,
-    label: `assessment ${node.display}`,
+    // Every record of a VM shares the metadata GUID as its Azure name: the Pulumi name is what tells them apart.
+    label: `assessment ${node.input.name}`,
     ours,
     statusCode,
     data,
@@ -245,15 +250,11 @@ export function linkAssessments(graph: ResourceGraph, hosts: readonly Host[], no
       for (const t of res.targets) {
         const h = hostVm.get(t.node.urn);
         if (h && t.child.length === 0) {
-          const exact = t.node.id !== undefined && t.node.id === normalizeId(id);
+          // A certain target is the VM's own known id; otherwise only its name matched while its id is unknown.
           push(h, {
             assessment: view,
-            certain: t.certain || exact,
-            how: exact
-              ? "by VM id"
-              : t.certain
-                ? "by VM name, resource group and subscription"
-                : "by VM name, without a known matching subscription and resource group",
+            certain: t.certain,
+            how: t.certain ? "by VM id" : "by VM name, without a known matching subscription and resource group",
           });
         }
       }

@@ -544,10 +544,6 @@ export function parseExchangeBuild(text: string): ExchangeBuild | undefined {
   return { major, minor, build, revision, text: `${major}.${minor}.${build}.${revision}` };
 }
 
-function compareBuilds(a: ExchangeBuild, b: ExchangeBuild): number {
-  return a.major - b.major || a.minor - b.minor || a.build - b.build || a.revision - b.revision;
-}
-
 /** First build of the 15.2 line that is Exchange SE rather than Exchange 2019 ([HC]: 15.2 with build >= 2562). */
 const SE_FIRST_BUILD = 2562;
 
@@ -727,7 +723,8 @@ export function includesWave(buildText: string, wave: Wave): WaveVerdict {
         ? ` (Exchange ${cu.record.product} is past end of support, so this update is distributed only through Microsoft's Extended Security Update program)`
         : "";
     const reissue = w.firstRelease?.[cu.key] ? ` (the re-released update; the original release was ${w.firstRelease[cu.key]})` : "";
-    if (compareBuilds(b, su) >= 0) {
+    // The wave's update for a CU shares the CU's major.minor.build (the table is keyed by it): the revision decides.
+    if (b.revision >= su.revision) {
       return {
         patched: true,
         product,

@@ -209,16 +209,9 @@ export class ResourceGraph {
     if (!id.type || id.names.length === 0) return [];
     const out: RefTarget[] = [];
     const rgMatches = (n: GraphNode) => n.rg === undefined || id.resourceGroup === undefined || n.rg === id.resourceGroup;
-    // Proved only when the resource group and the subscription are known on both sides and equal.
-    const certain = (n: GraphNode) =>
-      n.rg !== undefined &&
-      id.resourceGroup !== undefined &&
-      n.rg === id.resourceGroup &&
-      n.subscription !== undefined &&
-      n.subscription === id.subscription;
-    // A node whose own id is known is matched by id only: a different known id is a different resource.
-    const candidate = (n: GraphNode) =>
-      n.id === undefined && rgMatches(n) && (n.subscription === undefined || id.subscription === undefined || n.subscription === id.subscription);
+    // Only nodes whose own id is unknown are matched here (a different known id is a different resource), so
+    // their subscription is unknown too: a match by names is never proof, only a candidate.
+    const candidate = (n: GraphNode) => n.id === undefined && rgMatches(n);
     // The whole id may name a standalone child resource (a Subnet) or a top-level one.
     for (const t of types) {
       const info = TYPE_INFO[t];
@@ -226,7 +219,7 @@ export class ResourceGraph {
       if (info.arm === id.type) {
         for (const n of this.named(t, id.names[id.names.length - 1])) {
           const parentsOk = n.parentNames.every((p, i) => p === undefined || p.toLowerCase() === id.names[i]?.toLowerCase());
-          if (parentsOk && candidate(n)) out.push({ node: n, child: [], certain: certain(n) });
+          if (parentsOk && candidate(n)) out.push({ node: n, child: [], certain: false });
         }
       } else if (id.type.startsWith(info.arm + "/")) {
         const depth = info.arm.split("/").length - 1;
@@ -235,7 +228,7 @@ export class ResourceGraph {
         const rest = id.type.split("/").slice(depth + 1);
         const child = rest.map((ct, k) => [ct, id.names[depth + k]] as const);
         for (const n of this.named(t, own)) {
-          if (candidate(n)) out.push({ node: n, child, certain: certain(n) });
+          if (candidate(n)) out.push({ node: n, child, certain: false });
         }
       }
     }

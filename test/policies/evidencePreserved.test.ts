@@ -153,4 +153,53 @@ describe.each(FORMS)("exchange-evidence-preserved (%s form)", (_form, preview) =
     expect(v).toHaveLength(1);
     expectOnHost(v, vm2);
   });
+  it("the message names the host, the compromised record and the fix", () => {
+    const { e } = compromised();
+    expect(run(e).map((v) => v.message)).toEqual([
+      "host ex01 was found compromised (assessment a-ex01) but no snapshot of its OS disk exists in this stack: add a compute.Snapshot with creationData.createOption Copy of the OS disk before rebuilding, so the evidence is kept.",
+    ]);
+  });
+
+  it("createOption Copy is read trimmed and in any case; a missing or non-string option does not count", () => {
+    const named = (createOption: unknown) => {
+      const e = new Estate({ preview });
+      const vm = host(e, { state: "compromised" });
+      e.assessment("a-ex01", vm, clean({ verdict: "compromised" }));
+      snapshot(e, "snap-ex01", { createOption, sourceResourceId: diskId(e, "ex01-osdisk") });
+      return run(e);
+    };
+    expect(named(" COPY ")).toEqual([]);
+    expect(named(undefined)).toHaveLength(1);
+    expect(named(["Copy"])).toHaveLength(1);
+  });
+
+  it("by disk name: compared case-insensitively, and only for a disk id", () => {
+    const byName = (source: (e: Estate) => unknown) => {
+      const e = new Estate({ preview });
+      const vm = host(e, { state: "compromised" });
+      e.assessment("a-ex01", vm, clean({ verdict: "compromised" }));
+      snapshot(e, "snap-ex01", { createOption: "Copy", sourceResourceId: source(e) });
+      return run(e);
+    };
+    expect(byName((e) => diskId(e, "EX01-OSDISK"))).toEqual([]);
+    expect(byName((e) => diskId(e, "ex01-osdisk").replace("/disks/", "/snapshots/"))).toHaveLength(1);
+    expect(byName((e) => diskId(e, "ex01-osdisk-2"))).toHaveLength(1);
+    expect(byName(() => 42)).toHaveLength(1);
+  });
+
+  it("the disk id known but different, the disk name matching: still the OS disk (the name and resource group identify it)", () => {
+    const { e } = compromised({ diskIdKnown: true });
+    snapshot(e, "snap-ex01", { createOption: "Copy", sourceResourceId: diskId(e, "ex01-osdisk").toUpperCase() });
+    expect(run(e)).toEqual([]);
+  });
+
+  if (preview) {
+    it("at preview only the creationData dependency counts, not a plain dependency on the VM", () => {
+      const { e, vm } = compromised();
+      const other = host(e, { name: "ex02", state: "unverified", ip: "10.0.1.5" });
+      const snap = snapshot(e, "snap", { createOption: "Copy", sourceResourceId: UNKNOWN }, { creationData: [other], tags: [vm] });
+      expect(snap.dependencies).toContain(vm.urn);
+      expect(run(e)).toHaveLength(1);
+    });
+  }
 });

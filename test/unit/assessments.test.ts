@@ -4,6 +4,7 @@
  */
 import {
   CLOCK_SKEW_MS,
+  isCandidateAssessment,
   AssessmentLink,
   linkAssessments,
   newestFirst,
@@ -248,5 +249,222 @@ describe("linkAssessments", () => {
     e.assessment("a-other", vm, clean({ assessmentKind: "other" }));
     const { graph, hosts } = inventory(e);
     expect(linkAssessments(graph, hosts, NOW).get(vm.urn)).toBeUndefined();
+  });
+});
+
+describe("calendar bounds", () => {
+  it.each<[string, string | undefined]>([
+    ["1900-01-01", "1900-01-01T00:00:00.000Z"],
+    ["1899-12-31", undefined],
+    ["9999-12-31", "9999-12-31T00:00:00.000Z"],
+    ["2026-00-10", undefined],
+    ["2026-11-00", undefined],
+    ["2026-12-31", "2026-12-31T00:00:00.000Z"],
+    ["2026-11-31", undefined],
+  ])("date %p", (text, iso) => {
+    expect(parseDateOrInstant(text)?.toISOString()).toBe(iso);
+  });
+
+  it.each<[string, string | undefined]>([
+    ["1900-01-01T00:00:00Z", "1900-01-01T00:00:00.000Z"],
+    ["1899-12-31T23:59:59Z", undefined],
+    ["2026-11-20T10:59Z", "2026-11-20T10:59:00.000Z"],
+    ["2026-11-20T10:00:59.999Z", "2026-11-20T10:00:59.999Z"],
+    ["2026-11-20T24:00Z", undefined],
+  ])("instant %p", (text, iso) => {
+    expect(parseInstant(text)?.toISOString()).toBe(iso);
+  });
+});
+
+describe("readAssessment: every field read strictly", () => {
+  const vmId = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/ex01";
+  const node = (props: Record<string, unknown>, type = "azure-native:security:Assessment") =>
+    new GraphNode({ urn: `urn:pulumi:dev::exchange::${type}::a`, type, name: "a", props });
+  const read = (over: Record<string, unknown> = {}) =>
+    readAssessment(
+      node({
+        resourceId: vmId,
+        assessmentName: "6f3ad5a2-6f8e-4d0c-9a57-0c6f4e1f2b71",
+        status: { code: "Healthy" },
+        additionalData: clean(),
+        ...over,
+      }),
+      NOW,
+    );
+
+  it.each<[string, unknown, string]>([
+    ["missing", undefined, "additionalData is missing"],
+    ["null", null, "additionalData is missing"],
+    ["a string", "verdict=clean", "additionalData is not an object"],
+    ["an array", [clean()], "additionalData is not an object"],
+  ])("additionalData %s: reported, and every required field with it", (_l, data, problem) => {
+    const a = read({ additionalData: data });
+    expect(a.problems[0]).toBe(problem);
+    expect(a.problems).toEqual(
+      expect.arrayContaining(["additionalData.verdict is missing", "additionalData.completedAt is missing", "additionalData.tool is missing"]),
+    );
+    expect(a.unknowns).toEqual([]);
+    expect(a.verdict).toBeUndefined();
+    expect(a.ours).toBe(false);
+  });
+
+  it("a value that is not a string is a problem, not an unknown", () => {
+    const a = read({ additionalData: clean({ verdict: 1, completedAt: { at: "x" } }) });
+    expect(a.problems).toEqual(expect.arrayContaining(["additionalData.verdict is not a string", "additionalData.completedAt is not a string"]));
+    expect(a.unknowns).toEqual([]);
+    expect(a.verdict).toBeUndefined();
+  });
+
+  it("surrounding whitespace and case are tolerated in values", () => {
+    const a = read({
+      status: { code: " UNHEALTHY " },
+      additionalData: clean({ verdict: " Compromised ", assessmentKind: " Exchange-Compromise " }),
+    });
+    expect(a.problems).toEqual([]);
+    expect(a.verdict).toBe("compromised");
+    expect(a.ours).toBe(true);
+    expect(a.saysCompromised).toBe(true);
+  });
+
+  it.each<[string, string, string]>([
+    ["clean", "Unhealthy", "verdict clean disagrees with status.code Unhealthy (Healthy expected)"],
+    ["compromised", "Healthy", "verdict compromised disagrees with status.code Healthy (Unhealthy expected)"],
+  ])("verdict %s with status %s names both and the expected status", (verdict, code, problem) => {
+    expect(read({ status: { code }, additionalData: clean({ verdict }) }).problems).toEqual([problem]);
+  });
+
+  it("status.code: missing, not a string, unknown, NotApplicable, anything else", () => {
+    expect(read({ status: {} }).problems).toEqual(["status.code is missing"]);
+    const wrong = read({ status: { code: 3 } });
+    expect(wrong.problems).toEqual(["status.code is not a string"]);
+    expect(wrong.unknowns).toEqual([]);
+    expect(read({ status: { code: UNKNOWN } }).problems).toEqual([]);
+    expect(read({ status: { code: "NotApplicable" } }).problems[0]).toMatch(/^status\.code NotApplicable is not a result/);
+    expect(read({ status: { code: "Fine" } }).problems).toEqual(['status.code "Fine" is not Healthy or Unhealthy']);
+  });
+
+  it("an Unhealthy status alone says compromised", () => {
+    const a = read({ status: { code: "Unhealthy" }, additionalData: clean({ verdict: "maybe" }) });
+    expect(a.saysCompromised).toBe(true);
+    expect(a.problems).toEqual(['additionalData.verdict "maybe" is not clean or compromised']);
+  });
+
+  it("logsSince may equal completedAt, not follow it", () => {
+    expect(read({ additionalData: clean({ completedAt: "2026-11-20T00:00:00Z", logsSince: "2026-11-20" }) }).problems).toEqual([]);
+    expect(read({ additionalData: clean({ completedAt: "2026-11-20T00:00:00Z", logsSince: "2026-11-21" }) }).problems).toEqual([
+      "additionalData.logsSince 2026-11-21 is after completedAt",
+    ]);
+  });
+
+  it("checks: missing gives no checks, a list of blanks gives a problem", () => {
+    const { checks: _c, ...noChecks } = clean();
+    const a = read({ additionalData: noChecks });
+    expect(a.checks).toEqual([]);
+    expect(a.problems).toEqual(["additionalData.checks is missing"]);
+    expect(read({ additionalData: clean({ checks: " , ," }) }).problems).toEqual(["additionalData.checks lists no check"]);
+    expect(read({ additionalData: clean({ checks: " a, ,b " }) }).checks).toEqual(["a", "b"]);
+  });
+
+  it("assessmentKind: another kind is a problem; a missing, malformed or unknown kind is not ours and not a kind problem", () => {
+    expect(read({ additionalData: clean({ assessmentKind: "other" }) }).problems).toEqual([
+      'additionalData.assessmentKind "other" is not exchange-compromise',
+    ]);
+    const { assessmentKind: _k, ...noKind } = clean();
+    const missing = read({ additionalData: noKind });
+    expect(missing.ours).toBe(false);
+    expect(missing.problems).toEqual([]);
+    const malformed = read({ additionalData: clean({ assessmentKind: 7 }) });
+    expect(malformed.problems).toEqual(["additionalData.assessmentKind is not a string"]);
+    expect(malformed.unknowns).toEqual([]);
+    expect(read({ additionalData: clean({ assessmentKind: UNKNOWN }) }).unknowns).toEqual(["additionalData.assessmentKind is unknown at preview"]);
+  });
+
+  it("resourceId: from resourceDetails.id too; missing, not a string, not a VM", () => {
+    expect(read({ resourceId: undefined, resourceDetails: { source: "Azure", id: vmId } }).problems).toEqual([]);
+    expect(read({ resourceId: undefined }).problems).toEqual(["resourceId is missing"]);
+    expect(read({ resourceId: 5 }).problems).toEqual(["resourceId is not a string"]);
+    const disk = vmId.replace("virtualMachines", "disks");
+    expect(read({ resourceId: disk }).problems).toEqual([`resourceId ${disk} is not a virtual machine`]);
+  });
+
+  it("the assessment name: from name when assessmentName is absent, trimmed, must be a GUID", () => {
+    expect(read({ assessmentName: undefined, name: " 6f3ad5a2-6f8e-4d0c-9a57-0c6f4e1f2b71 " }).problems).toEqual([]);
+    expect(read({ assessmentName: undefined, name: "exchange" }).problems).toEqual([
+      'assessmentName "exchange" is not the GUID of the assessment metadata',
+    ]);
+  });
+});
+
+describe("isCandidateAssessment", () => {
+  const node = (additionalData: unknown, type = "azure-native:security:Assessment") =>
+    new GraphNode({ urn: `urn:pulumi:dev::exchange::${type}::a`, type, name: "a", props: { additionalData } });
+  it.each<[string, unknown, string | undefined, boolean]>([
+    ["ours", clean(), undefined, true],
+    ["ours, in another case", clean({ assessmentKind: "EXCHANGE-COMPROMISE" }), undefined, true],
+    ["another kind", clean({ assessmentKind: "other" }), undefined, false],
+    ["kind unknown at preview", clean({ assessmentKind: UNKNOWN }), undefined, true],
+    ["all data unknown at preview", UNKNOWN, undefined, true],
+    ["kind malformed", clean({ assessmentKind: ["exchange-compromise"] }), undefined, false],
+    ["ours, but not an Assessment", clean(), "azure-native:security:AssessmentMetadataInSubscription", false],
+  ])("%s", (_l, data, type, expected) => {
+    expect(isCandidateAssessment(node(data, type))).toBe(expected);
+  });
+});
+
+describe("linkAssessments: how a link is made", () => {
+  const inventory = (e: Estate) => {
+    const graph = new ResourceGraph(toInputs(e.resources));
+    const inv = new HostInventory(graph, new NetworkModel(graph), DEFAULT_HOST_TAGS);
+    return { graph, hosts: inv.hosts };
+  };
+  const links = (e: Estate, vm: { urn: string }) => {
+    const { graph, hosts } = inventory(e);
+    return linkAssessments(graph, hosts, NOW).get(vm.urn) ?? [];
+  };
+
+  it("by id written in another case and without the leading slash: certain, by VM id", () => {
+    const e = new Estate();
+    const vm = host(e);
+    rawAssessment(e, "a1", { resourceId: vm.armId.slice(1).toUpperCase() });
+    expect(links(e, vm).map((l) => [l.certain, l.how])).toEqual([[true, "by VM id"]]);
+  });
+
+  it("by resourceDetails.id when resourceId is absent", () => {
+    const e = new Estate();
+    const vm = host(e);
+    rawAssessment(e, "a1", { extra: { resourceDetails: { source: "Azure", id: vm.armId } } });
+    expect(links(e, vm).map((l) => l.how)).toEqual(["by VM id"]);
+  });
+
+  it("a literal id naming a VM whose own id is unknown at preview: linked by name, never certain", () => {
+    const e = new Estate({ preview: true });
+    const vm = host(e);
+    rawAssessment(e, "a1", { resourceId: vm.armId });
+    expect(links(e, vm).map((l) => [l.certain, l.how])).toEqual([[false, "by VM name, without a known matching subscription and resource group"]]);
+  });
+
+  it("a blank id falls back to the URN dependency", () => {
+    const e = new Estate({ preview: true });
+    const vm = host(e);
+    rawAssessment(e, "a1", { resourceId: "  ", deps: { resourceId: [vm] } });
+    expect(links(e, vm).map((l) => [l.certain, l.how])).toEqual([[true, "by URN (the VM id is unknown at preview)"]]);
+  });
+
+  it("resourceDetails dependencies are used only when resourceId has none", () => {
+    const e = new Estate({ preview: true });
+    const vm1 = host(e);
+    const vm2 = host(e, { name: "ex02", ip: "10.0.1.5" });
+    rawAssessment(e, "a1", { resourceId: UNKNOWN, deps: { resourceDetails: [vm2] } });
+    rawAssessment(e, "a2", { resourceId: UNKNOWN, deps: { resourceId: [vm1], resourceDetails: [vm2] } });
+    expect(links(e, vm1).map((l) => l.assessment.node.input.name)).toEqual(["a2"]);
+    expect(links(e, vm2).map((l) => [l.assessment.node.input.name, l.certain])).toEqual([["a1", true]]);
+  });
+
+  it("a dependency on something that is not a host VM links nothing", () => {
+    const e = new Estate({ preview: true });
+    const vm = host(e);
+    const other = e.add("azure-native:compute:Disk", "d1", {});
+    rawAssessment(e, "a1", { resourceId: UNKNOWN, deps: { resourceId: [other] } });
+    expect(links(e, vm)).toEqual([]);
   });
 });

@@ -8,6 +8,7 @@ import {
   GATE_KEYS,
   GATE_SCHEMA,
   ISOLATION_SCHEMA,
+  prefixSet,
   resolveClientPorts,
   resolveGate,
   schemaErrors,
@@ -273,5 +274,83 @@ describe("schemaErrors", () => {
     expect(schemaErrors("exchange-build-patched", { trustedSourcePrefixes: ["203.0.113.0/24"] }, [])).toEqual([
       "trustedSourcePrefixes is not a setting of exchange-build-patched",
     ]);
+  });
+});
+
+describe("prefixSet", () => {
+  it("unions every valid prefix and names each bad one", () => {
+    const errors: string[] = [];
+    const set = prefixSet("forensicsSourcePrefixes", ["10.9.0.0/24", "10.9.1.0/26", "nope", " "], errors);
+    expect(set.size()).toBe(256n + 64n);
+    expect(errors).toEqual([
+      'forensicsSourcePrefixes: "nope" is not an IP address or CIDR prefix',
+      'forensicsSourcePrefixes: " " is not an IP address or CIDR prefix',
+    ]);
+  });
+
+  it("anything but a list of strings is the empty set", () => {
+    const errors: string[] = [];
+    expect(prefixSet("k", "10.0.0.0/8", errors).size()).toBe(0n);
+    expect(prefixSet("k", ["10.0.0.0/8", 5], errors).size()).toBe(0n);
+    expect(errors).toEqual([]);
+  });
+});
+
+describe("resolveGate: bounds and tag settings", () => {
+  it.each([1, 3650])("maxAssessmentAgeDays %p is accepted", (n) => {
+    const { gate, errors } = resolveGate({ maxAssessmentAgeDays: n });
+    expect(errors).toEqual([]);
+    expect(gate.maxAssessmentAgeDays).toBe(n);
+  });
+
+  it("asOf that is not a string is refused", () => {
+    expect(resolveGate({ asOf: 1764158400000 }).errors).toEqual(["asOf: 1764158400000 is not an ISO-8601 instant with a zone"]);
+  });
+
+  it("the unknown baseline's message lists the waves the pack knows", () => {
+    expect(resolveGate({ securityBaseline: "2020-01" }).errors).toEqual([
+      `securityBaseline: "2020-01" is not a security-update wave this pack knows (${WAVES.join(", ")})`,
+    ]);
+  });
+
+  it("tag settings: trimmed, blanks fall back to the defaults", () => {
+    const custom = resolveGate({ hostTag: " Role ", stateTag: " ir-state ", hostTagValues: [" ", "mail"] });
+    expect(custom.errors).toEqual([]);
+    expect(custom.gate.hostTag).toBe("Role");
+    expect(custom.gate.stateTag).toBe("ir-state");
+    expect(custom.gate.hostTagValues).toEqual(["mail"]);
+    const blank = resolveGate({ hostTag: "  ", stateTag: "", hostTagValues: [" "] });
+    expect(blank.gate.hostTag).toBe("workload");
+    expect(blank.gate.stateTag).toBe("remediation-state");
+    expect(blank.gate.hostTagValues).toEqual(["exchange"]);
+    expect(blank.errors).toEqual(["hostTagValues: lists no value"]);
+  });
+
+  it("an approved marketplace entry with a space inside a part is refused", () => {
+    expect(resolveGate({ approvedImages: ["MicrosoftWindowsServer:Windows Server:2022-datacenter"] }).errors).toHaveLength(1);
+  });
+});
+
+describe("resolveClientPorts: exact forms", () => {
+  it.each(["443/tcp extra", "x443/tcp", "443/tcpx"])("trailing or leading text is refused: %p", (entry) => {
+    expect(resolveClientPorts({ allowedPublicPorts: [entry] }).errors).toEqual([`allowedPublicPorts: "${entry}" is not port/protocol like 443/tcp`]);
+  });
+
+  it("65535 is a port, 1 is a port", () => {
+    const { ports, errors } = resolveClientPorts({ allowedPublicPorts: ["65535/udp", "1/tcp"] });
+    expect(errors).toEqual([]);
+    expect(ports.map((p) => p.text)).toEqual(["65535/udp", "1/tcp"]);
+  });
+
+  it("a range over management ports names each of them", () => {
+    expect(resolveClientPorts({ allowedPublicPorts: ["3000-6000/tcp"] }).errors).toEqual([
+      'allowedPublicPorts: "3000-6000/tcp" includes management port 3389 (RDP), 5985 (WinRM/PowerShell remoting (HTTP)), 5986 (WinRM/PowerShell remoting (HTTPS)), which is never published',
+    ]);
+  });
+});
+
+describe("schemaErrors: where", () => {
+  it("a nested error is located with a dotted path", () => {
+    expect(schemaErrors(GATE_HOME, { approvedImages: ["a:b:c", 1] }, [GATE_SCHEMA])).toEqual(["approvedImages.1 must be string"]);
   });
 });

@@ -600,3 +600,131 @@ describe("reasons", () => {
     }
   });
 });
+
+describe("includesWave: the reasons, word for word", () => {
+  it.each<[string, string, ReturnType<typeof includesWave>]>([
+    [
+      "15.2.792.3",
+      "2021-03",
+      {
+        patched: false,
+        product: "Exchange 2019 CU8",
+        minimumBuild: "15.2.792.10",
+        reason: "build 15.2.792.3 is below 15.2.792.10, the 2021-03 security update for Exchange 2019 CU8",
+      },
+    ],
+    [
+      "15.2.1118.40",
+      "2023-08",
+      {
+        patched: true,
+        product: "Exchange 2019 CU12",
+        minimumBuild: "15.2.1118.37",
+        reason:
+          "build 15.2.1118.40 is at or above 15.2.1118.37, the 2023-08 security update for Exchange 2019 CU12 (the re-released update; the original release was 15.2.1118.36)",
+      },
+    ],
+    [
+      "15.2.1544.33",
+      "2025-12",
+      {
+        patched: false,
+        product: "Exchange 2019 CU14",
+        minimumBuild: "15.2.1544.37",
+        reason:
+          "build 15.2.1544.33 is below 15.2.1544.37, the 2025-12 security update for Exchange 2019 CU14 (Exchange 2019 is past end of support, so this update is distributed only through Microsoft's Extended Security Update program)",
+      },
+    ],
+    [
+      "15.2.922.7",
+      "2021-03",
+      {
+        patched: true,
+        product: "Exchange 2019 CU10",
+        minimumBuild: "15.2.922.7",
+        reason: "Exchange 2019 CU10 was released on 2021-06-29, after the 2021-03 security update (2021-03-02), so it already contains those fixes",
+      },
+    ],
+    [
+      "15.0.1497.48",
+      "2024-11",
+      {
+        patched: false,
+        product: "Exchange 2013 CU23",
+        reason:
+          "there is no security update for Exchange 2013 CU23 in the 2024-11 wave, which shipped no update for Exchange 2013 at all (Exchange 2013 reached end of support on 2023-04-11): migrate to a supported Exchange version",
+      },
+    ],
+    [
+      "15.1.2600.1",
+      "2021-05",
+      {
+        patched: true,
+        product: "Exchange 2016 (unknown CU 2600)",
+        reason:
+          "build 15.1.2600.1 is newer than any CU this pack knows (the newest, Exchange 2016 CU23, was released on 2022-04-20, after the 2021-05 security update), so it contains those fixes",
+      },
+    ],
+    [
+      "15.2.2700.3",
+      "2025-08",
+      {
+        patched: false,
+        product: "Exchange SE (unknown CU 2700)",
+        reason:
+          "build 15.2.2700.3 is newer than any CU this pack knows (newest: Exchange SE RTM), but the pack cannot tell whether it includes the 2025-08 security update: update the pack's Exchange build table",
+      },
+    ],
+    [
+      "15.0.1000.1",
+      "2021-03",
+      {
+        patched: false,
+        product: "Exchange 2013 (unknown CU 1000)",
+        reason:
+          "build 15.0.1000.1 is not a cumulative update this pack knows (CU build 1000), so it cannot be shown to include the 2021-03 security update",
+      },
+    ],
+  ])("%s against %s", (build, wave, expected) => {
+    expect(includesWave(build, wave)).toEqual(expected);
+  });
+
+  it("an unknown wave: the reason quotes it and lists the known waves", () => {
+    expect(includesWave("15.2.792.15", "2021-02").reason).toBe(
+      `"2021-02" is not a security-update wave this pack knows (known waves: ${WAVES.join(", ")})`,
+    );
+    expect(includesWave("15.2.792.15", 7 as unknown as string).reason).toMatch(/^"7" is not a security-update wave/);
+  });
+
+  it("a long bad build is quoted and cut at 57 characters plus an ellipsis; 60 are shown whole", () => {
+    expect(includesWave("x".repeat(61), "2021-03").reason).toBe(
+      `"${"x".repeat(57)}..." is not an Exchange build number (expected four numbers such as 15.2.792.10 or 15.02.0792.010)`,
+    );
+    expect(includesWave("x".repeat(60), "2021-03").reason).toBe(
+      `"${"x".repeat(60)}" is not an Exchange build number (expected four numbers such as 15.2.792.10 or 15.02.0792.010)`,
+    );
+    expect(includesWave(42 as unknown as string, "2021-03")).toEqual({
+      patched: false,
+      product: "Unknown",
+      reason: '"42" is not an Exchange build number (expected four numbers such as 15.2.792.10 or 15.02.0792.010)',
+    });
+  });
+
+  it("Exchange 2010 and other major versions are not judged", () => {
+    expect(includesWave("14.3.513.0", "2021-03").reason).toMatch(/^build 14\.3\.513\.0 is Exchange 2010 SP3, which this pack does not cover/);
+    expect(includesWave("15.3.1.1", "2021-03")).toEqual({
+      patched: false,
+      product: "Unknown Exchange version 15.3",
+      reason:
+        "build 15.3.1.1 is not an Exchange 2013, 2016, 2019 or SE build (major.minor 15.3), so this pack cannot tell whether it includes the 2021-03 security update",
+    });
+    expect(productName(parseExchangeBuild("14.2.1.1")!)).toBe("Unknown Exchange version 14.2");
+    expect(productName(parseExchangeBuild("15.3.1.1")!)).toBe("Unknown Exchange version 15.3");
+  });
+
+  it("a pre-release build names the CU's release build", () => {
+    expect(includesWave("15.2.792.2", "2021-03").reason).toBe(
+      "build 15.2.792.2 is below the released build of Exchange 2019 CU8 (15.2.792.3), so it is a pre-release build that cannot be shown to include the 2021-03 security update",
+    );
+  });
+});
