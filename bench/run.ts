@@ -111,6 +111,7 @@ async function main(): Promise<void> {
       const floor = await runOnce("floor", estate.inputs, estate.resources);
       const guard = await runOnce("guard", estate.inputs, estate.resources);
       (stackTimes[form] ??= {})[size] = guard.analyzeStackMs;
+      (stackTimes[`${form} floor`] ??= {})[size] = floor.analyzeStackMs;
       for (const [name, r] of [
         ["floor", floor],
         ["guard", guard],
@@ -127,8 +128,11 @@ async function main(): Promise<void> {
     const sizes = [...SIZES].sort((a, b) => a - b);
     if (sizes.length >= 2) {
       const [a, b] = sizes.slice(-2);
-      const exp = Math.log(stackTimes[form][b] / stackTimes[form][a]) / Math.log(b / a);
-      lines.push("", `AnalyzeStack scaling exponent of the guard between ${a} and ${b} hosts: ${exp.toFixed(2)} (target ≤ 1.15).`);
+      const exp = (t: Record<number, number>) => (Math.log(t[b] / t[a]) / Math.log(b / a)).toFixed(2);
+      lines.push(
+        "",
+        `AnalyzeStack scaling exponent between ${a} and ${b} hosts: guard ${exp(stackTimes[form])} (target ≤ 1.15), floor ${exp(stackTimes[`${form} floor`])}.`,
+      );
     }
     lines.push("");
   }
