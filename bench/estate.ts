@@ -27,7 +27,7 @@ function hostRules(i: number, published: boolean): Array<Record<string, unknown>
     );
     rules.push(rule({ name: "deny-all-in", priority: 110, access: "Deny", source: "*" }));
   }
-  for (let k = 0; k < 13; k++) {
+  for (let k = 0; k < 17; k++) {
     rules.push(
       rule({
         name: `app-${k}`,
