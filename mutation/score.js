@@ -5,7 +5,7 @@ const dir = path.join(__dirname, "..", "reports", "mutation");
 let killed = 0,
   timeout = 0,
   total = 0;
-for (const f of fs.readdirSync(dir).filter((f) => /^(sets|nsg|gate|network)\.json$/.test(f))) {
+for (const f of fs.readdirSync(dir).filter((f) => /^(sets|nsg|gate|graph|paths)\.json$/.test(f))) {
   const report = JSON.parse(fs.readFileSync(path.join(dir, f), "utf8"));
   const c = { Killed: 0, Survived: 0, Timeout: 0, NoCoverage: 0 };
   for (const file of Object.values(report.files)) for (const m of file.mutants) if (m.status in c) c[m.status]++;
