@@ -116,11 +116,12 @@ export function buildFindings(hostName: string, newest: AssessmentLink | undefin
     ];
   const v = includesWave(a.exchangeBuild, cfg.securityBaseline);
   if (v.patched) return [];
+  // Without a minimum build the reason already says what to do (upgrade the CU, migrate, update the table).
   const need = v.minimumBuild
-    ? ` Install the security update (build ${v.minimumBuild} or later)`
-    : " Upgrade to a supported CU and install its security update";
+    ? ` Install the security update (build ${v.minimumBuild} or later), then record a new assessment.`
+    : " Then record a new assessment.";
   return [
-    `host ${host.name} runs ${v.product} (${a.exchangeBuild}), which does not include the ${cfg.securityBaseline} security update: ${v.reason}.${need}, then record a new assessment.`,
+    `host ${host.name} runs ${v.product} (${a.exchangeBuild}), which does not include the ${cfg.securityBaseline} security update: ${v.reason}.${need}`,
   ];
 }
 

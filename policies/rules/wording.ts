@@ -3,7 +3,7 @@ import { describeGrants } from "../model/describe";
 import { OpenRoute } from "../model/exposure";
 import { Host } from "../model/hosts";
 
-/** "unverified", "compromised (its newest assessment says so)", "marked remediated but not verified: ...". */
+/** "unverified", "compromised (its newest assessment says so)", "marked remediated but not verified (see exchange-build-patched)". */
 export function stateText(a: StackAnalysis, host: Host): string {
   const g = a.gateOf(host);
   if (g.effectiveState === "compromised") {
@@ -12,8 +12,13 @@ export function stateText(a: StackAnalysis, host: Host): string {
   if (host.hostNote) return `of unknown state (${host.hostNote})`;
   if (host.stateUnknown) return `of unknown state (${host.stateNote ?? "its state tag cannot be read"})`;
   if (host.state === "remediated" && !g.verified) {
-    const first = [...g.requiresAssessment, ...g.buildPatched, ...g.rebuiltFromScratch][0];
-    return `marked remediated but not verified${first ? ` (${first})` : ""}`;
+    // The gate policy's own violation explains the failure; here its name is enough to find it.
+    const failing = [
+      g.requiresAssessment.length > 0 ? "exchange-remediated-requires-assessment" : undefined,
+      g.buildPatched.length > 0 ? "exchange-build-patched" : undefined,
+      g.rebuiltFromScratch.length > 0 ? "exchange-compromised-rebuilt-from-scratch" : undefined,
+    ].filter((n) => n !== undefined);
+    return `marked remediated but not verified${failing.length > 0 ? ` (see ${failing.join(", ")})` : ""}`;
   }
   if (host.state === "unverified") return host.stateNote ? `unverified (${host.stateNote})` : "unverified";
   return host.state;

@@ -43,7 +43,13 @@ describe.each(FORMS)("exchange-build-patched (%s form)", (_form, preview) => {
     const { e, vm } = withBuild("15.2.792.10");
     const r = runGate(e);
     expect(r.build).toHaveLength(1);
-    expectSome(r.build, "Exchange 2019 CU8", "15.2.792.10", "2026-09", "Upgrade to a supported CU");
+    expectSome(
+      r.build,
+      "Exchange 2019 CU8",
+      "15.2.792.10",
+      "2026-09",
+      /upgrade to a supported CU and install that wave.s update\. Then record a new assessment\.$/,
+    );
     expect(gateOf(e, vm).verified).toBe(false);
   });
 
@@ -100,7 +106,13 @@ describe.each(FORMS)("exchange-build-patched (%s form)", (_form, preview) => {
     const v = runGate(e, { securityBaseline: "2021-03" }).build;
     expect(v).toHaveLength(1);
     expectOnHost(v, vm);
-    expectSome(v, product, "no security update", "2021-03", "Upgrade to a supported CU");
+    expectSome(
+      v,
+      product,
+      "no security update",
+      "2021-03",
+      /upgrade to a supported CU and install that wave.s update\. Then record a new assessment\.$/,
+    );
     expect(gateOf(e, vm, { securityBaseline: "2021-03" }).verified).toBe(false);
   });
 
