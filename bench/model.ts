@@ -6,10 +6,10 @@ import { RULES } from "../policies/rules";
 import { toResourceInputs } from "../cli/report/hostRows";
 import { findProjectRoot } from "../stacks/config/stackFile";
 import { BENCH_NOW, syntheticEstate } from "./estate";
+import { largestPair, scalingExponent, SIZES } from "./sizes";
 
 // The pack's own work at AnalyzeStack, in process: graph build plus every stack policy, without the framework's
 // gRPC and struct decoding. It isolates what the pack adds from what any pack pays to receive a large stack.
-const SIZES = (process.env.BENCH_SIZES ?? "1000,5000,20000").split(",").map(Number);
 const CONFIG: Record<string, Record<string, unknown>> = {
   "exchange-unverified-isolated": { forensicsSourcePrefixes: ["10.9.0.0/24", "10.9.1.0/26"] },
 };
@@ -50,8 +50,8 @@ function main(): void {
       lines.push(`| ${form} | ${size} | ${estate.resources.length} | ${ms.toFixed(0)} | ${runs[0].violations} |`);
       process.stderr.write(`${form} ${size}: ${ms.toFixed(0)} ms\n`);
     }
-    const [a, b] = [...SIZES].sort((x, y) => x - y).slice(-2);
-    if (a !== undefined && b !== undefined && a !== b) exps.push(`${form} ${(Math.log(times[b] / times[a]) / Math.log(b / a)).toFixed(2)}`);
+    const pair = largestPair();
+    if (pair) exps.push(`${form} ${scalingExponent(times, pair)}`);
   }
   lines.push("", `Scaling exponent of the in-process analysis between the two largest sizes: ${exps.join(", ")}.`, "");
   const out = path.join(findProjectRoot(), "docs", "benchmarks.md");

@@ -6,6 +6,7 @@ import type { EngineResource } from "../cli/engine/analyzerClient";
 import { PackSession } from "../cli/engine/session";
 import { findProjectRoot } from "../stacks/config/stackFile";
 import { BENCH_NOW, syntheticEstate } from "./estate";
+import { largestPair, scalingExponent, SIZES } from "./sizes";
 
 const ROOT = findProjectRoot();
 const PACKS = { guard: path.join(ROOT, "policies"), floor: path.join(ROOT, "bench", "floor-pack") } as const;
@@ -14,7 +15,6 @@ const CONFIG = JSON.stringify({
   "exchange-remediated-requires-assessment": { asOf: BENCH_NOW },
   "exchange-unverified-isolated": { forensicsSourcePrefixes: ["10.9.0.0/24", "10.9.1.0/26"] },
 });
-const SIZES = (process.env.BENCH_SIZES ?? "1000,5000,20000").split(",").map(Number);
 // Both packs get the same room; the engine passes NODE_OPTIONS through to the pack process.
 const ENV = { NODE_OPTIONS: "--max-old-space-size=12288" };
 
@@ -125,13 +125,11 @@ async function main(): Promise<void> {
         `${form} ${size}: guard ${f(guard.analyzeMs + guard.analyzeStackMs)} ms vs floor ${f(floor.analyzeMs + floor.analyzeStackMs)} ms\n`,
       );
     }
-    const sizes = [...SIZES].sort((a, b) => a - b);
-    if (sizes.length >= 2) {
-      const [a, b] = sizes.slice(-2);
-      const exp = (t: Record<number, number>) => (Math.log(t[b] / t[a]) / Math.log(b / a)).toFixed(2);
+    const pair = largestPair();
+    if (pair) {
       lines.push(
         "",
-        `AnalyzeStack scaling exponent between ${a} and ${b} hosts: guard ${exp(stackTimes[form])} (target ≤ 1.15), floor ${exp(stackTimes[`${form} floor`])}.`,
+        `AnalyzeStack scaling exponent between ${pair[0]} and ${pair[1]} hosts: guard ${scalingExponent(stackTimes[form], pair)} (target ≤ 1.15), floor ${scalingExponent(stackTimes[`${form} floor`], pair)}.`,
       );
     }
     lines.push("");
