@@ -16,6 +16,9 @@ export const DEFAULT_HOST_TAGS: HostTagConfig = { hostTag: "workload", hostTagVa
 
 export type HostState = "unverified" | "compromised" | "remediated";
 const STATE_RANK: Record<HostState, number> = { remediated: 0, unverified: 1, compromised: 2 };
+// Types that run a machine (scale sets, classic-provider VMs): tagged as a host, the pack cannot analyse them. Extensions and
+// run commands only carry the name, and programs that tag every resource alike must not turn them into hosts.
+const COMPUTE_INSTANCE_TYPE = /^(?:(?:windows|linux|orchestrated)?virtualmachine(?:scaleset(?:vm)?)?|scaleset)$/i;
 
 /** Values of every tag whose name matches `name` case-insensitively (Azure treats tag names so). */
 export function tagValues(tags: unknown, name: string): Array<string | Indeterminate> | Indeterminate {
@@ -58,9 +61,11 @@ export function readState(tags: unknown, cfg: HostTagConfig): StateReading {
   const values = tagValues(tags, cfg.stateTag);
   if (isIndeterminate(values)) return { state: "unverified", note: `its tags are ${values.describe()}`, unknown: true };
   if (values.length === 0) return { state: "unverified", note: `it has no ${cfg.stateTag} tag` };
+  // An unknown value anywhere wins over a bad one: the tag may say compromised, whatever order the tags came in.
+  const unknownValue = values.find(isIndeterminate);
+  if (unknownValue) return { state: "unverified", note: `its ${cfg.stateTag} tag is ${unknownValue.describe()}`, unknown: true };
   const states: HostState[] = [];
-  for (const v of values) {
-    if (isIndeterminate(v)) return { state: "unverified", note: `its ${cfg.stateTag} tag is ${v.describe()}`, unknown: true };
+  for (const v of values.filter((x): x is string => typeof x === "string")) {
     const t = v.trim().toLowerCase();
     if (t === "unverified" || t === "compromised" || t === "remediated") states.push(t);
     else return { state: "unverified", note: `its ${cfg.stateTag} tag "${v}" is not unverified, compromised or remediated` };
@@ -165,7 +170,7 @@ export class HostInventory {
     }
     // A VM built through another resource type (classic provider, scale set) is still an Exchange host the pack cannot analyse.
     for (const node of graph.nodes) {
-      if (node.type === T.VM || !/virtualmachine/i.test(node.type.split(":").pop() ?? "")) continue;
+      if (node.type === T.VM || !COMPUTE_INSTANCE_TYPE.test(node.type.split(":").pop() ?? "")) continue;
       if (matchesHostTag(field(node.props, "tags"), cfg) !== "yes") continue;
       this.hosts.push(this.unmodeledHost(node));
     }
@@ -233,7 +238,7 @@ export class HostInventory {
         }
         if (STATE_RANK[nicState.state] > STATE_RANK[worstState(states)]) {
           states.push(nicState.state);
-          stateNote = `its NIC ${nic.display} reads ${nicState.state}${nicState.note ? ` (${nicState.note.replace(/^it/, "the NIC")})` : ""}`;
+          stateNote = `its NIC ${nic.display} reads ${nicState.state}${nicState.note ? ` (${nicState.note.replace(/^its\b/, "the NIC's").replace(/^it\b/, "the NIC")})` : ""}`;
         }
       }
       ipConfigs.push(...this.nicIpConfigs(nic, problems));

@@ -118,7 +118,17 @@ export class NetworkModel {
     if (ref === undefined || ref === null) return { kind: "none" };
     const res = this.graph.resolve(from, ref, propKey, [T.NSG]);
     if (res.targets.length === 0 && res.external.length === 0 && !res.unresolved) return { kind: "none" };
-    const nsgs = res.targets.filter((t) => t.node.type === T.NSG).map((t) => this.compileNsg(t.node));
+    // An id that names something other than an NSG cannot be trusted to filter anything: Azure would refuse it, but the
+    // program as written does not say what guards the traffic.
+    const nsgs = res.targets.map((t) =>
+      t.node.type === T.NSG
+        ? this.compileNsg(t.node)
+        : this.unknownNsg(
+            `${from.urn}#${propKey}`,
+            `NSG of ${from.display}`,
+            `the NSG of ${from.display} names ${t.node.display} (${t.node.type}), not an NSG`,
+          ),
+    );
     for (const ext of res.external) nsgs.push(this.unknownNsg(ext, ext.split("/").pop() ?? ext, `NSG ${ext} is not in this stack`));
     const problem = res.unresolved;
     if (problem) {
