@@ -17,17 +17,21 @@ const groups = {
 };
 // The resource graph, the network model and the host inventory; the exposure paths and their rules: both judged by
 // the policy suites that drive whole resource sets through them (split so each half finishes in one sitting).
-groups.graph = [
+const policySuites = [
   "test/policies/exposure",
   "test/policies/isolation",
   "test/policies/bypass",
   "test/policies/noPublicAttachment",
   "test/unit/nsgRules",
 ];
-groups.paths = groups.graph;
+groups.graph = [
+  ...policySuites,
+  ...["values", "armIds", "resourceTypes", "graph", "network", "hosts", "describe", "isolation", "analysis"].map((m) => `test/unit/${m}.test`),
+];
+groups.paths = [...policySuites, "test/unit/exposure/", "test/unit/wording.test"];
 const group = process.env.EXG_MUTATION_GROUP ?? "graph";
 module.exports = {
   ...base,
   rootDir: "..",
-  testMatch: groups[group].map((p) => `<rootDir>/${p}*.test.ts`),
+  testMatch: groups[group].map((p) => `<rootDir>/${p}${p.endsWith(".test") ? ".ts" : "*.test.ts"}`),
 };
