@@ -104,7 +104,10 @@ function ruleScope(graph: ResourceGraph, rule: GraphNode): { vnets: Set<string> 
       const res = graph.resolve(c, field(g, "networkGroupId"), "appliesToGroups", [T.NetworkGroup]);
       if (res.targets.length === 0) return { vnets: undefined, note: `a network group of rule collection ${c.display} cannot be followed` };
       for (const t of res.targets) {
-        const members = graph.ofType(T.StaticMember).filter((m) => m.parentNames[1]?.toLowerCase() === t.node.display.toLowerCase());
+        const members = staticMembersOf(graph, t.node);
+        if (members === undefined) {
+          return { vnets: undefined, note: `the static members of network group ${t.node.display} cannot be told apart from another manager's` };
+        }
         if (members.length === 0) {
           return { vnets: undefined, note: `network group ${t.node.display} has no static members here, so its members may be dynamic` };
         }
@@ -117,4 +120,15 @@ function ruleScope(graph: ResourceGraph, rule: GraphNode): { vnets: Set<string> 
     }
   }
   return { vnets };
+}
+
+/**
+ * The static members of `group`: same group name, network manager and resource group (two managers may each have a group of
+ * the same name, and one's members must not narrow the other's scope). `undefined` when a member's manager cannot be read.
+ */
+function staticMembersOf(graph: ResourceGraph, group: GraphNode): GraphNode[] | undefined {
+  const same = (a: string | undefined, b: string | undefined) => a !== undefined && b !== undefined && a.toLowerCase() === b.toLowerCase();
+  const named = graph.ofType(T.StaticMember).filter((m) => same(m.parentNames[1], group.display));
+  if (named.some((m) => m.parentNames[0] === undefined) || (named.length > 0 && group.parentNames[0] === undefined)) return undefined;
+  return named.filter((m) => same(m.parentNames[0], group.parentNames[0]) && (m.rg === undefined || group.rg === undefined || m.rg === group.rg));
 }
