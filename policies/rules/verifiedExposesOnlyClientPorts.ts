@@ -33,7 +33,7 @@ export const verifiedExposesOnlyClientPorts: StackRule = {
       for (const route of a.exposure.routes(host)) {
         const open = openToInternet(route, internet);
         if (!open) continue;
-        const hops = route.hops.join(" → ");
+        const hops = route.hops.length > 0 ? route.hops.join(" → ") : route.kind;
         if (open.undecidable) {
           out.push({
             urn: host.urn,

@@ -102,7 +102,9 @@ export function indexFirewallDnat(graph: ResourceGraph, network: NetworkModel, d
       label,
       sources: sourceSet(raw),
       ports,
-      portText: typeof port === "string" ? port : String(field(raw, "translatedPort") ?? "an unknown port"),
+      // An unknown (sentinel) or unreadable port must not be printed as its raw value.
+      portText:
+        typeof port === "string" ? port : typeof field(raw, "translatedPort") === "number" ? String(field(raw, "translatedPort")) : "an unknown port",
       protos: protosOf(field(raw, "protocols") ?? field(raw, "ipProtocols")),
       proxySources: proxy.set,
       proxyText: proxy.text,
