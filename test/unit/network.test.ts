@@ -481,3 +481,94 @@ describe("NetworkModel: what VirtualNetwork stands for", () => {
     expect(v.ctx.vnetAllow.equals(PRIVATE_SPACE)).toBe(true);
   });
 });
+
+describe("NetworkModel: which VNet and which subnet a name means", () => {
+  const vnetIn = (e: Estate, name: string, azName: string, rg: string, space: string) =>
+    e.add(
+      "azure-native:network:VirtualNetwork",
+      name,
+      { virtualNetworkName: azName, resourceGroupName: rg, addressSpace: { addressPrefixes: [space] } },
+      {},
+      `/subscriptions/${e.sub}/resourceGroups/${rg}/providers/Microsoft.Network/virtualNetworks/${azName}`,
+    );
+  const withoutDeps = (r: Res) => {
+    (r as unknown as { propertyDependencies: Record<string, string[]> }).propertyDependencies = {};
+    (r as unknown as { dependencies: string[] }).dependencies.length = 0;
+  };
+
+  it("a standalone subnet's VNet found by name is the one in the subnet's resource group", () => {
+    const e = new Estate();
+    const mine = vnetIn(e, "vnet-a", "vnet", e.rg, "10.0.0.0/16");
+    vnetIn(e, "vnet-b", "vnet", "rg-other", "10.1.0.0/16");
+    const sub = e.subnet("snet", mine, "10.0.1.0/24", undefined, { virtualNetworkName: "vnet" });
+    withoutDeps(sub);
+    const nic = e.add("azure-native:network:NetworkInterface", "nic", {});
+    const { net, node } = model(e.resources);
+    const [v] = net.subnetViews(node(nic), { id: sub.armId }, "ipConfigurations");
+    expect(v.vnet?.urn).toBe(mine.urn);
+    expect(v.ctx.vnetDeny.equals(cidrs("10.0.0.0/16"))).toBe(true);
+  });
+
+  it("two VNets of that name and no resource group to tell them apart: no VNet is assumed", () => {
+    const e = new Estate();
+    vnetIn(e, "vnet-a", "vnet", e.rg, "10.0.0.0/16");
+    vnetIn(e, "vnet-b", "vnet", "rg-other", "10.1.0.0/16");
+    const sub = e.add(
+      "azure-native:network:Subnet",
+      "snet",
+      { subnetName: "snet", virtualNetworkName: "vnet", addressPrefix: "10.0.1.0/24" },
+      {},
+      SENTINEL,
+    );
+    withoutDeps(sub);
+    const nic = e.add("azure-native:network:NetworkInterface", "nic", {}, { ipConfigurations: [sub] });
+    const { net, node } = model(e.resources);
+    const [v] = net.subnetViews(node(nic), { id: SENTINEL }, "ipConfigurations");
+    expect(v.key).toBe(sub.urn);
+    expect(v.vnet).toBeUndefined();
+    // Without its VNet, VirtualNetwork denies cover only the subnet itself (narrower) and allows all private space (wider).
+    expect(v.ctx.vnetDeny.equals(cidrs("10.0.1.0/24"))).toBe(true);
+    expect(v.ctx.vnetAllow.equals(PRIVATE_SPACE)).toBe(true);
+  });
+
+  it("a subnet missing from the VNet's inline list is not taken from a same-named subnet of another VNet", () => {
+    const e = new Estate();
+    const vnet = e.vnet("vnet", ["10.0.0.0/16"], [{ name: "other", addressPrefix: "10.0.9.0/24" }]);
+    const far = e.vnet("vnet-far", ["10.7.0.0/16"]);
+    e.subnet("snet", far, "10.7.1.0/24");
+    const nic = e.add("azure-native:network:NetworkInterface", "nic", {});
+    const { net, node } = model(e.resources);
+    const views = net.subnetViews(node(nic), { id: `${vnet.armId}/subnets/snet` }, "ipConfigurations");
+    expect(views.map((v) => [v.key, v.notes])).toEqual([[`${vnet.urn}/subnets/snet`, ["subnet snet is not declared in vnet"]]]);
+  });
+
+  it("inline subnets match by name in any case; an unnamed one never matches a name", () => {
+    const e = new Estate();
+    const vnet = e.vnet("vnet", ["10.0.0.0/16"], [{ addressPrefix: "10.0.8.0/24" }, { name: "SNet", addressPrefix: "10.0.3.0/24" }]);
+    const nic = e.add("azure-native:network:NetworkInterface", "nic", {});
+    const { net, node } = model(e.resources);
+    const views = net.subnetViews(node(nic), { id: `${vnet.armId}/subnets/snet` }, "ipConfigurations");
+    expect(views.map((v) => v.name)).toEqual(["SNet"]);
+    expect(views[0].prefixes?.equals(cidrs("10.0.3.0/24"))).toBe(true);
+  });
+
+  it("at preview a route table is followed through the dependency of the property that holds it", () => {
+    const e = new Estate({ preview: true });
+    const rt = e.add("azure-native:network:RouteTable", "rt", { routeTableName: "rt", routes: [{ addressPrefix: "52.6.0.0/16" }] });
+    // Inline subnet: the route table reference sits under the VNet's `subnets`.
+    const vnet = e.vnet("vnet", ["10.0.0.0/16"], [{ name: "snet", addressPrefix: "10.0.1.0/24", routeTable: { id: SENTINEL } }], { subnets: [rt] });
+    const nicIn = e.add("azure-native:network:NetworkInterface", "nic-in", {}, { ipConfigurations: [vnet] });
+    // Standalone subnet: under its own `routeTable`.
+    const vnet2 = e.vnet("vnet2", ["10.1.0.0/16"]);
+    const sub = e.subnet("snet2", vnet2, "10.1.1.0/24", undefined, { routeTable: { id: SENTINEL } });
+    (sub as unknown as { propertyDependencies: Record<string, string[]> }).propertyDependencies.routeTable = [rt.urn];
+    const nicSa = e.add("azure-native:network:NetworkInterface", "nic-sa", {}, { ipConfigurations: [sub] });
+    const { net, node } = model(e.resources);
+    const [inline] = net.subnetViews(node(nicIn), { id: SENTINEL }, "ipConfigurations");
+    const [standalone] = net.subnetViews(node(nicSa), { id: SENTINEL }, "ipConfigurations");
+    for (const v of [inline, standalone]) {
+      expect(v.ctx.vnetAllow.equals(PRIVATE_SPACE.union(cidrs("52.6.0.0/16")))).toBe(true);
+      expect(v.ctxKey.endsWith(`|${rt.urn}`)).toBe(true);
+    }
+  });
+});
