@@ -383,6 +383,8 @@ describe("HostInventory: network interfaces", () => {
       { name: "unk", privateIPAddressVersion: SENTINEL },
       { name: "dflt", privateIPAddress: SENTINEL },
       { name: "bad", privateIPAddressVersion: "IPv5" },
+      { name: "v4-only", privateIPAddressVersion: "ipv4" },
+      { name: "unk-dotted", privateIPAddressVersion: SENTINEL, privateIPAddress: "10.0.1.5" },
     ];
     const ips = inventory(e.resources).hosts[0].ipConfigs;
     expect(ips.map((i) => [i.label, i.family])).toEqual([
@@ -392,6 +394,8 @@ describe("HostInventory: network interfaces", () => {
       ["nic-ex01/unk", undefined],
       ["nic-ex01/dflt", "IPv4"],
       ["nic-ex01/bad", undefined],
+      ["nic-ex01/v4-only", "IPv4"],
+      ["nic-ex01/unk-dotted", "IPv4"],
     ]);
     expect(ips[0].privateAddr?.equals(parseAddressPrefix("fd00::4")!)).toBe(true);
     expect(ips[2].privateAddr).toBeUndefined();
