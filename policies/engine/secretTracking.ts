@@ -1,4 +1,4 @@
-import { recordSecretLeaf, SECRET_SIG, SECRET_SIG_KEY } from "../model/values";
+import { MAX_PROPERTY_DEPTH, recordSecretLeaf, SECRET_SIG, SECRET_SIG_KEY, UNKNOWN_AT_DEPTH } from "../model/values";
 
 /** Plaintexts of values the engine sent as secrets, attached to the deserialized properties object. */
 export const SECRETS = Symbol.for("exchange-compromise-guard.secrets");
@@ -11,7 +11,7 @@ interface DeserializeModule {
 }
 
 function plain(v: unknown, secrets: Set<string>, inSecret: boolean, depth: number): unknown {
-  if (depth > 256) return undefined;
+  if (depth > MAX_PROPERTY_DEPTH) return UNKNOWN_AT_DEPTH;
   if (Array.isArray(v)) return v.map((x) => plain(x, secrets, inSecret, depth + 1));
   if (typeof v === "object" && v !== null) {
     const o = v as Record<string, unknown>;

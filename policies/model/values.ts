@@ -16,6 +16,13 @@ export const UNKNOWN_SENTINELS: ReadonlySet<string> = new Set([
   "dd056dcd-154b-4c76-9bd3-c8f88648b5ff",
 ]);
 
+/**
+ * How deep property values are read. Nothing in an azure-native shape comes near it; what lies deeper is read as unknown
+ * (never as absent), so a reference hidden under deep nesting fails closed instead of vanishing.
+ */
+export const MAX_PROPERTY_DEPTH = 256;
+export const UNKNOWN_AT_DEPTH = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
 export const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
 export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 
@@ -129,7 +136,7 @@ export function present(v: unknown): boolean {
  * recording every plaintext leaf inside one so messages can redact it.
  */
 export function unwrapSecrets(v: unknown, sink: Set<string>, inSecret = false, depth = 0): unknown {
-  if (depth > 64) return undefined;
+  if (depth > MAX_PROPERTY_DEPTH) return UNKNOWN_AT_DEPTH;
   if (Array.isArray(v)) return v.map((x) => unwrapSecrets(x, sink, inSecret, depth + 1));
   if (isPlainObject(v)) {
     if (v[SECRET_SIG_KEY] === SECRET_SIG) {

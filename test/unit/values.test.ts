@@ -219,11 +219,11 @@ describe("unwrapSecrets", () => {
     expect(sink.size).toBe(0);
   });
 
-  it("stops at a nesting depth of 64", () => {
+  it("reads 256 levels deep; what lies deeper is unknown, never absent", () => {
     const nest = (n: number): unknown => (n === 0 ? "leaf" : [nest(n - 1)]);
     const bottom = (v: unknown): unknown => (Array.isArray(v) ? bottom(v[0]) : v);
-    expect(bottom(unwrapSecrets(nest(64), new Set()))).toBe("leaf");
-    expect(bottom(unwrapSecrets(nest(65), new Set()))).toBeUndefined();
+    expect(bottom(unwrapSecrets(nest(256), new Set()))).toBe("leaf");
+    expect(bottom(unwrapSecrets(nest(257), new Set()))).toBe(SENTINEL);
     expect(() => unwrapSecrets(nest(5000), new Set())).not.toThrow();
   });
 });

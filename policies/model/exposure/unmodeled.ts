@@ -112,23 +112,35 @@ export function unmodeledReferences(graph: ResourceGraph, hosts: readonly Host[]
       const h = byIdentity.get(u);
       if (h) record(h, node, `it depends on ${graph.node(u)?.display ?? u}`);
     }
-    walk(node.props, 0, (s) => {
+    walk(node.props, (s) => {
       if (!s.includes("/")) return;
-      const norm = normalizeId(s);
-      let h = byIdentity.get(norm);
-      if (!h) {
-        const top = topLevelId(parseArmId(s));
-        if (top) h = byIdentity.get(top);
-      }
-      if (h) record(h, node, `a property names ${s.split("/").slice(-2).join("/")}`);
+      const h = hostNamedBy(s, byIdentity);
+      if (h) record(h.host, node, `a property names ${h.id.split("/").slice(-2).join("/")}`);
     });
   }
   return out;
 }
 
-function walk(v: unknown, depth: number, visit: (s: string) => void): void {
-  if (depth > 32) return;
-  if (typeof v === "string") visit(v);
-  else if (Array.isArray(v)) for (const x of v) walk(x, depth + 1, visit);
-  else if (typeof v === "object" && v !== null) for (const k of Object.keys(v)) walk((v as Record<string, unknown>)[k], depth + 1, visit);
+/** ARM ids written inside a longer string: a script's `--ids /subscriptions/…` argument, a URL path. */
+const EMBEDDED_ID = /\/?subscriptions\/[^\s"'`,;|&<>(){}[\]?#]+/gi;
+
+/** The host a string names: the whole string as an id (or a child of one), else an id embedded in it. */
+function hostNamedBy(s: string, byIdentity: ReadonlyMap<string, Host>): { host: Host; id: string } | undefined {
+  for (const candidate of [s, ...(s.match(EMBEDDED_ID) ?? [])]) {
+    const host = byIdentity.get(normalizeId(candidate)) ?? byIdentity.get(topLevelId(parseArmId(candidate)) ?? "");
+    if (host) return { host, id: candidate };
+  }
+  return undefined;
+}
+
+/** Every string anywhere in `v`, at any depth: a reference nested deeper than a fixed limit must not go unseen. */
+function walk(v: unknown, visit: (s: string) => void): void {
+  const stack: unknown[] = [v];
+  while (stack.length > 0) {
+    const x = stack.pop();
+    if (typeof x === "string") visit(x);
+    // No spread: a garbage array of a million entries would overflow the argument list.
+    else if (Array.isArray(x)) for (const y of x) stack.push(y);
+    else if (typeof x === "object" && x !== null) for (const k of Object.keys(x)) stack.push((x as Record<string, unknown>)[k]);
+  }
 }

@@ -60,12 +60,35 @@ describe("unmodeledReferences", () => {
     expect(found(e).map(([n]) => n)).toEqual(["deep"]);
   });
 
-  it("a reference nested 30 levels deep is still found", () => {
+  it("a reference nested at any depth is found: no depth at which nesting hides it", () => {
+    for (const depth of [30, 33, 250]) {
+      const { e, vm } = estate();
+      let v: unknown = vm.armId;
+      for (let i = 0; i < depth; i++) v = i % 2 === 0 ? [v] : { k: v };
+      e.add("azure-native:network:SomethingNew", "deep", { v });
+      expect(found(e).map(([n]) => n)).toEqual(["deep"]);
+    }
+  });
+
+  it("an id written inside a script or URL names the host; another VM's id does not", () => {
+    const { e, vm, nic } = estate();
+    e.add("command:local:Command", "open-port", { create: `az vm open-port --port 443 --ids ${vm.armId} && echo done` });
+    e.add("azapi:index:UpdateResource", "patch", {
+      resourceId: `https://management.azure.com${nic.armId}/ipConfigurations/ipconfig1?api-version=2024-05-01`,
+    });
+    e.add("command:local:Command", "other", { create: `az vm open-port --ids ${vm.armId.replace("/ex01", "/ex99")}` });
+    expect(found(e)).toEqual([
+      ["open-port", "a property names virtualMachines/ex01"],
+      ["patch", "a property names ipConfigurations/ipconfig1"],
+    ]);
+  });
+
+  it("a huge array is walked without overflowing", () => {
     const { e, vm } = estate();
-    let v: unknown = vm.armId;
-    for (let i = 0; i < 30; i++) v = i % 2 === 0 ? [v] : { k: v };
-    e.add("azure-native:network:SomethingNew", "deep", { v });
-    expect(found(e).map(([n]) => n)).toEqual(["deep"]);
+    const big: unknown[] = new Array(300_000).fill("x/y");
+    big.push(vm.armId);
+    e.add("azure-native:network:SomethingNew", "big", { big });
+    expect(found(e).map(([n]) => n)).toEqual(["big"]);
   });
 
   it.each([
