@@ -76,6 +76,23 @@ describe("Front Door origin → Private Link Service → internal load balancer"
     expect(openRoutes(routesOfKind(n.e, "private link"))).toEqual([]);
   });
 
+  it("only rules whose pool holds the host: a rule of another pool on the same front end is not its path", () => {
+    const e = new Estate();
+    const { vnet, sub } = baseNet(e);
+    const natSub = e.subnet("snet-pls", vnet, "10.0.2.0/24");
+    const lb = loadBalancer(e, "lb-int", {
+      frontends: [{ name: "fe-int", subnet: sub, privateIp: "10.0.1.100" }],
+      pools: [{ name: "p" }, { name: "q" }],
+      rules: [
+        { name: "owa", frontend: "fe-int", pool: "p", frontendPort: 443, backendPort: 443 },
+        { name: "rdp-q", frontend: "fe-int", pool: "q", frontendPort: 3389, backendPort: 3389 },
+      ],
+    });
+    exHost(e, { nics: [hostNic(e, sub, { nsg: openNsg(e), lbPools: [[lb, "p"]] })] });
+    afdOrigin(e, "o", { pls: privateLinkService(e, "pls", { natSubnet: natSub, lb, frontend: "fe-int" }) });
+    expect(routesOfKind(e, "private link").map((r) => r.hops[1])).toEqual(["internal load balancer lb-int load-balancing rule owa TCP 443→443"]);
+  });
+
   it("a host in no pool of the published LB has no such path", () => {
     const n = net({ inPool: false });
     afdOrigin(n.e, "o", { pls: privateLinkService(n.e, "pls", { natSubnet: n.natSub, lb: n.lb, frontend: "fe-int" }) });
