@@ -83,6 +83,14 @@ describe("unmodeledReferences", () => {
     ]);
   });
 
+  it("nulls, numbers and booleans in properties are skipped; dependencies on resources that are not hosts say nothing", () => {
+    const { e, vm } = estate();
+    const vnet = e.resources.find((r) => r.type === "azure-native:network:VirtualNetwork")!;
+    e.add("command:local:Command", "noise", { a: null, b: 3, c: true, d: [null, { e: null }], create: "echo /tmp/x" }, { environment: [vnet] });
+    e.add("azure-native:maintenance:ConfigurationAssignment", "patch-window", { resourceId: vm.armId }, { resourceId: [vm] });
+    expect(found(e)).toEqual([]);
+  });
+
   it("a huge array is walked without overflowing", () => {
     const { e, vm } = estate();
     const big: unknown[] = new Array(300_000).fill("x/y");
