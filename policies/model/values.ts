@@ -5,11 +5,14 @@
  * cannot be used, so callers can fail closed and name the cause.
  */
 
+/** The engine's sentinel for an unknown computed value; the pack also reads anything nested past MAX_PROPERTY_DEPTH as it. */
+export const UNKNOWN_AT_DEPTH = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
 /** The sentinels the Pulumi engine sends for values that are unknown during preview. */
 export const UNKNOWN_SENTINELS: ReadonlySet<string> = new Set([
   "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7",
   "3eeb2bf0-c639-47a8-9e75-3b44932eb421",
-  "04da6b54-80e4-46f7-96ec-b56ff0331ba9",
+  UNKNOWN_AT_DEPTH,
   "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2",
   "030794c1-ac77-496b-92df-f27374a8bd58",
   "e48ece36-62e2-4504-bad9-02848725956a",
@@ -21,7 +24,6 @@ export const UNKNOWN_SENTINELS: ReadonlySet<string> = new Set([
  * (never as absent), so a reference hidden under deep nesting fails closed instead of vanishing.
  */
 export const MAX_PROPERTY_DEPTH = 256;
-export const UNKNOWN_AT_DEPTH = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 export const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
 export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";

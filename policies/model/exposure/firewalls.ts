@@ -91,20 +91,16 @@ export function indexFirewallDnat(graph: ResourceGraph, network: NetworkModel, d
   const byHost = new Map<string, DnatRule[]>();
   const anywhere: DnatRule[] = [];
   const addRule = (raw: unknown, label: string, proxy: { set: IntervalSet; text: string }, note?: string) => {
-    const port = str(field(raw, "translatedPort"));
-    const ports =
-      typeof port === "string"
-        ? (parsePortSpec(port) ?? ALL_PORTS)
-        : typeof field(raw, "translatedPort") === "number"
-          ? (parsePortSpec(String(field(raw, "translatedPort"))) ?? ALL_PORTS)
-          : ALL_PORTS;
+    const rawPort = field(raw, "translatedPort");
+    const read = str(rawPort);
+    // An unknown (sentinel) or unreadable port means all ports, and is never printed as its raw value.
+    const port = typeof read === "string" ? read : typeof rawPort === "number" ? String(rawPort) : undefined;
+    const ports = port === undefined ? ALL_PORTS : (parsePortSpec(port) ?? ALL_PORTS);
     const rule: DnatRule = {
       label,
       sources: sourceSet(raw),
       ports,
-      // An unknown (sentinel) or unreadable port must not be printed as its raw value.
-      portText:
-        typeof port === "string" ? port : typeof field(raw, "translatedPort") === "number" ? String(field(raw, "translatedPort")) : "an unknown port",
+      portText: port ?? "an unknown port",
       protos: protosOf(field(raw, "protocols") ?? field(raw, "ipProtocols")),
       proxySources: proxy.set,
       proxyText: proxy.text,
