@@ -5,9 +5,22 @@ import { ResourceInput } from "../../policies/model/graph";
 import { toResourceInputs } from "../../cli/report/hostRows";
 import { RULES } from "../../policies/rules";
 import { StackRule, Violation } from "../../policies/rules/types";
+import type { Res } from "./estate";
 
 export function toInputs(resources: readonly EngineResource[]): ResourceInput[] {
   return toResourceInputs(resources, new Set<string>());
+}
+
+/** The resources as the model's input exactly as written: secret envelopes left in place, properties not copied. */
+export function rawInputs(resources: readonly Res[]): ResourceInput[] {
+  return resources.map((r) => ({
+    urn: r.urn,
+    type: r.type,
+    name: r.name,
+    props: r.properties,
+    dependencies: r.dependencies,
+    propertyDependencies: r.propertyDependencies,
+  }));
 }
 
 export function analyse(resources: readonly EngineResource[], gateRaw: Record<string, unknown> = {}, now = new Date()): StackAnalysis {

@@ -1,20 +1,9 @@
 import { StackAnalysis } from "../../policies/model/analysis";
 import { resolveGate } from "../../policies/model/config";
-import { ResourceInput } from "../../policies/model/graph";
-import { cleanData, Estate, HOST_TAGS, Res } from "../support/estate";
+import { cleanData, Estate, HOST_TAGS } from "../support/estate";
+import { rawInputs } from "../support/judge";
 
 const NOW = new Date("2026-11-20T12:00:00Z");
-
-function inputs(resources: readonly Res[]): ResourceInput[] {
-  return resources.map((r) => ({
-    urn: r.urn,
-    type: r.type,
-    name: r.name,
-    props: r.properties,
-    dependencies: r.dependencies,
-    propertyDependencies: r.propertyDependencies,
-  }));
-}
 
 /** Two hosts: ex01 remediated with a clean, recent assessment; ex02 unverified. Plus a web VM that is no host. */
 function fleet() {
@@ -36,7 +25,7 @@ describe("StackAnalysis", () => {
 
   it("builds the shared model once: graph, hosts and a gate per host", () => {
     const { e, ex01, ex02 } = fleet();
-    const a = new StackAnalysis(inputs(e.resources), gate, NOW);
+    const a = new StackAnalysis(rawInputs(e.resources), gate, NOW);
     expect(a.graph.nodes).toHaveLength(e.resources.length);
     expect(a.network.graph).toBe(a.graph);
     expect(a.inventory.graph).toBe(a.graph);
@@ -50,7 +39,7 @@ describe("StackAnalysis", () => {
 
   it("says which hosts the gate verifies", () => {
     const { e } = fleet();
-    const a = new StackAnalysis(inputs(e.resources), gate, NOW);
+    const a = new StackAnalysis(rawInputs(e.resources), gate, NOW);
     const [ex01, ex02] = a.hosts;
     expect(a.gateOf(ex01)).toBe(a.gates.get(ex01.urn));
     expect(a.verified(ex01)).toBe(true);
@@ -62,7 +51,7 @@ describe("StackAnalysis", () => {
   it("judges the assessment's age against the analysis time", () => {
     const { e } = fleet();
     const later = new Date(NOW.getTime() + 90 * 24 * 60 * 60 * 1000);
-    const a = new StackAnalysis(inputs(e.resources), gate, later);
+    const a = new StackAnalysis(rawInputs(e.resources), gate, later);
     expect(a.verified(a.hosts[0])).toBe(false);
   });
 
@@ -70,7 +59,7 @@ describe("StackAnalysis", () => {
     const { e } = fleet();
     const { gate: webGate, errors } = resolveGate({ hostTagValues: ["web"] });
     expect(errors).toEqual([]);
-    const a = new StackAnalysis(inputs(e.resources), webGate, NOW);
+    const a = new StackAnalysis(rawInputs(e.resources), webGate, NOW);
     expect(a.hosts.map((h) => h.name)).toEqual(["web"]);
   });
 

@@ -14,16 +14,13 @@ import {
 import { NetworkModel, SubnetView } from "../../policies/model/network";
 import { isIndeterminate, UNKNOWN } from "../../policies/model/values";
 import { Estate, HOST_TAGS, Res } from "../support/estate";
+import { rawInputs } from "../support/judge";
 
 const SENTINEL = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 const CFG = DEFAULT_HOST_TAGS;
 
 function inventory(resources: readonly Res[] | readonly ResourceInput[], cfg: HostTagConfig = CFG): HostInventory {
-  const inputs: ResourceInput[] = resources.map((r) =>
-    "properties" in r
-      ? { urn: r.urn, type: r.type, name: r.name, props: r.properties, dependencies: r.dependencies, propertyDependencies: r.propertyDependencies }
-      : r,
-  );
+  const inputs: ResourceInput[] = resources.map((r) => ("properties" in r ? rawInputs([r])[0] : r));
   const graph = new ResourceGraph(inputs);
   return new HostInventory(graph, new NetworkModel(graph), cfg);
 }

@@ -1,9 +1,10 @@
 import { ALL_ADDRESSES, INTERNET, parseAddressPrefix, PRIVATE_SPACE } from "../../policies/model/addresses";
-import { ResourceGraph, ResourceInput } from "../../policies/model/graph";
+import { ResourceGraph } from "../../policies/model/graph";
 import { IntervalSet } from "../../policies/model/intervalSet";
 import { NetworkModel, NsgSlot, refProblem } from "../../policies/model/network";
 import { CompiledNsg } from "../../policies/model/nsgEvaluator";
 import { Estate, Res, rule } from "../support/estate";
+import { rawInputs } from "../support/judge";
 
 const SENTINEL = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 const OUTSIDE_NSG = "/subscriptions/s/resourceGroups/rg-hub/providers/Microsoft.Network/networkSecurityGroups/NSG-Hub";
@@ -11,15 +12,7 @@ const OUTSIDE_SUBNET = "/subscriptions/s/resourceGroups/rg-hub/providers/Microso
 const cidrs = (...list: string[]) => list.map((c) => parseAddressPrefix(c)!).reduce((a, b) => a.union(b), IntervalSet.EMPTY);
 
 function model(resources: readonly Res[]) {
-  const inputs: ResourceInput[] = resources.map((r) => ({
-    urn: r.urn,
-    type: r.type,
-    name: r.name,
-    props: r.properties,
-    dependencies: r.dependencies,
-    propertyDependencies: r.propertyDependencies,
-  }));
-  const graph = new ResourceGraph(inputs);
+  const graph = new ResourceGraph(rawInputs(resources));
   const net = new NetworkModel(graph);
   return { graph, net, node: (r: Res) => graph.node(r.urn)! };
 }

@@ -6,6 +6,15 @@ import { openNsg, openRoutes, routesOfKind, service } from "./fixture";
 
 const LB_TYPE = "azure-native:network:LoadBalancer";
 
+/** lb-ex: Standard, public front end fe on `pip`, and the raw properties a test writes itself (pools, rules, unknowns). */
+const rawPublicLb = (e: Estate, pip: Res, props: Record<string, unknown>): Res =>
+  e.add(
+    LB_TYPE,
+    "lb-ex",
+    { loadBalancerName: "lb-ex", sku: { name: "Standard" }, frontendIPConfigurations: [{ name: "fe", publicIPAddress: e.ref(pip) }], ...props },
+    { frontendIPConfigurations: [pip] },
+  );
+
 describe("childKey", () => {
   const id = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/loadBalancers/lb/frontendIPConfigurations/FE-Public";
   it.each([
@@ -103,20 +112,10 @@ describe("load-balancing rules", () => {
     const e = new Estate();
     const { sub } = baseNet(e);
     const pip = e.publicIp("pip-lb");
-    const lb = e.add(
-      LB_TYPE,
-      "lb-ex",
-      {
-        loadBalancerName: "lb-ex",
-        sku: { name: "Standard" },
-        frontendIPConfigurations: [{ name: "fe", publicIPAddress: e.ref(pip) }],
-        backendAddressPools: [{ name: "p" }],
-        loadBalancingRules: [
-          { name: "r", protocol: "Tcp", frontendPort: 443, backendPort: port, backendAddressPool: { id: "backendAddressPools/p" } },
-        ],
-      },
-      { frontendIPConfigurations: [pip] },
-    );
+    const lb = rawPublicLb(e, pip, {
+      backendAddressPools: [{ name: "p" }],
+      loadBalancingRules: [{ name: "r", protocol: "Tcp", frontendPort: 443, backendPort: port, backendAddressPool: { id: "backendAddressPools/p" } }],
+    });
     exHost(e, { nics: [hostNic(e, sub, { nsg: openNsg(e), lbPools: [[lb, "p"]] })] });
     const [r] = routesOfKind(e, "load balancer");
     expect(r.hops[1]).toBe("load balancer lb-ex (Standard) load-balancing rule r TCP 443→an unknown port");
@@ -142,21 +141,13 @@ describe("load-balancing rules", () => {
     const e = new Estate();
     const { sub } = baseNet(e);
     const pip = e.publicIp("pip-lb");
-    const lb = e.add(
-      LB_TYPE,
-      "lb-ex",
-      {
-        loadBalancerName: "lb-ex",
-        sku: { name: "Standard" },
-        frontendIPConfigurations: [{ name: "fe", publicIPAddress: e.ref(pip) }],
-        backendAddressPools: [{ name: "p" }, { name: "other" }],
-        loadBalancingRules: [
-          { name: "mine", protocol: UNKNOWN, frontendPort: 443, backendPort: 443, backendAddressPool: { id: "x/backendAddressPools/P" } },
-          { name: "theirs", protocol: "Tcp", frontendPort: 22, backendPort: 22, backendAddressPool: { id: "x/backendAddressPools/other" } },
-        ],
-      },
-      { frontendIPConfigurations: [pip] },
-    );
+    const lb = rawPublicLb(e, pip, {
+      backendAddressPools: [{ name: "p" }, { name: "other" }],
+      loadBalancingRules: [
+        { name: "mine", protocol: UNKNOWN, frontendPort: 443, backendPort: 443, backendAddressPool: { id: "x/backendAddressPools/P" } },
+        { name: "theirs", protocol: "Tcp", frontendPort: 22, backendPort: 22, backendAddressPool: { id: "x/backendAddressPools/other" } },
+      ],
+    });
     exHost(e, { nics: [hostNic(e, sub, { nsg: openNsg(e), lbPools: [[lb, "p"]] })] });
     const rs = routesOfKind(e, "load balancer");
     expect(rs).toHaveLength(1);
@@ -169,18 +160,10 @@ describe("load-balancing rules", () => {
     const e = new Estate();
     const { sub } = baseNet(e);
     const pip = e.publicIp("pip-lb");
-    const lb = e.add(
-      LB_TYPE,
-      "lb-ex",
-      {
-        loadBalancerName: "lb-ex",
-        sku: { name: "Standard" },
-        frontendIPConfigurations: [{ name: "fe", publicIPAddress: e.ref(pip) }],
-        backendAddressPools: [{ name: "p" }],
-        loadBalancingRules: [{ protocol: "Tcp", frontendPort: 443, backendPort: 443, backendAddressPool: { id: UNKNOWN } }],
-      },
-      { frontendIPConfigurations: [pip] },
-    );
+    const lb = rawPublicLb(e, pip, {
+      backendAddressPools: [{ name: "p" }],
+      loadBalancingRules: [{ protocol: "Tcp", frontendPort: 443, backendPort: 443, backendAddressPool: { id: UNKNOWN } }],
+    });
     exHost(e, { nics: [hostNic(e, sub, { nsg: openNsg(e), lbPools: [[lb, "p"]] })] });
     const [r] = routesOfKind(e, "load balancer");
     expect(r.hops[1]).toBe("load balancer lb-ex (Standard) load-balancing rule rule #1 TCP 443→443");
@@ -190,18 +173,10 @@ describe("load-balancing rules", () => {
     const e = new Estate();
     const { sub } = baseNet(e);
     const pip = e.publicIp("pip-lb");
-    const lb = e.add(
-      LB_TYPE,
-      "lb-ex",
-      {
-        loadBalancerName: "lb-ex",
-        sku: { name: "Standard" },
-        frontendIPConfigurations: [{ name: "fe", publicIPAddress: e.ref(pip) }],
-        backendAddressPools: [{ name: "p" }],
-        loadBalancingRules: UNKNOWN,
-      },
-      { frontendIPConfigurations: [pip] },
-    );
+    const lb = rawPublicLb(e, pip, {
+      backendAddressPools: [{ name: "p" }],
+      loadBalancingRules: UNKNOWN,
+    });
     exHost(e, { nics: [hostNic(e, sub, { nsg: openNsg(e), lbPools: [[lb, "p"]] })] });
     const [r] = routesOfKind(e, "load balancer");
     expect(r.hops[1]).toBe("load balancer lb-ex (Standard) load-balancing rule (rules unknown at preview) any port");
@@ -470,18 +445,10 @@ describe("inbound NAT rules", () => {
     const e = new Estate();
     const { sub } = baseNet(e);
     const pip = e.publicIp("pip-lb");
-    const lb = e.add(
-      LB_TYPE,
-      "lb-ex",
-      {
-        loadBalancerName: "lb-ex",
-        sku: { name: "Standard" },
-        frontendIPConfigurations: [{ name: "fe", publicIPAddress: e.ref(pip) }],
-        backendAddressPools: [{ name: "p" }],
-        inboundNatRules: UNKNOWN,
-      },
-      { frontendIPConfigurations: [pip] },
-    );
+    const lb = rawPublicLb(e, pip, {
+      backendAddressPools: [{ name: "p" }],
+      inboundNatRules: UNKNOWN,
+    });
     exHost(e, { nics: [hostNic(e, sub, { nsg: openNsg(e), lbPools: [[lb, "p"]] })] });
     const [r] = routesOfKind(e, "load balancer");
     expect(r.hops[1]).toBe("load balancer lb-ex (Standard) inbound NAT rule NAT rules (unknown at preview) any port");
@@ -492,18 +459,10 @@ describe("inbound NAT rules", () => {
     const e = new Estate();
     const { sub } = baseNet(e);
     const pip = e.publicIp("pip-lb");
-    const lb = e.add(
-      LB_TYPE,
-      "lb-ex",
-      {
-        loadBalancerName: "lb-ex",
-        sku: { name: "Standard" },
-        frontendIPConfigurations: [{ name: "fe", publicIPAddress: e.ref(pip) }],
-        backendAddressPools: [{ name: "p" }],
-        inboundNatRules: [{ name: "ok", protocol: "Tcp", frontendPort: 1, backendPort: 1 }, UNKNOWN, "weird"],
-      },
-      { frontendIPConfigurations: [pip] },
-    );
+    const lb = rawPublicLb(e, pip, {
+      backendAddressPools: [{ name: "p" }],
+      inboundNatRules: [{ name: "ok", protocol: "Tcp", frontendPort: 1, backendPort: 1 }, UNKNOWN, "weird"],
+    });
     exHost(e, { nics: [hostNic(e, sub, { nsg: openNsg(e), lbPools: [[lb, "p"]] })] });
     const rs = routesOfKind(e, "load balancer");
     expect(rs.map((r) => r.hops[1])).toEqual([
@@ -571,20 +530,12 @@ describe("membership", () => {
     const e = new Estate();
     const { sub } = baseNet(e);
     const pip = e.publicIp("pip-lb");
-    e.add(
-      LB_TYPE,
-      "lb-ex",
-      {
-        loadBalancerName: "lb-ex",
-        sku: { name: "Standard" },
-        frontendIPConfigurations: [{ name: "fe", publicIPAddress: e.ref(pip) }],
-        backendAddressPools: [{ name: "P", loadBalancerBackendAddresses: [{ name: "m", ipAddress: UNKNOWN }] }],
-        loadBalancingRules: [
-          { name: "r", protocol: "Tcp", frontendPort: 443, backendPort: 443, backendAddressPool: { id: "x/backendAddressPools/p" } },
-        ],
-      },
-      { frontendIPConfigurations: [pip] },
-    );
+    rawPublicLb(e, pip, {
+      backendAddressPools: [{ name: "P", loadBalancerBackendAddresses: [{ name: "m", ipAddress: UNKNOWN }] }],
+      loadBalancingRules: [
+        { name: "r", protocol: "Tcp", frontendPort: 443, backendPort: 443, backendAddressPool: { id: "x/backendAddressPools/p" } },
+      ],
+    });
     exHost(e, { nics: [hostNic(e, sub, { nsg: openNsg(e) })] });
     const [r] = routesOfKind(e, "load balancer");
     expect(r.hops[2]).toBe("backend pool p (IP-based member an address unknown at preview (may be this host))");
@@ -596,20 +547,12 @@ describe("membership", () => {
       const e = new Estate();
       const { sub } = baseNet(e);
       const pip = e.publicIp("pip-lb");
-      e.add(
-        LB_TYPE,
-        "lb-ex",
-        {
-          loadBalancerName: "lb-ex",
-          sku: { name: "Standard" },
-          frontendIPConfigurations: [{ name: "fe", publicIPAddress: e.ref(pip) }],
-          backendAddressPools: pools,
-          loadBalancingRules: [
-            { name: "r", protocol: "Tcp", frontendPort: 443, backendPort: 443, backendAddressPool: { id: "x/backendAddressPools/p" } },
-          ],
-        },
-        { frontendIPConfigurations: [pip] },
-      );
+      rawPublicLb(e, pip, {
+        backendAddressPools: pools,
+        loadBalancingRules: [
+          { name: "r", protocol: "Tcp", frontendPort: 443, backendPort: 443, backendAddressPool: { id: "x/backendAddressPools/p" } },
+        ],
+      });
       exHost(e, { nics: [hostNic(e, sub, { nsg: openNsg(e) })] });
       return routesOfKind(e, "load balancer");
     };
@@ -838,18 +781,10 @@ describe("standalone children and references", () => {
       const e = new Estate();
       const { sub } = baseNet(e);
       const pip = e.publicIp("pip-lb");
-      const lb = e.add(
-        LB_TYPE,
-        "lb-ex",
-        {
-          loadBalancerName: "lb-ex",
-          sku: { name: "Standard" },
-          frontendIPConfigurations: [{ name: "fe", publicIPAddress: e.ref(pip) }],
-          backendAddressPools: [{ name: "p" }, { name: "q" }],
-          loadBalancingRules: [{ name: "r", protocol: "Tcp", frontendPort: 443, backendPort: 443, backendAddressPools: pools }],
-        },
-        { frontendIPConfigurations: [pip] },
-      );
+      const lb = rawPublicLb(e, pip, {
+        backendAddressPools: [{ name: "p" }, { name: "q" }],
+        loadBalancingRules: [{ name: "r", protocol: "Tcp", frontendPort: 443, backendPort: 443, backendAddressPools: pools }],
+      });
       exHost(e, { nics: [hostNic(e, sub, { nsg: openNsg(e), lbPools: [[lb, "p"]] })] });
       return routesOfKind(e, "load balancer").length;
     };
