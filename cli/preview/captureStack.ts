@@ -37,6 +37,8 @@ function engineForm(v: unknown): unknown {
 export interface CaptureOptions {
   readonly project: string;
   readonly stack: string;
+  /** The stack config as the engine passes it (`<namespace>:<key>` → the CLI's string encoding); replaces any earlier. */
+  readonly config?: Readonly<Record<string, string>>;
   /** Preview: ids of new resources unknown, as in a first `pulumi preview`. */
   readonly preview: boolean;
   /**
@@ -50,10 +52,11 @@ export interface CaptureOptions {
   readonly outputsFor?: (args: MockResourceArgs, id: string) => Record<string, unknown>;
 }
 
-/** The URN MockMonitor gives a registration (parent type prefixed, as the engine does). */
-function mockUrn(parent: string, type: string, name: string): string {
-  const qualified = parent ? `${parent.split("::")[2].split("$").pop()}$${type}` : type;
-  return `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::${qualified}::${name}`;
+/** The URN the engine gives a registration: the parent's whole qualified type chain, then `$` and the type (a child of the stack gets no prefix). */
+export function engineUrn(stack: string, project: string, parent: string, type: string, name: string): string {
+  const parentType = parent ? parent.split("::")[2] : "";
+  const qualified = parentType && parentType !== "pulumi:pulumi:Stack" ? `${parentType}$${type}` : type;
+  return `urn:pulumi:${stack}::${project}::${qualified}::${name}`;
 }
 
 /** A MockMonitor that also records each raw RegisterResourceRequest, which `setMocks`' callbacks never see. */
@@ -65,13 +68,17 @@ class CaptureMonitor extends MockMonitor {
     private readonly extraOutputs?: CaptureOptions["outputsFor"],
   ) {
     super(mocks);
+    // The SDK's mock (a private method) keeps only the parent's last type; the engine keeps the whole chain, and so
+    // must every URN the program and the pack see.
+    (this as unknown as { newUrn: (parent: string, type: string, name: string) => string }).newUrn = (parent, type, name) =>
+      engineUrn(pulumi.getStack(), pulumi.getProject(), parent, type, name);
   }
 
   override async registerResource(req: RegisterResourceRequest, callback: (err: unknown, res: RegisterResourceResponse) => void): Promise<void> {
     const type: string = req.getType();
     const name: string = req.getName();
     const parent: string = req.getParent();
-    const urn = mockUrn(parent, type, name);
+    const urn = engineUrn(pulumi.getStack(), pulumi.getProject(), parent, type, name);
     const propertyDependencies: Record<string, string[]> = {};
     req.getPropertydependenciesMap().forEach((v, k) => {
       const urns: string[] = v.getUrnsList();
@@ -126,6 +133,7 @@ export async function captureStack(program: () => Promise<unknown>, opts: Captur
     opts.preview ? undefined : opts.outputsFor,
   );
   pulumi.runtime.setMockOptions(monitor, opts.project, opts.stack, opts.preview);
+  pulumi.runtime.setAllConfig({ ...(opts.config ?? {}) }, []);
   // What setMocks turns on: secrets and resource references travel as the engine would see them.
   const store = (require("@pulumi/pulumi/runtime/state") as { getStore(): Record<string, boolean> }).getStore();
   store.supportsSecrets = true;

@@ -1,8 +1,7 @@
-import * as fs from "fs";
 import * as path from "path";
-import { parseFleetConfig, planFleet } from "../../stacks/config/fleetConfig";
-import { readStackConfig, STACKS_DIR } from "../../stacks/config/stackFile";
-import { deployFleet } from "../../stacks/fleet";
+import { NAMESPACE } from "../../stacks/config/programConfig";
+import { readEncodedStackConfig, stackFile, STACKS_DIR } from "../../stacks/config/stackFile";
+import { runProgram } from "../../stacks/program";
 import { captureStack, Registration, toEngineResources } from "./captureStack";
 import { armIdFor, offlineCall, outputsFor } from "./mockCloud";
 
@@ -21,12 +20,19 @@ export interface OfflineStack {
  * Runs the stacks program for one bundled (or user) stack config in-process under the mock
  * runtime: in preview form like a first `pulumi preview` (no resource exists yet, ids unknown),
  * or in update form (ids and cloud-computed outputs filled in) to produce an export.
+ *
+ * The program is the entry point's own `runProgram`, fed the stack config encoded exactly as the Pulumi CLI encodes
+ * `Pulumi.<stack>.yaml`. A stack config outside the project's stack folder keeps its records beside it
+ * (`<dir>/records`) unless it names `exchange-guard:recordsDir` itself.
  */
-export async function runOfflineStack(stack: string, opts: { preview: boolean; stacksDir?: string; now?: Date }): Promise<OfflineStack> {
+export async function runOfflineStack(stack: string, opts: { preview: boolean; stacksDir?: string }): Promise<OfflineStack> {
   const dir = opts.stacksDir ?? STACKS_DIR;
-  const config = parseFleetConfig(readStackConfig(stack, dir));
-  const plan = planFleet(config, (f) => fs.readFileSync(path.join(dir, "records", f), "utf8"), opts.now ?? new Date());
-  const registrations = await captureStack(() => deployFleet(config, plan, stack), {
+  const config = readEncodedStackConfig(stack, dir);
+  const recordsKey = `${NAMESPACE}:recordsDir`;
+  if (path.resolve(dir) !== path.resolve(STACKS_DIR) && config[recordsKey] === undefined)
+    config[recordsKey] = path.join(path.resolve(dir), "records");
+  const registrations = await captureStack(runProgram, {
+    config,
     project: PROJECT,
     stack,
     preview: opts.preview,
@@ -39,6 +45,6 @@ export async function runOfflineStack(stack: string, opts: { preview: boolean; s
     project: PROJECT,
     registrations,
     ...toEngineResources(registrations, opts.preview),
-    configFile: path.join(dir, `Pulumi.${stack}.yaml`),
+    configFile: stackFile(stack, dir),
   };
 }

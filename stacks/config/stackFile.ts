@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
+import { encodeStackConfig, fleetConfigOf } from "./programConfig";
 
 /** The project root: the nearest folder above this file with Pulumi.yaml (works from sources and from dist/). */
 export function findProjectRoot(from = __dirname): string {
@@ -13,27 +14,33 @@ export function findProjectRoot(from = __dirname): string {
   return dir;
 }
 
-export const STACKS_DIR = path.join(findProjectRoot(), "stacks");
+/** The folder of the stack configs, as Pulumi.yaml's `stackConfigDir` names it (the project root when unset). */
+export function stackConfigDir(root = findProjectRoot()): string {
+  const project = parse(fs.readFileSync(path.join(root, "Pulumi.yaml"), "utf8")) as { stackConfigDir?: unknown } | null;
+  return path.join(root, typeof project?.stackConfigDir === "string" ? project.stackConfigDir : ".");
+}
 
-/**
- * Reads `stacks/Pulumi.<stack>.yaml` into the raw fleet config, the way `new pulumi.Config("exchange-guard")`
- * sees it in a real run (each `exchange-guard:<key>` is one key; `azure-native:location` gives the location).
- */
-export function readStackConfig(stack: string, dir = STACKS_DIR): Record<string, unknown> {
-  const file = path.join(dir, `Pulumi.${stack}.yaml`);
-  let doc: unknown;
+export const STACKS_DIR = stackConfigDir();
+
+export function stackFile(stack: string, dir = STACKS_DIR): string {
+  return path.join(dir, `Pulumi.${stack}.yaml`);
+}
+
+/** `Pulumi.<stack>.yaml` → the config map the Pulumi CLI hands the program (see programConfig.ts). */
+export function readEncodedStackConfig(stack: string, dir = STACKS_DIR): Record<string, string> {
+  const file = stackFile(stack, dir);
+  let text: string;
   try {
-    doc = parse(fs.readFileSync(file, "utf8"));
+    text = fs.readFileSync(file, "utf8");
   } catch (e) {
     throw new Error(`cannot read stack config ${file}: ${(e as Error).message}`);
   }
-  const config = (doc as { config?: Record<string, unknown> } | null)?.config ?? {};
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(config)) {
-    if (k.startsWith("exchange-guard:")) out[k.slice("exchange-guard:".length)] = v;
-  }
-  if (config["azure-native:location"] !== undefined && out.location === undefined) out.location = config["azure-native:location"];
-  return out;
+  return encodeStackConfig(text, file);
+}
+
+/** The raw fleet config of a stack file, through the same encoding and decoding as a real run. */
+export function readStackConfig(stack: string, dir = STACKS_DIR): Record<string, unknown> {
+  return fleetConfigOf(readEncodedStackConfig(stack, dir));
 }
 
 export function listStacks(dir = STACKS_DIR): string[] {
