@@ -1,11 +1,30 @@
+// One jest project per test layer, so each can run alone (`npm run test:unit`, `npm run test:engine`, ...) and
+// `npm test` runs them all, as CI does.
 /** @type {import('jest').Config} */
-module.exports = {
+const common = {
   testEnvironment: "node",
-  roots: ["<rootDir>/test"],
   testMatch: ["**/*.test.ts"],
   // swc strips types without type-checking: `npm test` type-checks once with tsc instead,
   // so the huge @pulumi/azure-native typings are not re-checked by every test file.
   transform: { "^.+\\.ts$": ["@swc/jest", { jsc: { target: "es2022", parser: { syntax: "typescript" } }, module: { type: "commonjs" } }] },
   moduleFileExtensions: ["ts", "js", "json"],
+};
+
+const layer = (displayName, roots, extra = {}) => ({ ...common, displayName, roots: roots.map((r) => `<rootDir>/test/${r}`), ...extra });
+
+/** @type {import('jest').Config} */
+module.exports = {
   testTimeout: 60000,
+  projects: [
+    // The pure model and each policy on its own.
+    layer("unit", ["unit", "policies"]),
+    // The stack program under Pulumi's mock runtime.
+    layer("stacks", ["stacks"]),
+    // The pack over the engine's gRPC interface.
+    layer("protocol", ["protocol"]),
+    // The exchange-guard command as users run it.
+    layer("cli", ["cli"]),
+    // The real `pulumi` CLI (built from Go modules) running the program and the pack: slow, few, shared workspaces.
+    layer("engine", ["engine"], { testTimeout: 15 * 60_000 }),
+  ],
 };

@@ -4,9 +4,9 @@ import { Diagnostic } from "../../cli/engine/analyzerClient";
 import { PackSession } from "../../cli/engine/session";
 import { runOfflineStack } from "../../cli/preview/offlineStack";
 import { listStacks, STACKS_DIR } from "../../stacks/config/stackFile";
+import { FIXTURE_STACKS_DIR, KNOWN_BAD, KNOWN_BAD_POLICY_CONFIG } from "../support/knownBad";
 
 const PACK = path.join(__dirname, "../../policies");
-const FIXTURES = path.join(__dirname, "../fixtures/stacks");
 
 let session: PackSession;
 beforeAll(async () => {
@@ -40,32 +40,13 @@ it("bundles the example and the four incident steps", () => {
   expect(bundled).toEqual(["example", "incident-1-isolated", "incident-2-compromised", "incident-3-rebuild", "incident-4-verified"]);
 });
 
-const BAD_POLICY_CONFIG = JSON.stringify({
-  "exchange-remediated-requires-assessment": {
-    asOf: "2026-11-26T12:00:00Z",
-    approvedImages: ["MicrosoftWindowsServer:WindowsServer:2022-datacenter-azure-edition"],
-  },
-  "exchange-unverified-isolated": { forensicsSourcePrefixes: ["10.30.3.0/24", "10.30.4.0/26"], forensicsDestinationPrefixes: ["10.30.3.0/24"] },
-});
-
-const EXPOSED_AND_NOT_ISOLATED = ["exchange-unverified-isolated", "exchange-unverified-not-internet-exposed"];
-const BAD: Record<string, string[]> = {
-  "bad-stale-assessment": ["exchange-remediated-requires-assessment", ...EXPOSED_AND_NOT_ISOLATED],
-  "bad-unpatched-build": ["exchange-build-patched", ...EXPOSED_AND_NOT_ISOLATED],
-  "bad-short-logs": ["exchange-remediated-requires-assessment", ...EXPOSED_AND_NOT_ISOLATED],
-  "bad-missing-check": ["exchange-remediated-requires-assessment", ...EXPOSED_AND_NOT_ISOLATED],
-  "bad-unapproved-image": ["exchange-compromised-rebuilt-from-scratch", ...EXPOSED_AND_NOT_ISOLATED],
-  "bad-public-forensics": ["exchange-unverified-isolated"],
-  "bad-extra-client-port": ["exchange-verified-exposes-only-client-ports"],
-};
-
 it("has an expectation for every known-bad fixture", () => {
-  expect(listStacks(FIXTURES).sort()).toEqual(Object.keys(BAD).sort());
+  expect(listStacks(FIXTURE_STACKS_DIR).sort()).toEqual(Object.keys(KNOWN_BAD).sort());
 });
 
-describe.each(Object.entries(BAD))("known-bad %s", (stack, expected) => {
+describe.each(Object.entries(KNOWN_BAD))("known-bad %s", (stack, expected) => {
   it.each([true, false])("fails exactly the expected policies (preview=%s)", async (preview) => {
-    const { diagnostics } = await judge(stack, FIXTURES, preview, BAD_POLICY_CONFIG);
+    const { diagnostics } = await judge(stack, FIXTURE_STACKS_DIR, preview, fs.readFileSync(KNOWN_BAD_POLICY_CONFIG, "utf8"));
     const mandatory = diagnostics.filter((d) => d.enforcementLevel === "mandatory");
     expect([...new Set(mandatory.map((d) => d.policyName))].sort()).toEqual([...expected].sort());
     for (const d of mandatory) expect(d.message).toMatch(/ex01/);

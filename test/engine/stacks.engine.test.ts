@@ -1,0 +1,94 @@
+/**
+ * Every bundled stack and every known-bad fixture through the real `pulumi preview --policy-pack`, as a pipeline runs
+ * it, and `exchange-guard check` of the same stack giving the same verdicts.
+ */
+import { execFile } from "child_process";
+import * as path from "path";
+import { listStacks, STACKS_DIR } from "../../stacks/config/stackFile";
+import { FIXTURE_STACKS_DIR, KNOWN_BAD, KNOWN_BAD_POLICY_CONFIG } from "../support/knownBad";
+import { mandatoryViolations, REPO, RunResult, Workspace } from "./support/engine";
+
+const CLI = path.join(REPO, "dist/cli/main.js");
+
+interface CheckJson {
+  hosts: { diagnostics: { policyName: string; urn: string; enforcementLevel: string }[] }[];
+  other: { policyName: string; urn?: string; enforcementLevel: string }[];
+}
+
+/** `exchange-guard check --json` of a stack, spawned as users run it: its mandatory verdicts as `policy|URN`. */
+function checkVerdicts(stack: string, stacksDir: string | undefined, policyConfig: string): Promise<{ code: number; verdicts: string[] }> {
+  const args = [CLI, "check", "--stack", stack, "--policy-pack-config", policyConfig, "--json", ...(stacksDir ? ["--stacks-dir", stacksDir] : [])];
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, args, { cwd: REPO, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
+      const code = err ? Number((err as { code?: number }).code ?? 1) : 0;
+      if (code === 2) return reject(new Error(`check ${stack} exited 2: ${stderr}`));
+      const json = JSON.parse(stdout) as CheckJson;
+      const diags = [...json.hosts.flatMap((h) => h.diagnostics), ...json.other];
+      resolve({
+        code,
+        verdicts: diags.filter((d) => d.enforcementLevel === "mandatory").map((d) => `${d.policyName}|${(d as { urn?: string }).urn ?? ""}`),
+      });
+    });
+  });
+}
+
+const sorted = (xs: readonly string[]) => [...xs].sort();
+const policiesOf = (verdicts: readonly string[]) => [...new Set(verdicts.map((v) => v.split("|")[0]))].sort();
+
+let ws: Workspace;
+let bundledProject: string;
+let fixtureProject: string;
+const bundled = listStacks();
+const fixtures = Object.keys(KNOWN_BAD);
+const runs = new Map<string, RunResult>();
+
+beforeAll(async () => {
+  ws = Workspace.create("stacks");
+  bundledProject = ws.project("bundled", STACKS_DIR);
+  fixtureProject = ws.project("fixtures", FIXTURE_STACKS_DIR);
+  for (const s of bundled) await ws.initStack(bundledProject, s);
+  for (const s of fixtures) await ws.initStack(fixtureProject, s);
+}, 20 * 60_000);
+
+afterAll(() => ws?.dispose());
+
+describe.each(bundled)("bundled stack %s under the real CLI", (stack) => {
+  const policyConfig = path.join(STACKS_DIR, "policy-config", `${stack}.json`);
+
+  it("previews with the pack: exit 0, no mandatory policy event", async () => {
+    const r = await ws.preview(bundledProject, stack, policyConfig);
+    runs.set(stack, r);
+    expect({ code: r.code, mandatory: mandatoryViolations(r.events) }).toEqual({ code: 0, mandatory: [] });
+    // The program really ran and the pack really judged it: every resource was analyzed.
+    const created = r.events.filter((e) => e.resourcePreEvent?.metadata.op === "create").length;
+    expect(created).toBeGreaterThan(30);
+    expect(r.output).toMatch(/exchange-compromise-guard@v0\.1\.0/);
+  });
+
+  it("gives the verdicts exchange-guard check gives", async () => {
+    const r = runs.get(stack)!;
+    const check = await checkVerdicts(stack, undefined, policyConfig);
+    expect(sorted(check.verdicts)).toEqual(sorted(mandatoryViolations(r.events)));
+    expect(check.code).toBe(0);
+  });
+});
+
+describe.each(fixtures)("known-bad %s under the real CLI", (stack) => {
+  it("fails the preview with exactly its expected policies", async () => {
+    const r = await ws.preview(fixtureProject, stack, KNOWN_BAD_POLICY_CONFIG);
+    runs.set(stack, r);
+    expect(r.code).not.toBe(0);
+    expect(policiesOf(mandatoryViolations(r.events))).toEqual(sorted(KNOWN_BAD[stack]));
+    for (const e of r.events.filter((e) => e.policyEvent?.enforcementLevel === "mandatory")) {
+      expect(e.policyEvent!.message).toMatch(/ex01/);
+      expect(e.policyEvent!.resourceUrn).toMatch(/::ex01-g\d+$/);
+    }
+  });
+
+  it("gives the verdicts exchange-guard check gives", async () => {
+    const r = runs.get(stack)!;
+    const check = await checkVerdicts(stack, FIXTURE_STACKS_DIR, KNOWN_BAD_POLICY_CONFIG);
+    expect(sorted(check.verdicts)).toEqual(sorted(mandatoryViolations(r.events)));
+    expect(check.code).toBe(1);
+  });
+});
