@@ -1,6 +1,6 @@
 "use strict";
 // Offline stand-in for pulumi-resource-azure-native, as far as the policy pack and the stacks can notice:
-// - preview: outputs are the inputs plus Azure's computed properties (name, type, provisioningState, etag, the ids of
+// - preview: outputs are the inputs plus Azure's computed properties (id, name, type, provisioningState, etag, the ids of
 //   inline sub-resources, a VM's vmId and OS disk id), every one of them unknown, as azure-native's PreviewOutputs
 //   marks response properties the inputs do not give;
 // - update: ARM-shaped ids (/subscriptions/…/resourceGroups/…/providers/Microsoft.X/…) and those outputs filled in;
@@ -58,6 +58,8 @@ function outputs(type, name, inputs, id) {
   const known = (v) => (id === undefined ? UNKNOWN : v);
   const out = {
     ...withSubResourceIds(inputs, id),
+    // azure-native maps the ARM response body, whose `id` is the resource's ARM id, into the outputs.
+    id: known(id),
     name: known(id?.split("/").pop()),
     type: known(type.split(":").slice(1).join("/")),
     provisioningState: known("Succeeded"),
