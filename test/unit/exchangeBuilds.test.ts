@@ -1,13 +1,5 @@
-import {
-  CUMULATIVE_UPDATES,
-  DEFAULT_BASELINE,
-  includesWave,
-  isKnownWave,
-  parseExchangeBuild,
-  productName,
-  WAVE_TABLES,
-  WAVES,
-} from "../../policies/model/exchangeBuilds";
+import { CUMULATIVE_UPDATES, WAVE_TABLES } from "../../policies/model/exchangeBuildTable";
+import { DEFAULT_BASELINE, includesWave, isKnownWave, parseExchangeBuild, productName, WAVES } from "../../policies/model/exchangeBuilds";
 
 /** [product as the pack names it, the CU's release build, the wave's minimum (SU) build for that CU] */
 type SuRow = readonly [product: string, cuBuild: string, suBuild: string];
