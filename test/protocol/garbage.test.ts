@@ -8,6 +8,7 @@ import type { Diagnostic, EngineResource } from "../../cli/engine/analyzerClient
 import { Estate, HOST_TAGS, UNKNOWN } from "../support/estate";
 import { junkResources, MALFORMED_ENVELOPES, nested } from "./junk";
 import { alive, expectDiag, expectNoInternalError, expectNoPreviewDowngrade, exposedHost, POLICY, summary, useSession } from "./helpers";
+import { RULES } from "../../policies/rules";
 
 const session = useSession(`{"${POLICY.noPublicAttachment}": "remediate"}`);
 
@@ -29,7 +30,7 @@ async function stillJudges(): Promise<void> {
   const s = session();
   expect(alive(s.pid)).toBe(true);
   const info = await s.client.getAnalyzerInfo();
-  expect(info.policies).toHaveLength(9);
+  expect(info.policies).toHaveLength(RULES.length);
   const h = exposedHost(true);
   const { diagnostics } = await s.client.analyzeStack(h.e.resources);
   expectDiag(diagnostics, POLICY.notExposed, "mandatory", { urn: h.vm.urn, has: ["pip-ex01"] });
