@@ -1,9 +1,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import { runOfflineStack } from "../cli/preview/offlineStack";
+import { specialSigKey as SIG_KEY } from "@pulumi/pulumi/runtime/rpc";
 import { findProjectRoot } from "../stacks/config/stackFile";
-
-const SIG_KEY = "4dabf18193072939515e22adb298388d";
 
 /** Secrets as `pulumi stack export` writes them without --show-secrets: the value is only a ciphertext. */
 function encrypt(v: unknown): unknown {

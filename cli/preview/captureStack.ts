@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor, MockCallArgs, MockResourceArgs } from "@pulumi/pulumi/runtime/mocks";
 import type { EngineResource } from "../engine/analyzerClient";
 import type { RegisterResourceRequest, RegisterResourceResponse } from "@pulumi/pulumi/proto/resource_pb";
+import { specialResourceSig as RESOURCE_SIG, specialSigKey as SIG_KEY, unknownValue as UNKNOWN_STRING } from "@pulumi/pulumi/runtime/rpc";
 
 /** A registration as the engine received it: raw inputs (unknown sentinels and secret envelopes intact) and the links the SDK declared. */
 export interface Registration {
@@ -16,10 +17,6 @@ export interface Registration {
   readonly id: string | undefined;
   outputs: Record<string, unknown>;
 }
-
-const UNKNOWN_STRING = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-const RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
-const SIG_KEY = "4dabf18193072939515e22adb298388d";
 
 /** Resource references become what the engine sends a policy: the id, or the URN while the id is unknown. */
 function engineForm(v: unknown): unknown {

@@ -37,9 +37,3 @@ export function gateSettings(): GateSettings {
   cached = { json, settings, at: nowMs };
   return settings;
 }
-
-/** For tests that run several packs' worth of policies in one process. */
-export function resetGateSettings(): void {
-  readers.clear();
-  cached = undefined;
-}

@@ -1,4 +1,4 @@
-import { ArmId, childPath, normalizeId, parseArmId, topLevelId } from "./armIds";
+import { ArmId, childPath, parseArmId, topLevelId } from "./armIds";
 import { canonicalType, TYPE_INFO } from "./resourceTypes";
 import { field, isIndeterminate, isUnknownSentinel, str } from "./values";
 
@@ -252,5 +252,3 @@ function isChildType(nodeType: string, childType: string): boolean {
   const info = TYPE_INFO[nodeType];
   return info !== undefined && info.arm.endsWith("/" + childType);
 }
-
-export { normalizeId };

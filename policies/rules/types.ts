@@ -49,12 +49,3 @@ export const CISA_ED_21_02: PolicyComplianceFramework = {
   reference: "https://www.cisa.gov/emergency-directive-21-02",
   specification: "Mitigate Microsoft Exchange on-premises product vulnerabilities",
 };
-
-export function nist(control: string, title: string): PolicyComplianceFramework {
-  return {
-    name: "NIST SP 800-53",
-    version: "Rev. 5",
-    reference: `https://csrc.nist.gov/projects/risk-management/sp800-53-controls/release-search#/control?version=5.1&number=${control}`,
-    specification: `${control} ${title}`,
-  };
-}
