@@ -19,6 +19,7 @@
  */
 import fc from "fast-check";
 import type { EngineResource } from "../../cli/engine/analyzerClient";
+import { PINNED_BASELINE } from "./baseline";
 import { cleanData, daysAgo, Estate, Res, rule, secret, SECRET_KEY, SECRET_SIG, UNKNOWN } from "./estate";
 import { firewall, loadBalancer } from "./networks";
 
@@ -26,7 +27,7 @@ import { firewall, loadBalancer } from "./networks";
 export const NOW = new Date("2026-11-26T12:00:00Z");
 
 export const POLICY_CONFIG = {
-  "exchange-remediated-requires-assessment": { asOf: NOW.toISOString().replace(".000Z", "Z") },
+  "exchange-remediated-requires-assessment": { asOf: NOW.toISOString().replace(".000Z", "Z"), securityBaseline: PINNED_BASELINE },
   "exchange-unverified-isolated": { forensicsSourcePrefixes: ["10.9.0.0/24"] },
 };
 

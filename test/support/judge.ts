@@ -5,6 +5,7 @@ import { ResourceInput } from "../../policies/model/graph";
 import { toResourceInputs } from "../../cli/report/hostRows";
 import { RULES } from "../../policies/rules";
 import { StackRule, Violation } from "../../policies/rules/types";
+import { PINNED_BASELINE } from "./baseline";
 import type { Res } from "./estate";
 
 export function toInputs(resources: readonly EngineResource[]): ResourceInput[] {
@@ -24,7 +25,7 @@ export function rawInputs(resources: readonly Res[]): ResourceInput[] {
 }
 
 export function analyse(resources: readonly EngineResource[], gateRaw: Record<string, unknown> = {}, now = new Date()): StackAnalysis {
-  const { gate, errors } = resolveGate(gateRaw);
+  const { gate, errors } = resolveGate({ securityBaseline: PINNED_BASELINE, ...gateRaw });
   if (errors.length > 0) throw new Error(errors.join("; "));
   return new StackAnalysis(toInputs(resources), gate, now);
 }

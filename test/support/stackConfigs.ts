@@ -11,6 +11,7 @@ import { captureStack, Registration } from "../../cli/preview/captureStack";
 import { armIdFor, offlineCall, OFFLINE_SUBSCRIPTION, outputsFor } from "../../cli/preview/mockCloud";
 import { FleetConfig, parseFleetConfig, PlannedHost, planFleet } from "../../stacks/config/fleetConfig";
 import { deployFleet, FleetOutputs } from "../../stacks/fleet";
+import { PINNED_BASELINE } from "./baseline";
 
 export const NOW = new Date("2026-11-26T12:00:00Z");
 export const DAY = 24 * 60 * 60 * 1000;
@@ -134,7 +135,7 @@ export function fleetConfig(hosts: readonly HostDef[], extra: Record<string, unk
     forensicsDestinationPrefixes: [...FORENSICS_DESTINATIONS],
     managementPorts: [...MANAGEMENT_PORTS],
     assessmentMetadataGuid: GUID,
-    gate: { asOf: NOW.toISOString() },
+    gate: { asOf: NOW.toISOString(), securityBaseline: PINNED_BASELINE },
     hosts: rawHosts,
     ...extra,
   };
