@@ -42,7 +42,17 @@ describe("exchange-guard check", () => {
 
   it("exits 1 on a known-bad config and names host, path and fix; writes valid SARIF pointing at the host's line", async () => {
     const sarifFile = path.join(tmp, "bad.sarif");
-    const r = await run(["check", "--stack", "bad-extra-client-port", "--stacks-dir", "test/fixtures/stacks", "--sarif", sarifFile]);
+    const r = await run([
+      "check",
+      "--stack",
+      "bad-extra-client-port",
+      "--stacks-dir",
+      "test/fixtures/stacks",
+      "--policy-pack-config",
+      "test/fixtures/stacks/known-bad.policy-config.json",
+      "--sarif",
+      sarifFile,
+    ]);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/BLOCKED/);
     expect(r.stdout).toMatch(

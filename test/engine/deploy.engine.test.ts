@@ -9,6 +9,9 @@ import * as path from "path";
 import { STACKS_DIR } from "../../stacks/config/stackFile";
 import { EngineEvent, mandatoryViolations, PACK_DIR, REPO, Workspace } from "./support/engine";
 
+// Each step runs the real CLI or a whole suite: minutes, not the default minute.
+jest.setTimeout(15 * 60_000);
+
 const CLI = path.join(REPO, "dist/cli/main.js");
 const EXAMPLE_CONFIG = path.join(STACKS_DIR, "policy-config", "example.json");
 const exampleConfig = JSON.parse(fs.readFileSync(EXAMPLE_CONFIG, "utf8")) as Record<string, Record<string, unknown>>;

@@ -7,6 +7,9 @@ import * as path from "path";
 import { STACKS_DIR } from "../../stacks/config/stackFile";
 import { EngineEvent, mandatoryViolations, RunResult, Workspace } from "./support/engine";
 
+// Each step runs the real CLI or a whole suite: minutes, not the default minute.
+jest.setTimeout(15 * 60_000);
+
 const STEPS = ["incident-1-isolated", "incident-2-compromised", "incident-3-rebuild", "incident-4-verified"] as const;
 const VM = "azure-native:compute:VirtualMachine";
 const SNAPSHOT = "azure-native:compute:Snapshot";

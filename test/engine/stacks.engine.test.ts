@@ -8,6 +8,9 @@ import { listStacks, STACKS_DIR } from "../../stacks/config/stackFile";
 import { FIXTURE_STACKS_DIR, KNOWN_BAD, KNOWN_BAD_POLICY_CONFIG } from "../support/knownBad";
 import { mandatoryViolations, REPO, RunResult, Workspace } from "./support/engine";
 
+// Each step runs the real CLI or a whole suite: minutes, not the default minute.
+jest.setTimeout(15 * 60_000);
+
 const CLI = path.join(REPO, "dist/cli/main.js");
 
 interface CheckJson {

@@ -14,11 +14,11 @@ describe.each(FORMS)("exchange-build-patched (%s form)", (_form, preview) => {
     return { e, vm };
   };
 
-  it("the default baseline is the newest wave, 2026-09", () => {
+  it("[default baseline] is the newest wave the pack knows, 2026-09 today", () => {
     expect(DEFAULT_BASELINE).toBe("2026-09");
   });
 
-  it("Exchange SE RTM with the Sep 2026 update (15.2.2562.53) passes the default baseline", () => {
+  it("Exchange SE RTM with the Sep 2026 update (15.2.2562.53) passes the pinned 2026-09 baseline", () => {
     const { e, vm } = withBuild("15.2.2562.53");
     const r = runGate(e);
     expect(r.build).toEqual([]);
@@ -27,7 +27,7 @@ describe.each(FORMS)("exchange-build-patched (%s form)", (_form, preview) => {
     expect(gateOf(e, vm).verified).toBe(true);
   });
 
-  it("Exchange SE RTM with the first Sep 2026 release (15.2.2562.49) fails the default baseline, naming the product and minimum build", () => {
+  it("Exchange SE RTM with the first Sep 2026 release (15.2.2562.49) fails the pinned 2026-09 baseline, naming the product and minimum build", () => {
     const { e, vm } = withBuild("15.2.2562.49");
     const r = runGate(e);
     expect(r.build).toHaveLength(1);
@@ -39,7 +39,7 @@ describe.each(FORMS)("exchange-build-patched (%s form)", (_form, preview) => {
     expect(gateOf(e, vm).verified).toBe(false);
   });
 
-  it("Exchange 2019 CU8 March 2021 SU (15.2.792.10) fails the default baseline: its CU got no later update", () => {
+  it("Exchange 2019 CU8 March 2021 SU (15.2.792.10) fails the pinned 2026-09 baseline: its CU got no later update", () => {
     const { e, vm } = withBuild("15.2.792.10");
     const r = runGate(e);
     expect(r.build).toHaveLength(1);

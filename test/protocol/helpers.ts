@@ -7,6 +7,7 @@ import type { Diagnostic, EngineResource } from "../../cli/engine/analyzerClient
 import { PackSession } from "../../cli/engine/session";
 import { Estate, HOST_TAGS, Res, rule } from "../support/estate";
 import { baseNet, exHost, hostNic } from "../support/networks";
+import { PINNED_BASELINE } from "../support/baseline";
 
 export const PACK = path.join(__dirname, "../../policies");
 
@@ -37,13 +38,38 @@ export const SENTINEL = {
 } as const;
 
 /**
- * One pack process for the whole test file (starting one costs ~2 s).
- * `config` is the --policy-pack-config text the session starts with.
+ * A policy config with the gate's securityBaseline pinned (test/support/baseline.ts) unless it sets one, so a new
+ * security-update wave in the pack changes no verdict here. Text that is not a JSON object is left as it is.
  */
-export function useSession(config = ""): () => PackSession {
+export function pinBaseline(config: string): string {
+  let parsed: unknown;
+  try {
+    parsed = config.trim() === "" ? {} : JSON.parse(config);
+  } catch {
+    return config;
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return config;
+  const o = parsed as Record<string, unknown>;
+  const gate = o[GATE_HOME];
+  if (typeof gate === "string") o[GATE_HOME] = { enforcementLevel: gate, securityBaseline: PINNED_BASELINE };
+  else if (gate === undefined || (typeof gate === "object" && gate !== null && !Array.isArray(gate))) {
+    o[GATE_HOME] = { securityBaseline: PINNED_BASELINE, ...(gate as Record<string, unknown> | undefined) };
+  }
+  return JSON.stringify(o);
+}
+
+/**
+ * One pack process for the whole test file (starting one costs ~2 s).
+ * `config` is the --policy-pack-config text the session starts with; every config the session is given gets the
+ * pinned baseline (`pinBaseline`) unless `defaults` asks for the pack's own defaults.
+ */
+export function useSession(config = "", opts: { defaults?: boolean } = {}): () => PackSession {
   let session: PackSession | undefined;
   beforeAll(async () => {
-    session = await PackSession.start(PACK, config);
+    const pin = opts.defaults ? (c: string) => c : pinBaseline;
+    session = await PackSession.start(PACK, pin(config));
+    const configure = session.configure.bind(session);
+    session.configure = (c: string) => configure(pin(c));
   });
   afterAll(async () => {
     await session?.stop();

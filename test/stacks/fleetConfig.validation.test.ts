@@ -5,6 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { FleetConfigError, parseFleetConfig, planFleet } from "../../stacks/config/fleetConfig";
 import { deployFleet } from "../../stacks/fleet";
+import { PINNED_BASELINE } from "../support/baseline";
 import { CLEAN, deployRaw, Fleet, fleetConfig, GATEWAY_SUBNET, HostDef, NETWORK, NOW, ofType, PROJECT, STACK, T } from "../support/stackConfigs";
 
 /** The problems parse + plan report (the error is always a FleetConfigError), or [] when it is valid. */
@@ -337,7 +338,7 @@ describe("planFleet: the gate decides verified, and says why not", () => {
   });
 
   it("a gate clock left unpinned uses the given clock", () => {
-    const f = fleetConfig([{ name: "ex01", state: "remediated", records: [CLEAN] }], { gate: {} });
+    const f = fleetConfig([{ name: "ex01", state: "remediated", records: [CLEAN] }], { gate: { securityBaseline: PINNED_BASELINE } });
     const c = parseFleetConfig(f.raw);
     expect(planFleet(c, f.readFile, NOW)[0].verified).toBe(true);
     expect(planFleet(c, f.readFile, new Date(NOW.getTime() + 60 * 24 * 3600 * 1000))[0].verified).toBe(false);

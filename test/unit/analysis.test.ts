@@ -2,6 +2,7 @@ import { StackAnalysis } from "../../policies/model/analysis";
 import { resolveGate } from "../../policies/model/config";
 import { cleanData, Estate, HOST_TAGS } from "../support/estate";
 import { rawInputs } from "../support/judge";
+import { PINNED_BASELINE } from "../support/baseline";
 
 const NOW = new Date("2026-11-20T12:00:00Z");
 
@@ -21,7 +22,7 @@ function fleet() {
 }
 
 describe("StackAnalysis", () => {
-  const { gate } = resolveGate({});
+  const { gate } = resolveGate({ securityBaseline: PINNED_BASELINE });
 
   it("builds the shared model once: graph, hosts and a gate per host", () => {
     const { e, ex01, ex02 } = fleet();
@@ -57,7 +58,7 @@ describe("StackAnalysis", () => {
 
   it("uses the gate's host tags", () => {
     const { e } = fleet();
-    const { gate: webGate, errors } = resolveGate({ hostTagValues: ["web"] });
+    const { gate: webGate, errors } = resolveGate({ hostTagValues: ["web"], securityBaseline: PINNED_BASELINE });
     expect(errors).toEqual([]);
     const a = new StackAnalysis(rawInputs(e.resources), webGate, NOW);
     expect(a.hosts.map((h) => h.name)).toEqual(["web"]);

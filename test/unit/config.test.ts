@@ -22,7 +22,7 @@ import { RULES } from "../../policies/rules";
 const ruleSchemas = (name: string) => RULES.find((r) => r.name === name)!.schemas;
 
 describe("resolveGate", () => {
-  it("defaults: 30 days, the six checks, 2021-01-01, the newest wave, any image", () => {
+  it("[default baseline] defaults: 30 days, the six checks, 2021-01-01, the newest wave, any image", () => {
     const { gate, errors, asOf } = resolveGate({});
     expect(errors).toEqual([]);
     expect(asOf).toBeUndefined();
