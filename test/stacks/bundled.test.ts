@@ -44,9 +44,11 @@ it("has an expectation for every known-bad fixture", () => {
   expect(listStacks(FIXTURE_STACKS_DIR).sort()).toEqual(Object.keys(KNOWN_BAD).sort());
 });
 
+// A known-bad stack is stopped at `pulumi preview`, so the preview form is the one that matters; the real CLI runs the
+// same table in test/engine.
 describe.each(Object.entries(KNOWN_BAD))("known-bad %s", (stack, expected) => {
-  it.each([true, false])("fails exactly the expected policies (preview=%s)", async (preview) => {
-    const { diagnostics } = await judge(stack, FIXTURE_STACKS_DIR, preview, fs.readFileSync(KNOWN_BAD_POLICY_CONFIG, "utf8"));
+  it("fails exactly the expected policies at preview", async () => {
+    const { diagnostics } = await judge(stack, FIXTURE_STACKS_DIR, true, fs.readFileSync(KNOWN_BAD_POLICY_CONFIG, "utf8"));
     const mandatory = diagnostics.filter((d) => d.enforcementLevel === "mandatory");
     expect([...new Set(mandatory.map((d) => d.policyName))].sort()).toEqual([...expected].sort());
     for (const d of mandatory) expect(d.message).toMatch(/ex01/);
