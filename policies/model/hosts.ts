@@ -211,6 +211,11 @@ export class HostInventory {
     // A VM built through another resource type (classic provider, scale set) is still an Exchange host the pack cannot analyse.
     for (const node of graph.nodes) {
       if (node.type === T.VM || !COMPUTE_INSTANCE_TYPE.test(node.type.split(":").pop() ?? "")) continue;
+      if (node.type === T.VMSS) {
+        // A scale set is judged with its own shape: the instances' NICs are its virtualMachineProfile's inline configurations.
+        if (matchesHostTag(field(node.props, "tags"), cfg) === "yes") this.hosts.push(this.scaleSetHost(node));
+        continue;
+      }
       if (matchesHostTag(field(node.props, "tags"), cfg) !== "yes") continue;
       this.hosts.push(this.unmodeledHost(node));
     }
@@ -326,21 +331,7 @@ export class HostInventory {
     }
 
     const inline = arr(field(profile, "networkInterfaceConfigurations"));
-    if (isIndeterminate(inline)) {
-      problems.push(`the inline network interface configurations of VM ${vm.display} are ${inline.describe()}`);
-    } else if (inline) {
-      inline.forEach((nicCfg, i) => {
-        const nicName = str(field(nicCfg, "name"));
-        const label = typeof nicName === "string" ? nicName : `nic-config-${i + 1}`;
-        const nsg = this.network.nsgSlot(vm, field(nicCfg, "networkSecurityGroup"), "networkProfile");
-        const cfgs = arr(field(nicCfg, "ipConfigurations"));
-        if (isIndeterminate(cfgs)) {
-          problems.push(`the ipConfigurations of inline NIC ${label} of VM ${vm.display} are ${cfgs.describe()}`);
-          return;
-        }
-        (cfgs ?? []).forEach((c, j) => ipConfigs.push(this.ipConfigView(vm, "networkProfile", label, c, j, nsg, true)));
-      });
-    }
+    ipConfigs.push(...this.inlineIpConfigs(vm, `VM ${vm.display}`, "networkProfile", inline, problems));
     if (nics.length === 0 && (inline === undefined || (Array.isArray(inline) && inline.length === 0)) && problems.length === 0) {
       // A VM must have a NIC; none visible means it lives outside what the pack can see.
       problems.push(`VM ${vm.display} has no network interface the pack can see`);
@@ -369,6 +360,56 @@ export class HostInventory {
     const x = external.find((t) => t.anyVm !== undefined || matchesHostTag(t.tags, this.cfg) === "unknown");
     const label = x ? `${x.from.type.split(":").pop()} ${x.from.display}` : "another resource";
     return `${label} may set the tags of VM ${vm.display} (${x?.anyVm ?? "its tag set cannot be read"}), so it is treated as an Exchange host`;
+  }
+
+  /** ipConfigurations of inline NIC configurations (a VM's, or a scale set's virtualMachineProfile). */
+  private inlineIpConfigs(owner: GraphNode, what: string, depKey: string, inline: ReturnType<typeof arr>, problems: string[]): IpConfigView[] {
+    const out: IpConfigView[] = [];
+    if (isIndeterminate(inline)) {
+      problems.push(`the inline network interface configurations of ${what} are ${inline.describe()}`);
+      return out;
+    }
+    (inline ?? []).forEach((nicCfg, i) => {
+      const nicName = str(field(nicCfg, "name"));
+      const label = typeof nicName === "string" ? nicName : `nic-config-${i + 1}`;
+      const nsg = this.network.nsgSlot(owner, field(nicCfg, "networkSecurityGroup"), depKey);
+      const cfgs = arr(field(nicCfg, "ipConfigurations"));
+      if (isIndeterminate(cfgs)) {
+        problems.push(`the ipConfigurations of inline NIC ${label} of ${what} are ${cfgs.describe()}`);
+        return;
+      }
+      (cfgs ?? []).forEach((c, j) => {
+        // Scale sets reach instances through load balancer NAT pools, which the pack does not model.
+        if (present(field(c, "loadBalancerInboundNatPools"))) {
+          problems.push(`ipConfiguration ${label}/#${j + 1} of ${what} is in a load balancer inbound NAT pool, which the pack does not model`);
+        }
+        out.push(this.ipConfigView(owner, depKey, label, c, j, nsg, true));
+      });
+    });
+    return out;
+  }
+
+  /** An Exchange host run as a scale set: its state tags and the network of its instance profile. */
+  private scaleSetHost(node: GraphNode): Host {
+    const reading = readState(field(node.props, "tags"), this.cfg);
+    const problems: string[] = [];
+    const vmProfile = field(node.props, "virtualMachineProfile");
+    const inline = arr(path(vmProfile, "networkProfile", "networkInterfaceConfigurations"));
+    const ipConfigs = this.inlineIpConfigs(node, `scale set ${node.display}`, "virtualMachineProfile", inline, problems);
+    if (ipConfigs.length === 0 && problems.length === 0)
+      problems.push(`scale set ${node.display} has no network interface configuration the pack can see`);
+    return {
+      vm: node,
+      name: node.display,
+      urn: node.urn,
+      state: reading.state,
+      stateNote: reading.note,
+      stateUnknown: reading.unknown === true,
+      nics: [],
+      ipConfigs,
+      problems,
+      identities: new Set([node.urn, ...(node.id ? [node.id] : [])]),
+    };
   }
 
   private unmodeledHost(node: GraphNode): Host {
