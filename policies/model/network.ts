@@ -4,6 +4,7 @@ import { CompiledNsg, sortRules } from "./nsgEvaluator";
 import { assumedAllowAll, parseSecurityRule, RemoteContext, RuleSpec } from "./nsgRules";
 import { IntervalSet } from "./intervalSet";
 import { T } from "./resourceTypes";
+import { VnetReach } from "./vnetReach";
 import { arr, field, isIndeterminate, path, str } from "./values";
 
 /** The NSG at one level (subnet or NIC): none, or the candidates it may be (several when a link was ambiguous). */
@@ -53,7 +54,12 @@ export class NetworkModel {
   private readonly routeCache = new Map<string, IntervalSet>();
   private readonly viewCache = new Map<string, SubnetView[]>();
 
-  constructor(readonly graph: ResourceGraph) {}
+  /** Which VNets can reach which (own, peered, via a peered hub): proxies by IP reach only those. */
+  readonly reach: VnetReach;
+
+  constructor(readonly graph: ResourceGraph) {
+    this.reach = new VnetReach(graph);
+  }
 
   /** Standalone SecurityRule resources grouped by the NSG they attach to (by URN dependency or by name). */
   private rulesByNsg(): Map<string, { certain: RuleSpec[]; possible: RuleSpec[] }> {

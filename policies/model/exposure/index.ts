@@ -39,7 +39,7 @@ export class ExposureAnalysis {
     readonly calc: FlowCalculator,
   ) {
     const dns = new StackDns(graph, inventory.hosts);
-    this.lbs = indexLoadBalancers(graph);
+    this.lbs = indexLoadBalancers(graph, network.reach);
     this.agws = indexApplicationGateways(graph, network, dns);
     this.dnat = indexFirewallDnat(graph, network, dns);
     this.privateLink = indexPrivateLink(graph, network);
