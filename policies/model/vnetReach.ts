@@ -75,21 +75,22 @@ export class VnetReach {
   }
 
   /** Can traffic from a proxy in `from` reach an address in `to`? False only when both are known and provably apart. */
-  mayReach(from: GraphNode | undefined, to: GraphNode | undefined): boolean {
+  mayReach(from: GraphNode | undefined, to: GraphNode | undefined, viaHub = true): boolean {
     if (!from || !to || from === to) return true;
     const adj = this.build();
     if (this.open.has(from.urn) || this.open.has(to.urn)) return true;
     const a = adj.get(from.urn) ?? new Set<string>();
     const b = adj.get(to.urn) ?? new Set<string>();
     if (a.has(to.urn)) return true;
+    if (!viaHub) return false;
     // Hub and spoke: both peered with the same hub (or the hub's peering cannot be read).
     for (const hub of a) if (b.has(hub) || this.open.has(hub)) return true;
     return false;
   }
 
   /** Might any of the proxy's VNets reach any VNet the host's address may be in? */
-  proxyMayReach(proxy: ProxyVnets, hostVnets: ReadonlyArray<GraphNode | undefined>): boolean {
+  proxyMayReach(proxy: ProxyVnets, hostVnets: ReadonlyArray<GraphNode | undefined>, viaHub = true): boolean {
     if (proxy === undefined || proxy.length === 0 || hostVnets.length === 0) return true;
-    return proxy.some((p) => hostVnets.some((h) => this.mayReach(p, h)));
+    return proxy.some((p) => hostVnets.some((h) => this.mayReach(p, h, viaHub)));
   }
 }
