@@ -1,7 +1,7 @@
 import { linkAssessments } from "./assessments";
 import { ExposureAnalysis } from "./exposure";
 import { FlowCalculator } from "./exposure/flowCalculator";
-import { alwaysAllowRules } from "./exposure/networkManager";
+import { adminDenyRules, alwaysAllowRules } from "./exposure/networkManager";
 import { GateConfig, HostGate, judgeHosts } from "./gate";
 import { ResourceGraph, ResourceInput } from "./graph";
 import { Host, HostInventory } from "./hosts";
@@ -32,7 +32,7 @@ export class StackAnalysis {
     this.graph = new ResourceGraph(resources);
     this.network = new NetworkModel(this.graph);
     this.inventory = new HostInventory(this.graph, this.network, gate);
-    this.flows = new FlowCalculator(this.graph, this.network, this.evaluator, alwaysAllowRules(this.graph));
+    this.flows = new FlowCalculator(this.graph, this.network, this.evaluator, alwaysAllowRules(this.graph), adminDenyRules(this.graph));
     this.exposure = new ExposureAnalysis(this.graph, this.network, this.inventory, this.flows);
     this.gates = judgeHosts(this.graph, this.inventory.hosts, linkAssessments(this.graph, this.inventory.hosts, now), gate, now);
   }

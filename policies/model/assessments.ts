@@ -227,7 +227,8 @@ export function isCandidateAssessment(node: GraphNode): boolean {
 /**
  * Links compromise assessments to host VMs: by id (`resourceId` or `resourceDetails.id`,
  * case-insensitive, leading slash optional), and when the VM's id is unknown at preview by
- * URN through `propertyDependencies.resourceId` (or `dependencies`). A link that is only a
+ * URN through `propertyDependencies.resourceId` (authoritative when sent), or through `dependencies` when the engine
+ * sent no property dependencies at all. A link that is only a
  * guess (a VM id that matches by name but the resource group is unknown) is marked uncertain:
  * it can count against a host, never for it.
  */
@@ -260,11 +261,26 @@ export function linkAssessments(graph: ResourceGraph, hosts: readonly Host[], no
       }
       continue;
     }
-    const viaProp = graph.dependencyCandidates(node, "resourceId", [T.VM]);
-    const viaDetails = viaProp.length > 0 ? viaProp : graph.dependencyCandidates(node, "resourceDetails", [T.VM]);
-    for (const vm of viaDetails) {
+    // Only the resourceId (or resourceDetails.id) links: its own property dependencies when the engine sent them, even
+    // when they name a NIC and dependsOn names the VM. Plain dependencies stand in only when it sent none for either.
+    const pd = node.propertyDependencies;
+    const key =
+      pd.resourceId && pd.resourceId.length > 0
+        ? "resourceId"
+        : pd.resourceDetails && pd.resourceDetails.length > 0
+          ? "resourceDetails"
+          : "resourceId";
+    const { nodes: vms, guessed } = graph.dependencyLinks(node, key, [T.VM]);
+    for (const vm of vms) {
       const h = hostVm.get(vm.urn);
-      if (h) push(h, { assessment: view, certain: viaDetails.length === 1, how: "by URN (the VM id is unknown at preview)" });
+      if (!h) continue;
+      push(h, {
+        assessment: view,
+        certain: vms.length === 1 && !guessed,
+        how: guessed
+          ? "only by a plain dependency (its resourceId has no dependency of its own), which can count against the host, never for it"
+          : "by URN (the VM id is unknown at preview)",
+      });
     }
   }
   return byVm;

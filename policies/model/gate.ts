@@ -3,7 +3,8 @@ import { includesWave, Wave } from "./exchangeBuilds";
 import { GraphNode, ResourceGraph } from "./graph";
 import { Host, HostState, HostTagConfig } from "./hosts";
 import { imageVerdict } from "./images";
-import { field, isIndeterminate, str } from "./values";
+import { T } from "./resourceTypes";
+import { field, isIndeterminate, path, str } from "./values";
 
 export const DEFAULT_REQUIRED_CHECKS: readonly string[] = [
   "CVE-2021-26855",
@@ -138,8 +139,21 @@ function rebuildFindings(graph: ResourceGraph, host: Host, compromised: readonly
   return out;
 }
 
+/** Where a machine declares its disks: a VM's storageProfile, a scale set's virtualMachineProfile.storageProfile. */
+export function storageProfileOf(vm: GraphNode): { profile: unknown; depKey: string } | undefined {
+  if (vm.type === T.VM) return { profile: field(vm.props, "storageProfile"), depKey: "storageProfile" };
+  if (vm.type === T.VMSS) return { profile: path(vm.props, "virtualMachineProfile", "storageProfile"), depKey: "virtualMachineProfile" };
+  return undefined;
+}
+
 export function osDiskFindings(graph: ResourceGraph, vm: GraphNode, hostName: string, approvedImages: readonly string[]): string[] {
-  const profile = field(vm.props, "storageProfile");
+  const shape = storageProfileOf(vm);
+  if (!shape) {
+    return [
+      `host ${hostName} is a ${vm.type}, whose OS disk the pack cannot read (it reads VirtualMachine and VirtualMachineScaleSet): build it with azure-native from a trusted image`,
+    ];
+  }
+  const profile = shape.profile;
   const osDisk = field(profile, "osDisk");
   const option = str(field(osDisk, "createOption"));
   if (isIndeterminate(option))
@@ -153,7 +167,7 @@ export function osDiskFindings(graph: ResourceGraph, vm: GraphNode, hostName: st
   const image = field(profile, "imageReference");
   if (image === undefined || image === null) return [`host ${hostName} has createOption FromImage but no imageReference`];
   if (approvedImages.length === 0) return [];
-  const verdict = imageVerdict(graph, vm, image, approvedImages);
+  const verdict = imageVerdict(graph, vm, image, approvedImages, shape.depKey);
   if (verdict.kind === "approved") return [];
   if (verdict.kind === "unknown") return [`the image of host ${hostName} cannot be checked against approvedImages: ${verdict.why}`];
   return [`host ${hostName} is built from ${verdict.image}, which is not in approvedImages: build it from one of ${approvedImages.join(", ")}`];

@@ -146,6 +146,17 @@ export class ResourceGraph {
 
   /** Nodes listed as dependencies of `from` for a top-level property (or in its plain dependencies), of the given types. */
   dependencyCandidates(from: GraphNode, propKey: string | undefined, types: readonly string[]): GraphNode[] {
+    return this.dependencyLinks(from, propKey, types).nodes;
+  }
+
+  /**
+   * The resources a property may reference, from the engine's dependency lists. A property's own dependencies are
+   * authoritative for it: when the engine sent them, plain dependencies (dependsOn, every other input) never add to or
+   * replace them, even when they name nothing of the wanted types (issue #15: an assessment's resourceId depending on a
+   * NIC while dependsOn names the VM). Plain dependencies are read only when the engine sent no entry for the property;
+   * `guessed` then says the link is a candidate, never proof.
+   */
+  dependencyLinks(from: GraphNode, propKey: string | undefined, types: readonly string[]): { nodes: GraphNode[]; guessed: boolean } {
     const want = new Set(types);
     const pick = (urns: readonly string[] | undefined) => {
       const out: GraphNode[] = [];
@@ -155,11 +166,12 @@ export class ResourceGraph {
       }
       return out;
     };
-    if (propKey !== undefined) {
-      const viaProp = pick(from.propertyDependencies[propKey]);
-      if (viaProp.length > 0) return viaProp;
-    }
-    return pick(from.dependencies);
+    const own = propKey === undefined ? undefined : from.propertyDependencies[propKey];
+    if (own !== undefined && own.length > 0) return { nodes: pick(own), guessed: false };
+    // The engine sends only non-empty entries: with none at all (an older engine, a stack export) plain dependencies are
+    // all there is; with entries for other properties but none for this one, anything they name is only a guess.
+    const noneSent = Object.keys(from.propertyDependencies).length === 0;
+    return { nodes: pick(from.dependencies), guessed: propKey !== undefined && !noneSent };
   }
 
   /**
@@ -175,7 +187,7 @@ export class ResourceGraph {
     const id = str(idValue);
     if (typeof id === "string" && id.trim() !== "") return this.resolveKnownId(parseArmId(id), types, childType);
     const what = isIndeterminate(id) ? id.describe() : "missing";
-    const candidates = this.dependencyCandidates(from, propKey, types);
+    const { nodes: candidates, guessed } = this.dependencyLinks(from, propKey, types);
     if (candidates.length === 0) {
       return { targets: [], external: [], unresolved: `its id is ${what} and no dependency names the target` };
     }
@@ -183,7 +195,7 @@ export class ResourceGraph {
       targets: candidates.map((node) => ({
         node,
         child: childType && !isChildType(node.type, childType) ? [[childType, undefined] as const] : [],
-        certain: candidates.length === 1,
+        certain: candidates.length === 1 && !guessed,
       })),
       external: [],
     };

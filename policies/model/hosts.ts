@@ -3,7 +3,7 @@ import { GraphNode, ResourceGraph } from "./graph";
 import { IntervalSet } from "./intervalSet";
 import { NetworkModel, NsgSlot, refProblem, SubnetView } from "./network";
 import { T } from "./resourceTypes";
-import { arr, field, Indeterminate, isIndeterminate, isUnknownSentinel, present, str, UNKNOWN } from "./values";
+import { arr, field, Indeterminate, isIndeterminate, isUnknownSentinel, path, present, str, UNKNOWN } from "./values";
 
 export interface HostTagConfig {
   /** Tag whose value marks a VM as an Exchange host (name compared case-insensitively). */
@@ -77,6 +77,39 @@ export function readState(tags: unknown, cfg: HostTagConfig): StateReading {
 
 export function worstState(states: readonly HostState[]): HostState {
   return states.reduce<HostState>((w, s) => (STATE_RANK[s] > STATE_RANK[w] ? s : w), "remediated");
+}
+
+/** A tag set another resource applies to a VM or NIC (the Tags API at scope replaces the resource's tags). */
+interface ExternalTags {
+  readonly from: GraphNode;
+  readonly tags: unknown;
+  /** Set when the scope cannot be read: the tags may land on any VM; says why. */
+  readonly anyVm?: string;
+}
+
+interface ScopedTags {
+  readonly byTarget: Map<string, ExternalTags[]>;
+  readonly anyVm: ExternalTags[];
+}
+
+const TAG_AT_SCOPE = "azure-native:resources:TagAtScope";
+
+/** Every TagAtScope of the stack by the VM or NIC it tags; one whose scope cannot be followed may tag any VM. */
+function tagsAtScope(graph: ResourceGraph): ScopedTags {
+  const out: ScopedTags = { byTarget: new Map(), anyVm: [] };
+  for (const node of graph.ofType(TAG_AT_SCOPE)) {
+    const tags = path(node.props, "properties", "tags");
+    const scope = field(node.props, "scope");
+    const res = graph.resolve(node, scope, "scope", [T.VM, T.NIC]);
+    const targets = res.targets.filter((t) => t.child.length === 0 && (t.node.type === T.VM || t.node.type === T.NIC));
+    for (const t of targets) {
+      let l = out.byTarget.get(t.node.urn);
+      if (!l) out.byTarget.set(t.node.urn, (l = []));
+      l.push({ from: node, tags });
+    }
+    if (targets.length === 0 && res.unresolved) out.anyVm.push({ from: node, tags, anyVm: `its scope ${res.unresolved}` });
+  }
+  return out;
 }
 
 export interface IpConfigView {
@@ -162,18 +195,49 @@ export class HostInventory {
     readonly cfg: HostTagConfig,
   ) {
     const nicsByVm = this.nicsByVirtualMachineOutput();
+    this.scopedTags = tagsAtScope(graph);
     for (const vm of graph.ofType(T.VM)) {
-      const tags = field(vm.props, "tags");
-      const match = matchesHostTag(tags, cfg);
+      const fromNicSide = nicsByVm.get(vm.urn) ?? [];
+      const external = this.externalTagsOf(vm, fromNicSide);
+      // Tags set on the VM or its NICs by another resource count as the VM's: the worse reading holds.
+      let match = matchesHostTag(field(vm.props, "tags"), cfg);
+      for (const x of external) {
+        const m = x.anyVm ? (matchesHostTag(x.tags, cfg) === "no" ? "no" : "unknown") : matchesHostTag(x.tags, cfg);
+        if (m === "yes" || (m === "unknown" && match === "no")) match = m;
+      }
       if (match === "no") continue;
-      this.hosts.push(this.buildHost(vm, match === "unknown", nicsByVm.get(vm.urn) ?? []));
+      this.hosts.push(this.buildHost(vm, match === "unknown", fromNicSide, external));
     }
     // A VM built through another resource type (classic provider, scale set) is still an Exchange host the pack cannot analyse.
     for (const node of graph.nodes) {
       if (node.type === T.VM || !COMPUTE_INSTANCE_TYPE.test(node.type.split(":").pop() ?? "")) continue;
+      if (node.type === T.VMSS) {
+        // A scale set is judged with its own shape: the instances' NICs are its virtualMachineProfile's inline configurations.
+        if (matchesHostTag(field(node.props, "tags"), cfg) === "yes") this.hosts.push(this.scaleSetHost(node));
+        continue;
+      }
       if (matchesHostTag(field(node.props, "tags"), cfg) !== "yes") continue;
       this.hosts.push(this.unmodeledHost(node));
     }
+  }
+
+  private readonly scopedTags: ScopedTags;
+
+  /** Tag sets other resources (TagAtScope) apply to this VM or its NICs, and those whose scope cannot be read. */
+  private externalTagsOf(vm: GraphNode, fromNicSide: readonly GraphNode[]): ExternalTags[] {
+    if (this.scopedTags.byTarget.size === 0 && this.scopedTags.anyVm.length === 0) return [];
+    const out: ExternalTags[] = [...(this.scopedTags.byTarget.get(vm.urn) ?? [])];
+    for (const nic of [...this.nicsOfVm(vm), ...fromNicSide]) {
+      for (const x of this.scopedTags.byTarget.get(nic.urn) ?? []) if (!out.includes(x)) out.push(x);
+    }
+    return [...out, ...this.scopedTags.anyVm];
+  }
+
+  /** The NICs a VM's networkProfile names (known or by dependency); only the tag lookup needs them before the host is built. */
+  private nicsOfVm(vm: GraphNode): GraphNode[] {
+    const refs = arr(path(vm.props, "networkProfile", "networkInterfaces"));
+    if (!Array.isArray(refs)) return this.graph.dependencyCandidates(vm, "networkProfile", [T.NIC]);
+    return refs.flatMap((ref) => this.graph.resolve(vm, ref, "networkProfile", [T.NIC]).targets.map((t) => t.node));
   }
 
   hostOfNic(urn: string): Host | undefined {
@@ -197,7 +261,7 @@ export class HostInventory {
     return out;
   }
 
-  private buildHost(vm: GraphNode, uncertain: boolean, nicsFromNicSide: GraphNode[]): Host {
+  private buildHost(vm: GraphNode, uncertain: boolean, nicsFromNicSide: GraphNode[], external: readonly ExternalTags[] = []): Host {
     const problems: string[] = [];
     const identities = new Set<string>([vm.urn]);
     if (vm.id) identities.add(vm.id);
@@ -205,6 +269,28 @@ export class HostInventory {
     const states: HostState[] = [stateReading.state];
     let stateNote = stateReading.note;
     let stateUnknown = stateReading.unknown === true;
+    for (const x of external) {
+      // A tag set applied from outside replaces the VM's (last writer wins): either may be in force, so the worse holds.
+      const r = readState(x.tags, this.cfg);
+      const label = `${x.from.type.split(":").pop()} ${x.from.display}${x.anyVm ? ` (${x.anyVm})` : ""}`;
+      if (r.unknown) {
+        stateUnknown = true;
+        stateNote ??= `the tags ${label} applies cannot be read`;
+      }
+      if (STATE_RANK[r.state] > STATE_RANK[worstState(states)] || (r.unknown && stateNote === undefined)) {
+        states.push(r.state);
+        stateNote = `${label} sets its tags to read ${r.state}${r.note ? ` (${r.note.replace(/^its\b/, "the set's").replace(/^it\b/, "the set")})` : ""}`;
+      } else if (STATE_RANK[r.state] < STATE_RANK[worstState(states)] && !x.anyVm && stateNote === undefined) {
+        stateNote = `its own tags read ${worstState(states)} while ${label} sets ${r.state}: the worse holds`;
+      }
+    }
+
+    const taggedBy =
+      matchesHostTag(field(vm.props, "tags"), this.cfg) === "no" ? external.find((x) => matchesHostTag(x.tags, this.cfg) === "yes") : undefined;
+    if (taggedBy) {
+      const label = `${taggedBy.from.type.split(":").pop()} ${taggedBy.from.display}`;
+      stateNote = `${label} tags it as an Exchange host${stateNote ? `; ${stateNote}` : ""}`;
+    }
 
     const nics: GraphNode[] = [];
     const ipConfigs: IpConfigView[] = [];
@@ -245,21 +331,7 @@ export class HostInventory {
     }
 
     const inline = arr(field(profile, "networkInterfaceConfigurations"));
-    if (isIndeterminate(inline)) {
-      problems.push(`the inline network interface configurations of VM ${vm.display} are ${inline.describe()}`);
-    } else if (inline) {
-      inline.forEach((nicCfg, i) => {
-        const nicName = str(field(nicCfg, "name"));
-        const label = typeof nicName === "string" ? nicName : `nic-config-${i + 1}`;
-        const nsg = this.network.nsgSlot(vm, field(nicCfg, "networkSecurityGroup"), "networkProfile");
-        const cfgs = arr(field(nicCfg, "ipConfigurations"));
-        if (isIndeterminate(cfgs)) {
-          problems.push(`the ipConfigurations of inline NIC ${label} of VM ${vm.display} are ${cfgs.describe()}`);
-          return;
-        }
-        (cfgs ?? []).forEach((c, j) => ipConfigs.push(this.ipConfigView(vm, "networkProfile", label, c, j, nsg, true)));
-      });
-    }
+    ipConfigs.push(...this.inlineIpConfigs(vm, `VM ${vm.display}`, "networkProfile", inline, problems));
     if (nics.length === 0 && (inline === undefined || (Array.isArray(inline) && inline.length === 0)) && problems.length === 0) {
       // A VM must have a NIC; none visible means it lives outside what the pack can see.
       problems.push(`VM ${vm.display} has no network interface the pack can see`);
@@ -271,9 +343,7 @@ export class HostInventory {
       state: worstState(states),
       stateNote,
       stateUnknown,
-      hostNote: uncertain
-        ? `the tags of VM ${vm.display} cannot be read (${isUnknownSentinel(field(vm.props, "tags")) ? "unknown at preview" : "unknown host tag"}), so it is treated as an Exchange host`
-        : undefined,
+      hostNote: uncertain ? this.uncertainHostNote(vm, external) : undefined,
       nics,
       ipConfigs,
       problems,
@@ -281,6 +351,65 @@ export class HostInventory {
     };
     for (const nic of nics) this.nicOwner.set(nic.urn, host);
     return host;
+  }
+
+  private uncertainHostNote(vm: GraphNode, external: readonly ExternalTags[]): string {
+    if (matchesHostTag(field(vm.props, "tags"), this.cfg) === "unknown") {
+      return `the tags of VM ${vm.display} cannot be read (${isUnknownSentinel(field(vm.props, "tags")) ? "unknown at preview" : "unknown host tag"}), so it is treated as an Exchange host`;
+    }
+    const x = external.find((t) => t.anyVm !== undefined || matchesHostTag(t.tags, this.cfg) === "unknown");
+    const label = x ? `${x.from.type.split(":").pop()} ${x.from.display}` : "another resource";
+    return `${label} may set the tags of VM ${vm.display} (${x?.anyVm ?? "its tag set cannot be read"}), so it is treated as an Exchange host`;
+  }
+
+  /** ipConfigurations of inline NIC configurations (a VM's, or a scale set's virtualMachineProfile). */
+  private inlineIpConfigs(owner: GraphNode, what: string, depKey: string, inline: ReturnType<typeof arr>, problems: string[]): IpConfigView[] {
+    const out: IpConfigView[] = [];
+    if (isIndeterminate(inline)) {
+      problems.push(`the inline network interface configurations of ${what} are ${inline.describe()}`);
+      return out;
+    }
+    (inline ?? []).forEach((nicCfg, i) => {
+      const nicName = str(field(nicCfg, "name"));
+      const label = typeof nicName === "string" ? nicName : `nic-config-${i + 1}`;
+      const nsg = this.network.nsgSlot(owner, field(nicCfg, "networkSecurityGroup"), depKey);
+      const cfgs = arr(field(nicCfg, "ipConfigurations"));
+      if (isIndeterminate(cfgs)) {
+        problems.push(`the ipConfigurations of inline NIC ${label} of ${what} are ${cfgs.describe()}`);
+        return;
+      }
+      (cfgs ?? []).forEach((c, j) => {
+        // Scale sets reach instances through load balancer NAT pools, which the pack does not model.
+        if (present(field(c, "loadBalancerInboundNatPools"))) {
+          problems.push(`ipConfiguration ${label}/#${j + 1} of ${what} is in a load balancer inbound NAT pool, which the pack does not model`);
+        }
+        out.push(this.ipConfigView(owner, depKey, label, c, j, nsg, true));
+      });
+    });
+    return out;
+  }
+
+  /** An Exchange host run as a scale set: its state tags and the network of its instance profile. */
+  private scaleSetHost(node: GraphNode): Host {
+    const reading = readState(field(node.props, "tags"), this.cfg);
+    const problems: string[] = [];
+    const vmProfile = field(node.props, "virtualMachineProfile");
+    const inline = arr(path(vmProfile, "networkProfile", "networkInterfaceConfigurations"));
+    const ipConfigs = this.inlineIpConfigs(node, `scale set ${node.display}`, "virtualMachineProfile", inline, problems);
+    if (ipConfigs.length === 0 && problems.length === 0)
+      problems.push(`scale set ${node.display} has no network interface configuration the pack can see`);
+    return {
+      vm: node,
+      name: node.display,
+      urn: node.urn,
+      state: reading.state,
+      stateNote: reading.note,
+      stateUnknown: reading.unknown === true,
+      nics: [],
+      ipConfigs,
+      problems,
+      identities: new Set([node.urn, ...(node.id ? [node.id] : [])]),
+    };
   }
 
   private unmodeledHost(node: GraphNode): Host {

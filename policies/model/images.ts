@@ -60,7 +60,13 @@ function nodeApproved(node: GraphNode, approved: readonly string[]): boolean {
 }
 
 /** Is the VM's `imageReference` one of `approvedImages`? Unknown parts fail closed. */
-export function imageVerdict(graph: ResourceGraph, vm: GraphNode, image: unknown, approvedEntries: readonly string[]): ImageVerdict {
+export function imageVerdict(
+  graph: ResourceGraph,
+  vm: GraphNode,
+  image: unknown,
+  approvedEntries: readonly string[],
+  depKey = "storageProfile",
+): ImageVerdict {
   const approved = parseApproved(approvedEntries);
   for (const key of ["id", "sharedGalleryImageId", "communityGalleryImageId"]) {
     const v = str(field(image, key));
@@ -69,7 +75,7 @@ export function imageVerdict(graph: ResourceGraph, vm: GraphNode, image: unknown
     }
     if (isIndeterminate(v)) {
       // The image is created in this stack: identify it through the dependency.
-      const nodes = graph.dependencyCandidates(vm, "storageProfile", [T.GalleryImageVersion, T.GalleryImage, T.Image]);
+      const nodes = graph.dependencyCandidates(vm, depKey, [T.GalleryImageVersion, T.GalleryImage, T.Image]);
       if (nodes.length === 0) return { kind: "unknown", why: `imageReference.${key} is ${v.describe()} and no dependency names the image` };
       const bad = nodes.find((n) => !nodeApproved(n, approved.ids));
       return bad ? { kind: "not-approved", image: `${bad.type.split(":").pop()} ${nodeNames(bad).join("/")}` } : { kind: "approved" };

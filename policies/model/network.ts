@@ -4,6 +4,7 @@ import { CompiledNsg, sortRules } from "./nsgEvaluator";
 import { assumedAllowAll, parseSecurityRule, RemoteContext, RuleSpec } from "./nsgRules";
 import { IntervalSet } from "./intervalSet";
 import { T } from "./resourceTypes";
+import { VnetReach } from "./vnetReach";
 import { arr, field, isIndeterminate, path, str } from "./values";
 
 /** The NSG at one level (subnet or NIC): none, or the candidates it may be (several when a link was ambiguous). */
@@ -53,7 +54,12 @@ export class NetworkModel {
   private readonly routeCache = new Map<string, IntervalSet>();
   private readonly viewCache = new Map<string, SubnetView[]>();
 
-  constructor(readonly graph: ResourceGraph) {}
+  /** Which VNets can reach which (own, peered, via a peered hub): proxies by IP reach only those. */
+  readonly reach: VnetReach;
+
+  constructor(readonly graph: ResourceGraph) {
+    this.reach = new VnetReach(graph);
+  }
 
   /** Standalone SecurityRule resources grouped by the NSG they attach to (by URN dependency or by name). */
   private rulesByNsg(): Map<string, { certain: RuleSpec[]; possible: RuleSpec[] }> {
@@ -195,13 +201,38 @@ export class NetworkModel {
           slot = { kind: "nsgs", nsgs: [...(slot.kind === "nsgs" ? slot.nsgs : []), ...v.nsg.nsgs] };
           notes.push(`subnet ${node.display} is declared both inline in ${vnet.display} and as a standalone Subnet`);
         }
+        // Each deployment of the declaration without an NSG removes the association (last writer wins), so the subnet
+        // may carry no NSG at all: that reading is a candidate too (issue #15).
+        if ((nsg.kind === "none") !== (v.nsg.kind === "none")) {
+          const without = nsg.kind === "none" ? `standalone Subnet ${node.display}` : `the inline subnet ${v.name} of ${vnet.display}`;
+          const withIt = nsg.kind === "none" ? `the inline subnet ${v.name} of ${vnet.display}` : `standalone Subnet ${node.display}`;
+          slot = { kind: "nsgs", nsgs: [...(slot.kind === "nsgs" ? slot.nsgs : []), this.dualDeclarationNoNsg(node, without, withIt)] };
+        }
       }
     }
     const { ctx, key } = this.vnetContext(vnet, prefixes, field(props, "routeTable"), node);
     return { key: node.urn, name: node.display, prefixes, nsg: slot, ctx, ctxKey: key, vnet, notes };
   }
 
+  /** The "no NSG" reading of a subnet declared twice, once with an NSG and once without: allows everything, and says so. */
+  private dualDeclarationNoNsg(standalone: GraphNode, without: string, withIt: string): CompiledNsg {
+    const note =
+      `subnet ${standalone.display} is declared both as ${withIt}, with an NSG, and as ${without}, without one: each deployment of ` +
+      `the latter removes the association (last writer wins), so the subnet may have no NSG; declare the subnet once, or attach the NSG in both`;
+    return this.unknownNsg(`${standalone.urn}#dual-declaration`, `none (${without})`, note);
+  }
+
   private inlineSubnetViews(vnet: GraphNode, name: string | undefined, fallbackToStandalone = true): SubnetView[] {
+    if (fallbackToStandalone) {
+      // Reached through the VNet (its inline subnet by id, or any of its subnets when the name is unknown): a standalone
+      // declaration of the same subnet counts too, with both declarations' NSGs.
+      const inline = this.inlineSubnetViews(vnet, name, false);
+      const standalone = name !== undefined ? this.standaloneOf(vnet, name) : this.standaloneOfVnet(vnet);
+      if (standalone.length > 0 && (name === undefined || inline.length > 0)) {
+        const taken = new Set(standalone.map((sub) => sub.display.toLowerCase()));
+        return [...standalone.map((sub) => this.standaloneSubnetView(sub)), ...inline.filter((v) => !taken.has(v.name.toLowerCase()))];
+      }
+    }
     const subnets = arr(field(vnet.props, "subnets"));
     if (isIndeterminate(subnets)) {
       return [this.unknownSubnet(`${vnet.urn}#subnets`, `the subnets of ${vnet.display} are ${subnets.describe()}`)];
@@ -218,14 +249,24 @@ export class NetworkModel {
     }
     if (out.length === 0 && name !== undefined && fallbackToStandalone) {
       // The subnet is not inline: look for the standalone one of that VNet.
-      for (const sub of this.graph.named(T.Subnet, name)) {
-        if (sub.parentNames[0] === undefined || sub.parentNames[0].toLowerCase() === vnet.display.toLowerCase()) {
-          out.push(this.standaloneSubnetView(sub));
-        }
-      }
+      for (const sub of this.standaloneOf(vnet, name)) out.push(this.standaloneSubnetView(sub));
       if (out.length === 0) out.push(this.unknownSubnet(`${vnet.urn}/subnets/${name}`, `subnet ${name} is not declared in ${vnet.display}`));
     }
     return out;
+  }
+
+  /** Standalone subnets of this VNet, by parent name or by their dependency on it. */
+  private standaloneOfVnet(vnet: GraphNode): GraphNode[] {
+    return this.graph.ofType(T.Subnet).filter((sub) => {
+      if (sub.parentNames[0] !== undefined) return sub.parentNames[0].toLowerCase() === vnet.display.toLowerCase();
+      return this.graph.dependencyCandidates(sub, "virtualNetworkName", [T.VNet]).includes(vnet);
+    });
+  }
+
+  private standaloneOf(vnet: GraphNode, name: string): GraphNode[] {
+    return this.graph
+      .named(T.Subnet, name)
+      .filter((sub) => sub.parentNames[0] === undefined || sub.parentNames[0].toLowerCase() === vnet.display.toLowerCase());
   }
 
   /** What `VirtualNetwork` stands for around this subnet: the VNet's own space (for denies), widened by private space, peerings and routes (for allows). */

@@ -79,16 +79,107 @@ export function evaluateNsg(nsg: CompiledNsg, level: NsgLevel, direction: Direct
   return grants;
 }
 
+/** Pairs below this count are intersected directly; above it the index pays for itself. */
+const DIRECT_PAIRS = 4096;
+
 /** Flows allowed by two independent filters in sequence (subnet NSG and NIC NSG). */
 export function intersectGrants(a: readonly Grant[], b: readonly Grant[]): Grant[] {
   const out: Grant[] = [];
+  if (a.length * b.length <= DIRECT_PAIRS) {
+    for (const x of a) {
+      for (const y of b) {
+        const box = intersectBox(x.box, y.box);
+        if (box) out.push({ box, via: [...x.via, ...y.via] });
+      }
+    }
+    return out;
+  }
+  // An NSG of thousands of prefixes and port ranges leaves thousands of grants at each level; pairing them all made the
+  // two-level case quadratic (issue #15). The index only skips pairs that share no address and port bucket, which cannot
+  // intersect, so the result (and its order) is what the direct loop gives.
+  const index = new GrantIndex(b);
   for (const x of a) {
-    for (const y of b) {
+    for (const j of index.candidates(x.box)) {
+      const y = b[j];
+      if ((x.box.protos & y.box.protos) === 0 || !x.box.ports.intersects(y.box.ports) || !x.box.addrs.intersects(y.box.addrs)) continue;
       const box = intersectBox(x.box, y.box);
       if (box) out.push({ box, via: [...x.via, ...y.via] });
     }
   }
   return out;
+}
+
+const PORT_SHIFT = 10n; // 64 port buckets of 1024 ports
+const PORT_BUCKETS = 64;
+const V6_BASE = 1n << 32n;
+/** A box touching more cells than this is checked against every query instead of being filed cell by cell. */
+const WIDE_CELLS = 2048;
+
+function addrBucket(a: bigint): number {
+  return a < V6_BASE ? Number(a >> 24n) : 256 + Math.min(255, Number((a - V6_BASE) >> 120n));
+}
+
+function portBucket(p: bigint): number {
+  return Math.min(PORT_BUCKETS - 1, Math.max(0, Number(p >> PORT_SHIFT)));
+}
+
+/** Every (address bucket, port bucket) cell a box touches; undefined when it touches more than WIDE_CELLS. */
+function cellsOf(box: Box): number[] | undefined {
+  const addrB = new Set<number>();
+  for (const [lo, hi] of box.addrs.ranges()) {
+    const l = addrBucket(lo);
+    const h = addrBucket(hi);
+    if (h - l + 1 > WIDE_CELLS) return undefined;
+    for (let k = l; k <= h; k++) addrB.add(k);
+    if (addrB.size > WIDE_CELLS) return undefined;
+  }
+  const portB = new Set<number>();
+  for (const [lo, hi] of box.ports.ranges()) for (let k = portBucket(lo); k <= portBucket(hi); k++) portB.add(k);
+  if (addrB.size * portB.size > WIDE_CELLS) return undefined;
+  const out: number[] = [];
+  for (const ab of addrB) for (const pb of portB) out.push(ab * PORT_BUCKETS + pb);
+  return out;
+}
+
+/** Grants filed by the coarse address and port cells they touch. */
+class GrantIndex {
+  private readonly cells = new Map<number, number[]>();
+  private readonly wide: number[] = [];
+  private readonly seen: Int32Array;
+  private stamp = 0;
+
+  constructor(private readonly grants: readonly Grant[]) {
+    this.seen = new Int32Array(grants.length);
+    grants.forEach((g, j) => {
+      const cells = cellsOf(g.box);
+      if (!cells) {
+        this.wide.push(j);
+        return;
+      }
+      for (const c of cells) {
+        let l = this.cells.get(c);
+        if (!l) this.cells.set(c, (l = []));
+        l.push(j);
+      }
+    });
+  }
+
+  /** Indices of the grants that may intersect `box`, ascending. */
+  candidates(box: Box): number[] {
+    const cells = cellsOf(box);
+    if (!cells) return this.grants.map((_, j) => j);
+    const s = ++this.stamp;
+    const out: number[] = [];
+    const take = (j: number) => {
+      if (this.seen[j] !== s) {
+        this.seen[j] = s;
+        out.push(j);
+      }
+    };
+    for (const j of this.wide) take(j);
+    for (const c of cells) for (const j of this.cells.get(c) ?? []) take(j);
+    return out.sort((x, y) => x - y);
+  }
 }
 
 export function restrictGrants(grants: readonly Grant[], q: Box): Grant[] {
@@ -112,8 +203,12 @@ export function noNsg(level: NsgLevel): Grant[] {
  */
 export class NsgEvaluator {
   private readonly cache = new Map<string, Grant[]>();
+  private readonly byBase = new Map<string, Grant[]>();
   hits = 0;
+  /** Lookups not answered by the cache: full evaluations plus relabels. */
   misses = 0;
+  /** Misses answered by relabelling the same NSG's evaluation at the other level. */
+  relabels = 0;
 
   evaluate(nsg: CompiledNsg, level: NsgLevel, direction: Direction, local: LocalEnd, ctx: RemoteContext, ctxKey: string): Grant[] {
     let sig = "";
@@ -122,15 +217,26 @@ export class NsgEvaluator {
       const m = matchLocal(direction === "inbound" ? rule.destination : rule.source, local);
       sig += m === "yes" ? "y" : m === "maybe" ? "m" : "n";
     }
-    const key = `${nsg.key}\u0000${level}\u0000${direction}\u0000${ctxKey}\u0000${sig}`;
+    const base = `${nsg.key}\u0000${direction}\u0000${ctxKey}\u0000${sig}`;
+    const key = `${base}\u0000${level}`;
     const cached = this.cache.get(key);
     if (cached) {
       this.hits++;
       return cached;
     }
+    // The same NSG at the other level (one NSG on both the subnet and the NIC) decides the same flows: relabel its grants
+    // instead of evaluating it again.
+    const other = this.byBase.get(base);
     this.misses++;
+    if (other) {
+      this.relabels++;
+      const relabelled = other.map((g) => ({ box: g.box, via: g.via.map((h) => ({ ...h, level })) }));
+      this.cache.set(key, relabelled);
+      return relabelled;
+    }
     const grants = evaluateNsg(nsg, level, direction, local, ctx);
     this.cache.set(key, grants);
+    this.byBase.set(base, grants);
     return grants;
   }
 }

@@ -1,3 +1,5 @@
+import { printedForms } from "./secretForms";
+
 /**
  * Defensive reading of resource properties as the engine sends them: any value may be
  * missing, of the wrong type, or an unknown-value sentinel (preview). Readers never throw;
@@ -155,7 +157,7 @@ export function unwrapSecrets(v: unknown, sink: Set<string>, inSecret = false, d
 
 /**
  * Records a secret's plaintext, and the forms a message could print it in once the model has read
- * it (trimmed, and a date as its ISO-8601 rendering), so redaction catches those too.
+ * it (trimmed, and every normalised rendering: `printedForms`), so redaction catches those too.
  */
 export function recordSecretLeaf(v: unknown, sink: Set<string>): void {
   if (typeof v === "string" && !UNKNOWN_SENTINELS.has(v) && v !== "") {
@@ -170,13 +172,6 @@ export function recordSecretLeaf(v: unknown, sink: Set<string>): void {
       if (rg >= 0 && parts[rg + 1]) sink.add(parts[rg + 1]);
       if (p >= 0) for (let i = p + 3; i < parts.length; i += 2) sink.add(parts[i]);
     }
-    if (/^\d{4}-\d{2}-\d{2}/.test(t)) {
-      const d = Date.parse(t);
-      if (!Number.isNaN(d)) {
-        const iso = new Date(d).toISOString();
-        sink.add(iso);
-        sink.add(iso.slice(0, 10));
-      }
-    }
+    for (const f of printedForms(t)) sink.add(f);
   } else if (typeof v === "number" || typeof v === "boolean") sink.add(String(v));
 }

@@ -120,6 +120,27 @@ describe.each(FORMS)("secret values in messages (%s form)", (_form, preview) => 
     expectNoPlaintext(rs, ["15.2.792.3"]);
   });
 
+  it("an unpatched exchangeBuild written in long form: neither the literal nor the normalised build is shown (issue #15)", async () => {
+    const { e, vm } = remediatedHost(preview);
+    e.assessment("a-ex01", vm, cleanData({ exchangeBuild: secret("15.02.0792.003") }));
+    const ds = await stack(e);
+    expectDiag(ds, POLICY.buildPatched, "mandatory", { urn: vm.urn, has: ["host ex01"] });
+    expectNoPlaintext(ds, ["15.02.0792.003", "15.2.792.3"]);
+    expectNoPlaintext(await perResource(e), ["15.02.0792.003", "15.2.792.3"]);
+  });
+
+  it("a secret source prefix in a non-canonical form and a zero-padded port: neither form is shown (issue #15)", async () => {
+    const e = new Estate({ preview });
+    const { sub } = baseNet(e);
+    const nsg = e.nsg("nsg-ex01", [
+      rule({ name: "allow-rdp", priority: 100, source: secret("203.0.113.77/24"), port: secret("03389"), protocol: "Tcp" }),
+    ]);
+    const vm = exHost(e, { nics: [hostNic(e, sub, { nsg, publicIp: e.publicIp("pip-ex01") })] });
+    const ds = await stack(e);
+    expectDiag(ds, POLICY.notExposed, "mandatory", { urn: vm.urn });
+    expectNoPlaintext(ds, ["203.0.113.77", "203.0.113.0/24", "03389", "3389"]);
+  });
+
   it("a malformed exchangeBuild: exchange-assessment-record-valid reports it (Analyze), the value is not shown", async () => {
     const { e, vm } = remediatedHost(preview);
     e.assessment("a-ex01", vm, cleanData({ exchangeBuild: secret("build-XYZZY-secret") }));

@@ -151,10 +151,21 @@ describe("ResourceGraph.dependencyCandidates", () => {
     expect(urns(g.dependencyCandidates(f, "networkSecurityGroup", [T.NSG]))).toEqual([nsgA.urn]);
   });
 
-  it("falls back to all dependencies when the property names none of the types", () => {
-    expect(urns(g.dependencyCandidates(f, "ipConfigurations", [T.NSG]))).toEqual([nsgB.urn, nsgA.urn]);
+  it("a property's own dependencies are authoritative: naming none of the types, plain dependencies do not stand in (issue #15)", () => {
+    // Before issue #15 this fell back to [nsgB, nsgA]: dependsOn could then link what the property itself does not name.
+    expect(urns(g.dependencyCandidates(f, "ipConfigurations", [T.NSG]))).toEqual([]);
+    expect(g.dependencyLinks(f, "ipConfigurations", [T.NSG])).toEqual({ nodes: [], guessed: false });
+  });
+
+  it("falls back to all dependencies only when the engine sent no entry for the property, and then only as a guess", () => {
     expect(urns(g.dependencyCandidates(f, "absent", [T.NSG]))).toEqual([nsgB.urn, nsgA.urn]);
     expect(urns(g.dependencyCandidates(f, undefined, [T.NSG]))).toEqual([nsgB.urn, nsgA.urn]);
+    expect(g.dependencyLinks(f, "absent", [T.NSG]).guessed).toBe(true);
+    const bare = new ResourceGraph([{ ...res(T.NIC, {}), urn: "urn:bare", dependencies: [nsgA.urn] }, nsgA]);
+    expect(bare.dependencyLinks(bare.node("urn:bare")!, "networkSecurityGroup", [T.NSG])).toEqual({
+      nodes: [bare.node(nsgA.urn)],
+      guessed: false,
+    });
   });
 
   it("filters by type", () => {

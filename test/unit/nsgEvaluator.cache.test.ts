@@ -1,6 +1,8 @@
-import { parseAddressPrefix } from "../../policies/model/addresses";
+import { ALL_ADDRESSES, parseAddressPrefix } from "../../policies/model/addresses";
 import { ALL_PORTS, Proto } from "../../policies/model/flows";
-import { CompiledNsg, evaluateNsg, NsgEvaluator, sortRules } from "../../policies/model/nsgEvaluator";
+import { CompiledNsg, evaluateNsg, Grant, intersectGrants, NsgEvaluator, sortRules } from "../../policies/model/nsgEvaluator";
+import { intersectBox } from "../../policies/model/flows";
+import { IntervalSet } from "../../policies/model/intervalSet";
 import { LocalEnd, parseSecurityRule, RemoteContext } from "../../policies/model/nsgRules";
 import { rule } from "../support/estate";
 
@@ -66,6 +68,17 @@ describe("NsgEvaluator cache", () => {
     expect(outbound.some((g) => g.via[0].rule?.name === "allow-b-outbound-dns")).toBe(true);
   });
 
+  it("the same NSG at the other level is relabelled, not evaluated again: same flows, its own level (issue #15, class 10)", () => {
+    const ev = new NsgEvaluator();
+    const nic = ev.evaluate(nsg, "NIC", "inbound", host("10.0.1.4"), ctx, "vnet");
+    const sub = ev.evaluate(nsg, "subnet", "inbound", host("10.0.1.4"), ctx, "vnet");
+    expect([ev.misses, ev.relabels, ev.hits]).toEqual([2, 1, 0]);
+    expect(sub.map((g) => g.box)).toEqual(nic.map((g) => g.box));
+    expect(sub.every((g) => g.via.every((h) => h.level === "subnet"))).toBe(true);
+    expect(nic.every((g) => g.via.every((h) => h.level === "NIC"))).toBe(true);
+    expect(sub).toEqual(evaluateNsg(nsg, "subnet", "inbound", host("10.0.1.4"), ctx));
+  });
+
   it("evaluates a rule whose direction is the other one as if it did not exist", () => {
     const grants = evaluateNsg(nsg, "NIC", "inbound", host("10.0.1.5"), ctx);
     expect(grants.some((g) => g.via[0].rule?.name === "allow-b-outbound-dns")).toBe(false);
@@ -92,5 +105,46 @@ describe("sortRules", () => {
     const grants = evaluateNsg({ key: "k", name: "n", rules }, "NIC", "inbound", host("10.0.1.4"), ctx);
     expect(internet443(grants)).toBe(true);
     expect(grants.find((g) => g.box.ports.has(443n))?.box.ports.equals(ALL_PORTS)).toBe(false);
+  });
+});
+
+describe("intersectGrants with the grant index (issue #15, class 10)", () => {
+  // Fragmented grants as an attacker-sized NSG leaves them: the indexed join must give exactly the pairwise join.
+  const grantsOf = (seed: number, n: number): Grant[] => {
+    let a = seed;
+    const rnd = () => (a = (a * 1103515245 + 12345) % 2147483648) / 2147483648;
+    return Array.from({ length: n }, (_, i) => {
+      const len = 8 + Math.floor(rnd() * 17);
+      const prefix = rnd() < 0.1 ? "2001:db8::/32" : `${20 + Math.floor(rnd() * 180)}.${Math.floor(rnd() * 256)}.0.0/${len}`;
+      const lo = Math.floor(rnd() * 60000);
+      const wide = rnd() < 0.05;
+      return {
+        box: {
+          addrs: wide ? ALL_ADDRESSES : parseAddressPrefix(prefix)!,
+          ports: wide ? ALL_PORTS : IntervalSet.range(BigInt(lo), BigInt(lo + Math.floor(rnd() * 5000))),
+          protos: rnd() < 0.5 ? Proto.TCP : Proto.TCP | Proto.UDP,
+        },
+        via: [{ nsg: `n${seed}`, level: "subnet" as const, rule: undefined, i } as unknown as Grant["via"][number]],
+      };
+    });
+  };
+  const direct = (a: Grant[], b: Grant[]) => {
+    const out: Grant[] = [];
+    for (const x of a)
+      for (const y of b) {
+        const box = intersectBox(x.box, y.box);
+        if (box) out.push({ box, via: [...x.via, ...y.via] });
+      }
+    return out;
+  };
+
+  it.each([1, 2, 3])("equals the direct pairwise join, in the same order (seed %i)", (seed) => {
+    const a = grantsOf(seed, 300);
+    const b = grantsOf(seed + 100, 250);
+    const got = intersectGrants(a, b);
+    const want = direct(a, b);
+    expect(want.length).toBeGreaterThan(0);
+    expect(got.length).toBe(want.length);
+    expect(got).toEqual(want);
   });
 });

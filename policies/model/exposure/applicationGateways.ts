@@ -1,5 +1,6 @@
 import { parseAddressPrefix, PRIVATE_SPACE } from "../addresses";
 import { AddressIndex } from "../addressIndex";
+import { ProxyVnets } from "../vnetReach";
 import { ALL_PORTS, portRange, Proto } from "../flows";
 import { GraphNode, ResourceGraph } from "../graph";
 import { Host, IpConfigView } from "../hosts";
@@ -28,6 +29,8 @@ export interface AgwIndex {
   /** The gateway's own subnet: the source address the host's NSGs see. */
   readonly sources: IntervalSet;
   readonly sourceText: string;
+  /** The gateway's VNet(s); undefined when unreadable. Backends by IP are only reached in VNets routable from here. */
+  readonly vnets: ProxyVnets;
 }
 
 export interface AgwCatalog {
@@ -130,8 +133,12 @@ export function indexApplicationGateways(graph: ResourceGraph, network: NetworkM
     let sources = IntervalSet.EMPTY;
     let sourceText = "";
     const gwConfigs = arr(field(p, "gatewayIPConfigurations"));
+    let vnets: GraphNode[] | undefined = Array.isArray(gwConfigs) && gwConfigs.length > 0 ? [] : undefined;
     for (const g of Array.isArray(gwConfigs) ? gwConfigs : []) {
-      for (const v of network.subnetViews(node, field(g, "subnet"), "gatewayIPConfigurations")) {
+      const views = network.subnetViews(node, field(g, "subnet"), "gatewayIPConfigurations");
+      if (views.length === 0 || views.some((v) => v.vnet === undefined)) vnets = undefined;
+      for (const v of views) {
+        if (vnets && v.vnet && !vnets.includes(v.vnet)) vnets.push(v.vnet);
         if (v.prefixes) {
           sources = sources.union(v.prefixes);
           sourceText = `subnet ${v.name}`;
@@ -142,7 +149,7 @@ export function indexApplicationGateways(graph: ResourceGraph, network: NetworkM
       sources = PRIVATE_SPACE;
       sourceText = "its subnet (address unknown)";
     }
-    const index: AgwIndex = { node, reach, sources, sourceText };
+    const index: AgwIndex = { node, reach, sources, sourceText, vnets };
     byUrn.set(node.urn, index);
 
     const pools = arr(field(p, "backendAddressPools"));
@@ -214,7 +221,7 @@ export function applicationGatewayRoutes(
       }
     });
   }
-  for (const { item, certain } of addressTargets(ip, catalog.ipTargets)) {
+  for (const { item, certain } of addressTargets(ip, catalog.ipTargets, { reach: calc.network.reach, vnetsOf: (t) => t.agw.vnets })) {
     targets.push({ agw: item.agw, pool: item.pool, how: `${item.text}${certain ? "" : " (may be this host: its address is not known)"}` });
   }
   for (const t of catalog.hostTargets.get(host.urn) ?? []) targets.push({ agw: t.agw, pool: t.pool, how: t.text });

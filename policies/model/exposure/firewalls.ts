@@ -1,5 +1,6 @@
 import { ALL_ADDRESSES, INTERNET, parseAddressPrefix, PRIVATE_SPACE } from "../addresses";
 import { AddressIndex } from "../addressIndex";
+import { ProxyVnets } from "../vnetReach";
 import { ALL_PORTS, ALL_PROTOCOLS, parsePortSpec, parseProtocol, Proto } from "../flows";
 import { GraphNode, ResourceGraph } from "../graph";
 import { Host, IpConfigView } from "../hosts";
@@ -23,6 +24,8 @@ interface DnatRule {
   /** The firewall's subnet: what the host's NSGs see as the source after SNAT. */
   readonly proxySources: IntervalSet;
   readonly proxyText: string;
+  /** The firewall's VNet(s): translated addresses are only reached in VNets routable from there. */
+  readonly proxyVnets: ProxyVnets;
   readonly note?: string;
 }
 
@@ -69,13 +72,21 @@ function protosOf(v: unknown): number {
   return bits;
 }
 
-function firewallSubnet(network: NetworkModel, fw: GraphNode): { set: IntervalSet; text: string } {
+function firewallSubnet(network: NetworkModel, fw: GraphNode): { set: IntervalSet; text: string; vnets: ProxyVnets } {
   let set = IntervalSet.EMPTY;
   const cfgs = arr(field(fw.props, "ipConfigurations"));
+  // A firewall in a virtual hub (no ipConfigurations) or with an unreadable subnet may forward into any VNet.
+  let vnets: GraphNode[] | undefined = Array.isArray(cfgs) && cfgs.length > 0 ? [] : undefined;
   for (const c of Array.isArray(cfgs) ? cfgs : []) {
-    for (const v of network.subnetViews(fw, field(c, "subnet"), "ipConfigurations")) if (v.prefixes) set = set.union(v.prefixes);
+    const views = network.subnetViews(fw, field(c, "subnet"), "ipConfigurations");
+    if (views.length === 0) vnets = undefined;
+    for (const v of views) {
+      if (v.prefixes) set = set.union(v.prefixes);
+      if (!v.vnet) vnets = undefined;
+      else if (vnets && !vnets.includes(v.vnet)) vnets.push(v.vnet);
+    }
   }
-  return set.isEmpty ? { set: PRIVATE_SPACE, text: "AzureFirewallSubnet (address unknown)" } : { set, text: "AzureFirewallSubnet" };
+  return set.isEmpty ? { set: PRIVATE_SPACE, text: "AzureFirewallSubnet (address unknown)", vnets } : { set, text: "AzureFirewallSubnet", vnets };
 }
 
 function isPublicFirewall(fw: GraphNode): boolean {
@@ -90,7 +101,7 @@ export function indexFirewallDnat(graph: ResourceGraph, network: NetworkModel, d
   const byAddress = new AddressIndex<DnatRule>();
   const byHost = new Map<string, DnatRule[]>();
   const anywhere: DnatRule[] = [];
-  const addRule = (raw: unknown, label: string, proxy: { set: IntervalSet; text: string }, note?: string) => {
+  const addRule = (raw: unknown, label: string, proxy: { set: IntervalSet; text: string; vnets: ProxyVnets }, note?: string) => {
     const rawPort = field(raw, "translatedPort");
     const read = str(rawPort);
     // An unknown (sentinel) or unreadable port means all ports, and is never printed as its raw value.
@@ -104,6 +115,7 @@ export function indexFirewallDnat(graph: ResourceGraph, network: NetworkModel, d
       protos: protosOf(field(raw, "protocols") ?? field(raw, "ipProtocols")),
       proxySources: proxy.set,
       proxyText: proxy.text,
+      proxyVnets: proxy.vnets,
       note,
     };
     const addr = str(field(raw, "translatedAddress"));
@@ -122,7 +134,7 @@ export function indexFirewallDnat(graph: ResourceGraph, network: NetworkModel, d
     } else anywhere.push({ ...rule, note: `its translated address is ${isIndeterminate(addr) ? addr.describe() : "missing"}` });
   };
 
-  const policiesInUse = new Map<string, { fw: GraphNode; proxy: { set: IntervalSet; text: string } }[]>();
+  const policiesInUse = new Map<string, { fw: GraphNode; proxy: { set: IntervalSet; text: string; vnets: ProxyVnets } }[]>();
   for (const fw of graph.ofType(T.Firewall)) {
     if (!isPublicFirewall(fw)) continue;
     const proxy = firewallSubnet(network, fw);
@@ -174,7 +186,7 @@ export function indexFirewallDnat(graph: ResourceGraph, network: NetworkModel, d
           addRule(
             r,
             label,
-            { set: PRIVATE_SPACE, text: "a firewall outside this stack" },
+            { set: PRIVATE_SPACE, text: "a firewall outside this stack", vnets: undefined },
             "no firewall in this stack uses this policy; one outside it may",
           );
         } else for (const u of users) addRule(r, `${label} on firewall ${u.fw.display}`, u.proxy);
@@ -199,7 +211,7 @@ function policyChain(graph: ResourceGraph, policy: GraphNode): GraphNode[] {
 
 export function firewallRoutes(calc: FlowCalculator, catalog: DnatCatalog, host: Host, ip: IpConfigView): RouteToHost[] {
   const hits: Array<{ rule: DnatRule; how: string }> = [];
-  for (const { item, certain } of addressTargets(ip, catalog.byAddress))
+  for (const { item, certain } of addressTargets(ip, catalog.byAddress, { reach: calc.network.reach, vnetsOf: (r) => r.proxyVnets }))
     hits.push({ rule: item, how: certain ? "translated address" : "translated address may be this host (its address is not known)" });
   for (const r of catalog.byHost.get(host.urn) ?? []) hits.push({ rule: r, how: "translated FQDN names this host" });
   for (const r of catalog.anywhere) hits.push({ rule: r, how: r.note ?? "target unknown" });

@@ -3,11 +3,12 @@ import { Host, IpConfigView, localAddrs } from "../hosts";
 import { normalizeId } from "../armIds";
 import { ResourceGraph } from "../graph";
 import { NetworkModel, SubnetView } from "../network";
-import { Grant, intersectGrants, noNsg, NsgEvaluator, NsgLevel } from "../nsgEvaluator";
+import { Box, intersectBox, subtractBox } from "../flows";
+import { Grant, intersectGrants, noNsg, NsgEvaluator, NsgLevel, UNIVERSE } from "../nsgEvaluator";
 import { Direction, LocalEnd, matchLocal, remoteSet, RuleSpec } from "../nsgRules";
 import { T } from "../resourceTypes";
-import { isIndeterminate } from "../values";
-import { AlwaysAllowRule } from "./networkManager";
+import { field, isIndeterminate, str } from "../values";
+import { AdminDenyRule, AlwaysAllowRule, regionKey } from "./networkManager";
 
 /** What the NSGs of one ipConfiguration let through in one direction, for one candidate subnet. */
 export interface LevelGrants {
@@ -51,6 +52,7 @@ export class FlowCalculator {
     readonly network: NetworkModel,
     readonly evaluator: NsgEvaluator,
     readonly adminRules: readonly AlwaysAllowRule[],
+    readonly adminDenies: readonly AdminDenyRule[] = [],
   ) {}
 
   private asgKey = (ref: string): string | undefined => {
@@ -83,12 +85,14 @@ export class FlowCalculator {
     const cached = this.cache.get(key);
     if (cached) return cached;
     const subnets: ReadonlyArray<SubnetView | undefined> = ip.subnets.length > 0 ? ip.subnets : [undefined];
-    const out = subnets.map((subnet) => this.forSubnet(ip, subnet, direction));
+    const location = str(field(host.vm.props, "location"));
+    const region = typeof location === "string" ? regionKey(location) : undefined;
+    const out = subnets.map((subnet) => this.forSubnet(ip, subnet, direction, region));
     this.cache.set(key, out);
     return out;
   }
 
-  private forSubnet(ip: IpConfigView, subnet: SubnetView | undefined, direction: Direction): LevelGrants {
+  private forSubnet(ip: IpConfigView, subnet: SubnetView | undefined, direction: Direction, region?: string): LevelGrants {
     const local = this.localEnd(ip, subnet);
     const ctx = subnet?.ctx ?? { vnetAllow: localAddrs(ip, undefined), vnetDeny: localAddrs(ip, undefined) };
     const ctxKey = subnet?.ctxKey ?? "no-subnet";
@@ -99,12 +103,63 @@ export class FlowCalculator {
     const nicGrants = level(ip.nicNsg, "NIC");
     const grants = direction === "inbound" ? intersectGrants(subnetGrants, nicGrants) : intersectGrants(nicGrants, subnetGrants);
     const admin = this.alwaysAllow(subnet, local, direction, ctx);
+    const denies = this.honouredDenies(subnet, local, direction, region);
     return {
       subnet,
-      grants: admin.length > 0 ? [...grants, ...admin] : grants,
+      grants: denies.length > 0 ? this.adminFirst(grants, admin, denies, ctx) : admin.length > 0 ? [...grants, ...admin] : grants,
       noNsgAtAll: subnetSlot.kind === "none" && ip.nicNsg.kind === "none",
       local,
     };
+  }
+
+  /** Admin Deny rules that certainly apply here: committed to the host's region, scoped to this VNet, matching this address. */
+  private honouredDenies(subnet: SubnetView | undefined, local: LocalEnd, direction: Direction, region: string | undefined): AdminDenyRule[] {
+    if (this.adminDenies.length === 0 || region === undefined || !subnet?.vnet) return [];
+    const vnet = subnet.vnet.urn;
+    return this.adminDenies.filter(
+      (r) =>
+        r.directions.has(direction) &&
+        r.regions.has(region) &&
+        r.vnets.has(vnet) &&
+        matchLocal(direction === "inbound" ? r.destinations : r.sources, local) === "yes",
+    );
+  }
+
+  /**
+   * Admin rules are evaluated before NSGs, first match by priority: AlwaysAllow lets a flow through whatever the NSGs say,
+   * Deny drops it, and what neither matches goes on to the NSGs.
+   */
+  private adminFirst(nsgGrants: Grant[], allows: Grant[], denies: readonly AdminDenyRule[], ctx: SubnetView["ctx"]): Grant[] {
+    type Step = { priority: number; allow: Grant | undefined; box: Box };
+    const steps: Step[] = [
+      ...allows.map((g) => ({ priority: g.via[0].rule?.priority ?? 1, allow: g, box: g.box })),
+      ...denies.map((r) => {
+        const remote = remoteSet(r.directions.has("inbound") ? r.sources : r.destinations, "deny", ctx);
+        return { priority: r.priority, allow: undefined, box: { addrs: remote, ports: r.ports.isEmpty ? ALL_PORTS : r.ports, protos: r.protos } };
+      }),
+    ];
+    // Equal priorities cannot coexist in one configuration; if they do, the allow first can only over-report.
+    steps.sort((a, b) => a.priority - b.priority || (a.allow ? -1 : 0) - (b.allow ? -1 : 0));
+    let remaining: Box[] = [UNIVERSE];
+    const adminGrants: Grant[] = [];
+    for (const st of steps) {
+      const next: Box[] = [];
+      for (const b of remaining) {
+        const inter = intersectBox(b, st.box);
+        if (!inter) {
+          next.push(b);
+          continue;
+        }
+        if (st.allow) adminGrants.push({ box: inter, via: st.allow.via });
+        next.push(...subtractBox(b, st.box));
+      }
+      remaining = next;
+    }
+    const passed = intersectGrants(
+      nsgGrants,
+      remaining.map((box) => ({ box, via: [] })),
+    );
+    return [...passed, ...adminGrants];
   }
 
   private alwaysAllow(subnet: SubnetView | undefined, local: LocalEnd, direction: Direction, ctx: SubnetView["ctx"]): Grant[] {

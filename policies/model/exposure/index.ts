@@ -5,6 +5,7 @@ import { Host, HostInventory } from "../hosts";
 import { IntervalSet } from "../intervalSet";
 import { NetworkModel } from "../network";
 import { Grant, restrictGrants } from "../nsgEvaluator";
+import { bastionRoutes, indexBastions, OpenBastion } from "./bastion";
 import { applicationGatewayRoutes, AgwCatalog, indexApplicationGateways } from "./applicationGateways";
 import { StackDns } from "./dns";
 import { DnatCatalog, firewallRoutes, indexFirewallDnat } from "./firewalls";
@@ -29,6 +30,7 @@ export class ExposureAnalysis {
   private readonly agws: AgwCatalog;
   private readonly dnat: DnatCatalog;
   private readonly privateLink: PrivateLinkCatalog;
+  private readonly bastions: OpenBastion[];
   private readonly unmodeled: Map<string, Array<{ node: import("../graph").GraphNode; how: string }>>;
   private readonly cache = new Map<string, RouteToHost[]>();
 
@@ -39,10 +41,11 @@ export class ExposureAnalysis {
     readonly calc: FlowCalculator,
   ) {
     const dns = new StackDns(graph, inventory.hosts);
-    this.lbs = indexLoadBalancers(graph);
+    this.lbs = indexLoadBalancers(graph, network.reach);
     this.agws = indexApplicationGateways(graph, network, dns);
     this.dnat = indexFirewallDnat(graph, network, dns);
     this.privateLink = indexPrivateLink(graph, network);
+    this.bastions = indexBastions(graph, network);
     this.unmodeled = unmodeledReferences(graph, inventory.hosts);
   }
 
@@ -58,6 +61,7 @@ export class ExposureAnalysis {
       out.push(...applicationGatewayRoutes(this.graph, this.calc, this.agws, host, ip));
       out.push(...firewallRoutes(this.calc, this.dnat, host, ip));
       out.push(...privateLinkRoutes(this.graph, this.calc, this.lbs, this.privateLink, host, ip));
+      out.push(...bastionRoutes(this.calc, this.bastions, host, ip));
     }
     for (const u of this.unmodeled.get(host.urn) ?? []) {
       out.push(

@@ -2,6 +2,7 @@ import { familySet, parseAddressPrefix } from "../addresses";
 import { ALL_PORTS, ALL_PROTOCOLS, parseProtocol, portRange } from "../flows";
 import { GraphNode, ResourceGraph } from "../graph";
 import { AddressIndex } from "../addressIndex";
+import { ProxyVnets, VnetReach } from "../vnetReach";
 import { Host, IpConfigView } from "../hosts";
 import { IntervalSet } from "../intervalSet";
 import { T } from "../resourceTypes";
@@ -43,9 +44,11 @@ export interface LbIndex {
 export interface LbCatalog {
   readonly byUrn: ReadonlyMap<string, LbIndex>;
   /** IP-based backend pool members of every load balancer. */
-  readonly ipMembers: AddressIndex<{ lb: LbIndex; pool: string; text: string }>;
+  readonly ipMembers: AddressIndex<{ lb: LbIndex; pool: string; text: string; vnets: ProxyVnets }>;
   /** Memberships per ipConfiguration, shared by the load balancer and Private Link paths. */
   readonly memberships: WeakMap<IpConfigView, { members: Membership[]; problems: string[] }>;
+  /** Which VNets reach which: an IP-based member names a host only in a VNet routable from its own. */
+  readonly reach: VnetReach;
 }
 
 /** The child name a sub-resource reference points to (`.../frontendIPConfigurations/fe1` → "fe1"), or undefined when unreadable. */
@@ -114,9 +117,9 @@ function protosText(protos: number): string {
 }
 
 /** Load balancers of the stack with their front ends, rules, NAT rules and IP-based members, inline and standalone. */
-export function indexLoadBalancers(graph: ResourceGraph): LbCatalog {
+export function indexLoadBalancers(graph: ResourceGraph, reach: VnetReach = new VnetReach(graph)): LbCatalog {
   const out = new Map<string, LbIndex>();
-  const ipIndex = new AddressIndex<{ lb: LbIndex; pool: string; text: string }>();
+  const ipIndex = new AddressIndex<{ lb: LbIndex; pool: string; text: string; vnets: ProxyVnets }>();
   const standalonePools = graph.ofType(T.LBPool);
   const standaloneNat = graph.ofType(T.NatRule);
   const lbOf = (child: GraphNode): GraphNode[] => {
@@ -201,30 +204,51 @@ export function indexLoadBalancers(graph: ResourceGraph): LbCatalog {
       rules,
       natRules,
     };
-    const addMembers = (poolKey: string, list: unknown) => {
+    // The VNet an IP-based member lives in (its own virtualNetwork, else the pool's): the address means something only there.
+    const vnetOf = (owner: GraphNode, propKey: string, ...refs: unknown[]): ProxyVnets => {
+      const ref = refs.find((r) => present(r));
+      if (ref === undefined) return undefined;
+      const res = graph.resolve(owner, ref, propKey, [T.VNet]);
+      return res.unresolved || res.external.length > 0 || res.targets.length === 0 ? undefined : res.targets.map((t) => t.node);
+    };
+    const addMembers = (poolKey: string, list: unknown, owner: GraphNode, propKey: string, poolVnet: unknown) => {
       const members = arr(list);
       // Unreadable members may be any address, so they match every host.
       if (isIndeterminate(members))
-        ipIndex.add(undefined, { lb: index, pool: poolKey, text: `the members of pool ${poolKey} (${members.describe()})` });
+        ipIndex.add(undefined, { lb: index, pool: poolKey, text: `the members of pool ${poolKey} (${members.describe()})`, vnets: undefined });
       if (!Array.isArray(members)) return;
       for (const m of members) {
         const ip = str(field(m, "ipAddress"));
         if (ip === undefined) continue;
         const set = typeof ip === "string" ? parseAddressPrefix(ip) : undefined;
-        ipIndex.add(set, { lb: index, pool: poolKey, text: typeof ip === "string" ? ip : `an address ${(ip as Indeterminate).describe()}` });
+        ipIndex.add(set, {
+          lb: index,
+          pool: poolKey,
+          text: typeof ip === "string" ? ip : `an address ${(ip as Indeterminate).describe()}`,
+          vnets: vnetOf(owner, propKey, field(m, "virtualNetwork"), poolVnet),
+        });
       }
     };
     const pools = arr(field(props, "backendAddressPools"));
-    if (isIndeterminate(pools)) ipIndex.add(undefined, { lb: index, pool: "*", text: `the backend pools of ${lb.display} (${pools.describe()})` });
+    if (isIndeterminate(pools))
+      ipIndex.add(undefined, { lb: index, pool: "*", text: `the backend pools of ${lb.display} (${pools.describe()})`, vnets: undefined });
     for (const p of Array.isArray(pools) ? pools : []) {
       const name = str(field(p, "name"));
-      if (typeof name === "string") addMembers(name.toLowerCase(), field(p, "loadBalancerBackendAddresses"));
-      else ipIndex.add(undefined, { lb: index, pool: "*", text: `a backend pool of ${lb.display} whose name is unknown` });
+      if (typeof name === "string")
+        addMembers(name.toLowerCase(), field(p, "loadBalancerBackendAddresses"), lb, "backendAddressPools", field(p, "virtualNetwork"));
+      else ipIndex.add(undefined, { lb: index, pool: "*", text: `a backend pool of ${lb.display} whose name is unknown`, vnets: undefined });
     }
-    for (const p of children?.pools ?? []) addMembers(p.display.toLowerCase(), field(p.props, "loadBalancerBackendAddresses"));
+    for (const p of children?.pools ?? [])
+      addMembers(
+        p.display.toLowerCase(),
+        field(p.props, "loadBalancerBackendAddresses"),
+        p,
+        "loadBalancerBackendAddresses",
+        field(p.props, "virtualNetwork"),
+      );
     out.set(lb.urn, index);
   }
-  return { byUrn: out, ipMembers: ipIndex, memberships: new WeakMap() };
+  return { byUrn: out, ipMembers: ipIndex, memberships: new WeakMap(), reach };
 }
 
 /** Pool / NAT-rule memberships of one ipConfiguration: LB URN → pool keys (undefined: any pool). */
@@ -281,7 +305,7 @@ function collectMemberships(graph: ResourceGraph, catalog: LbCatalog, ip: IpConf
   refs(ip.lbPoolRefs, "backend pool reference", "backendaddresspools", [T.LB, T.LBPool], false);
   refs(ip.natRuleRefs, "inbound NAT rule reference", "inboundnatrules", [T.LB, T.NatRule], true);
   // IP-based pools name the address instead of the NIC.
-  for (const { item, certain } of addressTargets(ip, catalog.ipMembers)) {
+  for (const { item, certain } of addressTargets(ip, catalog.ipMembers, { reach: catalog.reach, vnetsOf: (m) => m.vnets })) {
     const how = `IP-based member ${item.text}${certain ? "" : " (may be this host)"}`;
     out.push(item.pool === "*" ? { lb: item.lb, anyPool: true, how } : { lb: item.lb, pool: item.pool, how });
   }

@@ -87,14 +87,24 @@ export function alwaysAllowRules(graph: ResourceGraph): AlwaysAllowRule[] {
   return out;
 }
 
-function ruleScope(graph: ResourceGraph, rule: GraphNode): { vnets: Set<string> | undefined; note?: string } {
+function ruleScope(
+  graph: ResourceGraph,
+  rule: GraphNode,
+  strict?: { manager: string; config: string },
+): { vnets: Set<string> | undefined; note?: string } {
   const collectionName = str(field(rule.props, "ruleCollectionName"));
-  const collections =
+  const found =
     graph.dependencyCandidates(rule, "ruleCollectionName", [T.AdminRuleCollection]).length > 0
       ? graph.dependencyCandidates(rule, "ruleCollectionName", [T.AdminRuleCollection])
       : typeof collectionName === "string"
         ? graph.named(T.AdminRuleCollection, collectionName)
         : [];
+  // To narrow exposure (a Deny) the collection must certainly be the rule's own: same manager and configuration names.
+  const same = (a: string | undefined, b: string) => a !== undefined && a.toLowerCase() === b.toLowerCase();
+  if (strict && found.some((c) => !same(c.parentNames[0], strict.manager) || !same(c.parentNames[1], strict.config))) {
+    return { vnets: undefined, note: "its rule collection cannot be told apart from another configuration's" };
+  }
+  const collections = found;
   if (collections.length === 0) return { vnets: undefined, note: "its rule collection is not in this stack, so it may apply to any virtual network" };
   const vnets = new Set<string>();
   for (const c of collections) {
@@ -131,4 +141,130 @@ function staticMembersOf(graph: ResourceGraph, group: GraphNode): GraphNode[] | 
   const named = graph.ofType(T.StaticMember).filter((m) => same(m.parentNames[1], group.display));
   if (named.some((m) => m.parentNames[0] === undefined) || (named.length > 0 && group.parentNames[0] === undefined)) return undefined;
   return named.filter((m) => same(m.parentNames[0], group.parentNames[0]) && (m.rg === undefined || group.rg === undefined || m.rg === group.rg));
+}
+
+/**
+ * A Virtual Network Manager security admin Deny rule whose effect the pack can prove (issue #15, class 6): admin rules are
+ * evaluated before NSGs and a Deny ends evaluation. It is honoured only where it certainly applies: known access, priority,
+ * direction, addresses and ports; a scope of static members in this stack; and a commit (deployment) of its security admin
+ * configuration, visible in the stack, to the host's region. Anything less and it is ignored, as before.
+ */
+export interface AdminDenyRule {
+  readonly node: GraphNode;
+  readonly name: string;
+  readonly priority: number;
+  readonly directions: ReadonlySet<Direction>;
+  readonly sources: readonly AddrTerm[];
+  readonly destinations: readonly AddrTerm[];
+  readonly ports: IntervalSet;
+  readonly protos: number;
+  /** URNs of the VNets it certainly applies to. */
+  readonly vnets: ReadonlySet<string>;
+  /** Regions (lower case, no spaces) its configuration is committed to by a commit in this stack. */
+  readonly regions: ReadonlySet<string>;
+}
+
+const COMMIT_TYPES = new Set(["azure-native:network:Commit", "azure-native:network:NetworkManagerCommit"]);
+
+/** Normalised region name: "West Europe" and "westeurope" are one region. */
+export function regionKey(s: string): string {
+  return s.replace(/\s+/g, "").toLowerCase();
+}
+
+/** Regions each (network manager, security admin configuration) is committed to by the stack's commit resources. */
+function committedRegions(graph: ResourceGraph): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  for (const node of graph.nodes) {
+    if (!COMMIT_TYPES.has(node.type)) continue;
+    // The commit resource nests its settings under properties; older shapes carry them at the top.
+    const get = (k: string) => field(node.props, k) ?? field(field(node.props, "properties"), k);
+    const type = str(get("commitType"));
+    if (typeof type !== "string" || type.trim().toLowerCase() !== "securityadmin") continue;
+    const manager = str(field(node.props, "networkManagerName"));
+    const regions = arr(get("targetLocations"));
+    const configs = arr(get("configurationIds"));
+    if (typeof manager !== "string" || !Array.isArray(regions) || !Array.isArray(configs)) continue;
+    const regionSet = new Set<string>();
+    for (const r of regions) {
+      const v = str(r);
+      if (typeof v === "string") regionSet.add(regionKey(v));
+    }
+    for (const c of configs) {
+      const id = str(c);
+      // A configuration id unknown at preview is not proof of what was committed: such a commit is not honoured.
+      if (typeof id !== "string") continue;
+      const m = /\/networkmanagers\/([^/]+)\/securityadminconfigurations\/([^/]+)\/?$/i.exec(id.trim());
+      if (!m || m[1].toLowerCase() !== manager.toLowerCase()) continue;
+      const key = `${m[1].toLowerCase()}|${m[2].toLowerCase()}`;
+      let set = out.get(key);
+      if (!set) out.set(key, (set = new Set()));
+      for (const r of regionSet) set.add(r);
+    }
+  }
+  return out;
+}
+
+export function adminDenyRules(graph: ResourceGraph): AdminDenyRule[] {
+  const out: AdminDenyRule[] = [];
+  const rules = graph.ofType(T.AdminRule);
+  if (rules.length === 0) return out;
+  const commits = committedRegions(graph);
+  if (commits.size === 0) return out;
+  for (const node of rules) {
+    const p = node.props;
+    const access = str(field(p, "access"));
+    if (typeof access !== "string" || access.trim().toLowerCase() !== "deny") continue;
+    const manager = str(field(p, "networkManagerName"));
+    const config = str(field(p, "configurationName"));
+    if (typeof manager !== "string" || typeof config !== "string") continue;
+    const regions = commits.get(`${manager.toLowerCase()}|${config.toLowerCase()}`);
+    if (!regions || regions.size === 0) continue;
+    const dir = str(field(p, "direction"));
+    if (typeof dir !== "string" || !["inbound", "outbound"].includes(dir.trim().toLowerCase())) continue;
+    const prio = num(field(p, "priority"));
+    if (typeof prio !== "number") continue;
+    const proto = str(field(p, "protocol"));
+    const protos = typeof proto === "string" ? parseProtocol(proto) : undefined;
+    if (protos === undefined) continue;
+    const notes: string[] = [];
+    const sources = terms(field(p, "sources"), "sources", notes);
+    const destinations = terms(field(p, "destinations"), "destinations", notes);
+    if (notes.length > 0 || [...sources, ...destinations].some((t) => t.kind === "unknown" || t.kind === "asg")) continue;
+    let ports: IntervalSet | undefined = IntervalSet.EMPTY;
+    const portList = arr(field(p, "destinationPortRanges"));
+    if (Array.isArray(portList) && portList.length > 0) {
+      for (const x of portList) {
+        const t = typeof x === "number" ? String(x) : str(x);
+        const set = typeof t === "string" ? parsePortSpec(t) : undefined;
+        ports = set && ports ? ports.union(set) : undefined;
+      }
+    } else if (portList === undefined) ports = ALL_PORTS;
+    else ports = Array.isArray(portList) ? ALL_PORTS : undefined;
+    if (!ports) continue;
+    // A deny restricted to some source ports never protects: the client picks its source port.
+    const srcPorts = arr(field(p, "sourcePortRanges"));
+    if (Array.isArray(srcPorts) && srcPorts.length > 0) {
+      let src = IntervalSet.EMPTY;
+      for (const x of srcPorts) {
+        const t = typeof x === "number" ? String(x) : str(x);
+        src = src.union((typeof t === "string" ? parsePortSpec(t) : undefined) ?? IntervalSet.EMPTY);
+      }
+      if (!src.equals(ALL_PORTS)) continue;
+    } else if (srcPorts !== undefined && !Array.isArray(srcPorts)) continue;
+    const scope = ruleScope(graph, node, { manager, config });
+    if (!scope.vnets) continue;
+    out.push({
+      node,
+      name: node.display,
+      priority: prio,
+      directions: new Set<Direction>([dir.trim().toLowerCase() as Direction]),
+      sources,
+      destinations,
+      ports,
+      protos,
+      vnets: scope.vnets,
+      regions,
+    });
+  }
+  return out;
 }

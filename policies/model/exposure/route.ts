@@ -5,6 +5,7 @@ import { Host, IpConfigView } from "../hosts";
 import { IntervalSet } from "../intervalSet";
 import { Grant, restrictGrants } from "../nsgEvaluator";
 import { FlowCalculator } from "./flowCalculator";
+import { ProxyVnets, VnetReach } from "../vnetReach";
 import { PathKind, RouteToHost } from "./types";
 
 export interface RouteSpec {
@@ -68,11 +69,25 @@ export function undecidableRoute(
  * pool member). Certain when the host's address is known; otherwise anything in its subnet
  * may be it, and an unreadable target may be anything.
  */
-export function addressTargets<T>(ip: IpConfigView, index: AddressIndex<T>): Array<{ item: T; certain: boolean }> {
+export function addressTargets<T>(
+  ip: IpConfigView,
+  index: AddressIndex<T>,
+  routable?: { reach: VnetReach; vnetsOf: (item: T) => ProxyVnets },
+): Array<{ item: T; certain: boolean }> {
   if (index.size === 0) return [];
-  if (ip.privateAddr) return index.query(ip.privateAddr).map(({ item, unreadable }) => ({ item, certain: !unreadable }));
+  // An address names a host only in a VNet the proxy can reach: the same space in an unpeered VNet is another network.
+  const hostVnets = ip.subnets.map((s) => s.vnet);
+  const reaches = (item: T) => !routable || routable.reach.proxyMayReach(routable.vnetsOf(item), hostVnets);
+  if (ip.privateAddr)
+    return index
+      .query(ip.privateAddr)
+      .filter(({ item }) => reaches(item))
+      .map(({ item, unreadable }) => ({ item, certain: !unreadable }));
   let space: IntervalSet | undefined = IntervalSet.EMPTY;
   for (const s of ip.subnets) space = s.prefixes && space ? space.union(s.prefixes) : undefined;
   if (!space || space.isEmpty) space = familySet(ip.family);
-  return index.query(space).map(({ item }) => ({ item, certain: false }));
+  return index
+    .query(space)
+    .filter(({ item }) => reaches(item))
+    .map(({ item }) => ({ item, certain: false }));
 }

@@ -4,7 +4,14 @@ import { IntervalSet } from "../intervalSet";
 import { Grant } from "../nsgEvaluator";
 
 export type PathKind =
-  "public IP" | "load balancer" | "application gateway" | "firewall DNAT" | "private link" | "unmodeled resource" | "unreadable attachment";
+  | "public IP"
+  | "load balancer"
+  | "application gateway"
+  | "firewall DNAT"
+  | "private link"
+  | "bastion"
+  | "unmodeled resource"
+  | "unreadable attachment";
 
 /**
  * One way traffic from outside can arrive at one ipConfiguration of a host, with the flows

@@ -1,86 +1,14 @@
 import { normalizeId, parseArmId, topLevelId } from "../armIds";
 import { GraphNode, ResourceGraph } from "../graph";
 import { Host } from "../hosts";
-import { T } from "../resourceTypes";
-
-/** Types whose references to a VM or NIC never create an inbound path (or that the path modules already model). */
-const NON_EXPOSING = new Set<string>([
-  T.VM,
-  T.NIC,
-  T.NSG,
-  T.SecurityRule,
-  T.ASG,
-  T.PublicIP,
-  T.PublicIPPrefix,
-  T.VNet,
-  T.Subnet,
-  T.Peering,
-  T.RouteTable,
-  T.Route,
-  T.LB,
-  T.LBPool,
-  T.NatRule,
-  T.AppGW,
-  T.Firewall,
-  T.FirewallPolicy,
-  T.FirewallRcg,
-  T.PLS,
-  T.AFDOrigin,
-  T.CdnOrigin,
-  T.FrontDoor,
-  T.FrontDoorLegacy,
-  T.AdminRule,
-  T.AdminRuleCollection,
-  T.NetworkGroup,
-  T.StaticMember,
-  T.Bastion,
-  T.Assessment,
-  T.AssessmentMetadata,
-  T.Disk,
-  T.Snapshot,
-  T.Image,
-  T.GalleryImageVersion,
-  T.PrivateRecordSet,
-  T.PrivateRecordSetLegacy,
-  T.PrivateZone,
-  T.PrivateZoneLegacy,
-  "azure-native:compute:VirtualMachineExtension",
-  "azure-native:compute:VirtualMachineRunCommandByVirtualMachine",
-  "azure-native:compute:AvailabilitySet",
-  "azure-native:compute:ProximityPlacementGroup",
-  "azure-native:compute:DedicatedHost",
-  "azure-native:network:NetworkWatcher",
-  "azure-native:network:FlowLog",
-  "azure-native:network:ConnectionMonitor",
-  "azure-native:network:PacketCapture",
-  "azure-native:resources:ResourceGroup",
-  "azure-native:resources:TagAtScope",
-  "azure-native:devtestlab:GlobalSchedule",
-]);
-
-/** Whole modules of azure-native that manage identity, monitoring, backup and governance, never traffic. */
-const NON_EXPOSING_MODULES = new Set([
-  "authorization",
-  "insights",
-  "monitor",
-  "maintenance",
-  "guestconfiguration",
-  "recoveryservices",
-  "dataprotection",
-  "automanage",
-  "operationalinsights",
-  "managedidentity",
-  "keyvault",
-]);
+import { inertReason } from "./inertReferrers";
 
 /** Providers whose resources can change Azure networking; anything else (random, tls, components) is not scanned. */
 const SCANNED_PACKAGES = new Set(["azure-native", "azure", "azapi", "command"]);
 
 function scanned(node: GraphNode): boolean {
-  if (NON_EXPOSING.has(node.type)) return false;
-  const [pkg, mod] = node.type.split(":");
-  if (!SCANNED_PACKAGES.has(pkg.split("_")[0])) return false;
-  return !(pkg === "azure-native" && NON_EXPOSING_MODULES.has(mod));
+  if (inertReason(node.type) !== undefined) return false;
+  return SCANNED_PACKAGES.has(node.type.split(":")[0].split("_")[0]);
 }
 
 /**
