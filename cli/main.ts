@@ -50,11 +50,17 @@ async function main(argv: string[]): Promise<number> {
     .requiredOption("--from <dir>", "folder with the tools' output (Test-ProxyLogon OutPath files, msert.log, EOMT files)")
     .requiredOption("--build <build>", "the Exchange build found on the host (HealthChecker or ExSetup.exe), e.g. 15.2.1748.53")
     .option("--generation <n>", "the host generation that was assessed")
-    .option("--completed-at <instant>", "ISO-8601 instant the assessment finished (default: newest input file)")
-    .option("--out <file>", "write the record to this file instead of stdout")
-    .action(async (opts: { host: string; from: string; build: string; generation?: string; completedAt?: string; out?: string }) => {
-      code = await ingest(opts);
-    });
+    .option(
+      "--completed-at <instant>",
+      "ISO-8601 instant the assessment finished, never later than the tools' newest timestamp (default: that timestamp)",
+    )
+    .option("--utc-offset <offset>", "the server's offset from UTC when the tools ran, e.g. +02:00 (MSERT and EOMT write local time without a zone)")
+    .option("--out <file>", "write the record to this new file instead of stdout (an existing file is never overwritten)")
+    .action(
+      async (opts: { host: string; from: string; build: string; generation?: string; completedAt?: string; utcOffset?: string; out?: string }) => {
+        code = await ingest(opts);
+      },
+    );
   try {
     await program.parseAsync(argv, { from: "user" });
   } catch (e) {

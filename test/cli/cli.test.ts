@@ -149,6 +149,68 @@ describe("exchange-guard ingest", () => {
     expect(fs.existsSync(out)).toBe(false);
   });
 
+  it("exits 2 and writes nothing for another host's reports, saying whose they are", async () => {
+    const out = path.join(tmp, "ex99.json");
+    const r = await run([
+      "ingest",
+      "--host",
+      "ex99",
+      "--from",
+      "test/fixtures/ingest/clean-ps51",
+      "--build",
+      "15.2.792.10",
+      "--generation",
+      "1",
+      "--out",
+      out,
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/reports are of server EXCH01/);
+    expect(r.stderr).toMatch(/ex99/);
+    expect(fs.existsSync(out)).toBe(false);
+    const mixed = await run(["ingest", "--host", "exch01", "--from", "test/fixtures/ingest/multi-computer", "--build", "15.2.792.10"]);
+    expect(mixed.code).toBe(2);
+    expect(mixed.stderr).toMatch(/reports of 2 servers in one folder/);
+  });
+
+  it("dates the record from msert.log, not from the files' copy time", async () => {
+    const r = await run([
+      "ingest",
+      "--host",
+      "exch01",
+      "--from",
+      "test/fixtures/ingest/clean-ps51",
+      "--build",
+      "15.2.792.10",
+      "--utc-offset",
+      "+02:00",
+    ]);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).additionalData.completedAt).toBe("2021-04-09T13:02:11Z");
+  });
+
+  it("never overwrites an existing file with --out, and says which flag", async () => {
+    const out = path.join(tmp, "existing.json");
+    fs.writeFileSync(out, "keep me\n");
+    const r = await run(["ingest", "--host", "exch01", "--from", "test/fixtures/ingest/webshell-msert", "--build", "15.2.792.10", "--out", out]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--out .*existing\.json: the file exists/);
+    expect(fs.readFileSync(out, "utf8")).toBe("keep me\n");
+    const dir = await run([
+      "ingest",
+      "--host",
+      "exch01",
+      "--from",
+      "test/fixtures/ingest/webshell-msert",
+      "--build",
+      "15.2.792.10",
+      "--out",
+      path.join(tmp, "no/such/dir.json"),
+    ]);
+    expect(dir.code).toBe(2);
+    expect(dir.stderr).toMatch(/--out .*cannot write/);
+  });
+
   it("rejects a bad generation and missing options", async () => {
     expect((await run(["ingest", "--host", "x", "--from", "test/fixtures/ingest/clean-ps7", "--build", "15.2.1.1", "--generation", "0"])).code).toBe(
       2,
