@@ -6,6 +6,7 @@ import { buildReport, Report } from "../report/hostRows";
 import { Locator, toSarif } from "../report/sarif";
 import { COLOUR, PLAIN, renderText } from "../report/text";
 import { InputError } from "../audit/stackExport";
+import { checkNotEmpty, checkPolicyPackConfig } from "../engine/strictConfig";
 import { findProjectRoot } from "../../stacks/config/stackFile";
 
 export const ROOT = findProjectRoot();
@@ -20,11 +21,18 @@ export interface OutputOptions {
 
 export function readConfigFile(file: string | undefined): { text?: string; source?: string } {
   if (!file) return {};
+  let text: string;
   try {
-    return { text: fs.readFileSync(file, "utf8"), source: file };
+    text = fs.readFileSync(file, "utf8");
   } catch (e) {
     throw new InputError(`cannot read --policy-pack-config ${file}: ${(e as Error).message}`);
   }
+  try {
+    checkNotEmpty(text, file);
+  } catch (e) {
+    throw new InputError((e as Error).message);
+  }
+  return { text, source: file };
 }
 
 export interface Judged {
@@ -51,6 +59,7 @@ export async function judgeAndReport(
     dryRun: true,
     analyze: stack.analyze,
     analyzeStack: stack.analyzeStack,
+    checkConfig: cfg.source ? (info, file) => checkPolicyPackConfig(info, file, cfg.source!) : undefined,
     onProgress: progress
       ? (done, total) => {
           if (done % 50 === 0 || done === total) process.stderr.write(`\ranalysing resources ${done}/${total}`);

@@ -83,6 +83,42 @@ describe("exchange-guard check", () => {
   });
 });
 
+describe("policy config mistakes are bad input (exit 2), naming the file, the policy and the key", () => {
+  const cfg = (name: string, text: string) => {
+    const f = path.join(tmp, name);
+    fs.writeFileSync(f, text);
+    return f;
+  };
+
+  it.each<[string, string, RegExp[]]>([
+    [
+      "unknown policy name",
+      JSON.stringify({ "exchange-unverfied-isolated": { forensicsSourcePrefixes: ["10.20.3.0/24"] } }),
+      [/"exchange-unverfied-isolated" is not a policy of this pack/, /did you mean "exchange-unverified-isolated"\?/],
+    ],
+    [
+      "unknown key",
+      JSON.stringify({ "exchange-remediated-requires-assessment": { maxAsessmentAgeDays: 14 } }),
+      [/exchange-remediated-requires-assessment: maxAsessmentAgeDays is not a setting/, /did you mean "maxAssessmentAgeDays"\?/],
+    ],
+    [
+      "gate key on the wrong policy",
+      JSON.stringify({ "exchange-unverified-isolated": { hostTag: "role" } }),
+      [/exchange-unverified-isolated: hostTag is a gate setting: set it once on exchange-remediated-requires-assessment/],
+    ],
+    ["empty file", "  \n", [/is empty/]],
+  ])("%s", async (label, text, patterns) => {
+    const f = cfg(`${label.replace(/\W+/g, "-")}.json`, text);
+    for (const cmd of [["check"], ["audit", "examples/example.export.json"]]) {
+      const r = await run([...cmd, "--policy-pack-config", f]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(f);
+      for (const p of patterns) expect(r.stderr).toMatch(p);
+      expect(r.stdout).toBe("");
+    }
+  });
+});
+
 describe("exchange-guard audit", () => {
   it("audits the bundled export and exits 0", async () => {
     const r = await run(["audit"]);
