@@ -67,6 +67,28 @@ describe("exchange-guard check", () => {
     expect(out.mandatory).toBe(0);
   });
 
+  it("a stack with custom tag names and a pack configured the same way: every host is judged (no fail open)", async () => {
+    const dir = path.join(tmp, "custom-tags");
+    fs.mkdirSync(dir, { recursive: true });
+    const gate = { hostTag: "role", hostTagValues: ["mail"], stateTag: "state" };
+    const yaml = fs
+      .readFileSync(path.join(ROOT, "stacks/Pulumi.example.yaml"), "utf8")
+      .replace(
+        "  exchange-guard:gate:\n",
+        `  exchange-guard:recordsDir: ${path.join(ROOT, "stacks/records")}\n  exchange-guard:gate:\n    hostTag: role\n    hostTagValues: [mail]\n    stateTag: state\n`,
+      );
+    fs.writeFileSync(path.join(dir, "Pulumi.custom-tags.yaml"), yaml);
+    const example = JSON.parse(fs.readFileSync(path.join(ROOT, "stacks/policy-config/example.json"), "utf8"));
+    example["exchange-remediated-requires-assessment"] = { ...example["exchange-remediated-requires-assessment"], ...gate };
+    const cfg = path.join(dir, "custom-tags.json");
+    fs.writeFileSync(cfg, JSON.stringify(example));
+    const r = await run(["check", "--stack", "custom-tags", "--stacks-dir", dir, "--policy-pack-config", cfg, "--json"]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.hosts.map((h: { host: string }) => h.host).sort()).toEqual(["ex01-g1", "ex02-g1", "ex03-g1", "ex04-g2", "ex05-g2"]);
+  });
+
   it("exits 2 with a clear message on an unknown stack or a refused config", async () => {
     const missing = await run(["check", "--stack", "nope"]);
     expect(missing.code).toBe(2);
