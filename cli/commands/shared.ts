@@ -8,6 +8,8 @@ import { COLOUR, PLAIN, renderText } from "../report/text";
 import { InputError } from "../audit/stackExport";
 import { checkNotEmpty, checkPolicyPackConfig } from "../engine/strictConfig";
 import { findProjectRoot } from "../../stacks/config/stackFile";
+import { GATE_HOME } from "../../policies/model/config";
+import { progressFor } from "./progress";
 
 export const ROOT = findProjectRoot();
 export const PACK_DIR = path.join(ROOT, "policies");
@@ -15,8 +17,11 @@ export const PACK_DIR = path.join(ROOT, "policies");
 export interface OutputOptions {
   readonly json?: boolean;
   readonly sarif?: string;
+  readonly sarifRoot?: string;
   readonly policyPackConfig?: string;
   readonly quiet?: boolean;
+  /** Pass a judgement that found no Exchange host at all (default: exit 1, a mis-tagged fleet must not pass). */
+  readonly allowNoHosts?: boolean;
 }
 
 export function readConfigFile(file: string | undefined): { text?: string; source?: string } {
@@ -49,7 +54,7 @@ export async function judgeAndReport(
   extra?: (judged: Judged) => void,
 ): Promise<number> {
   const cfg = readConfigFile(opts.policyPackConfig);
-  const progress = process.stderr.isTTY && !opts.quiet && !opts.json;
+  const progress = progressFor(opts);
   const result = await runPolicyPack({
     packDir: PACK_DIR,
     policyPackConfig: cfg.text,
@@ -60,12 +65,8 @@ export async function judgeAndReport(
     analyze: stack.analyze,
     analyzeStack: stack.analyzeStack,
     checkConfig: cfg.source ? (info, file) => checkPolicyPackConfig(info, file, cfg.source!) : undefined,
-    onProgress: progress
-      ? (done, total) => {
-          if (done % 50 === 0 || done === total) process.stderr.write(`\ranalysing resources ${done}/${total}`);
-          if (done === total) process.stderr.write("\n");
-        }
-      : undefined,
+    onProgress: progress.count,
+    onPhase: progress.phase,
   });
   const diagnostics = [...result.resourceDiagnostics, ...result.stackDiagnostics];
   const report = buildReport(stack.analyzeStack, result.config, diagnostics);
@@ -87,6 +88,16 @@ export async function judgeAndReport(
     );
   } else {
     process.stdout.write(renderText(report, title, process.stdout.isTTY ? COLOUR : PLAIN) + "\n");
+  }
+  if (report.rows.length === 0 && !opts.allowNoHosts) {
+    // A fleet whose hosts are tagged under other names than the gate's would otherwise pass with nothing judged.
+    const gate = result.config[GATE_HOME]?.properties ?? {};
+    process.stderr.write(
+      `exchange-guard: no Exchange host found: no VM is tagged ${String(gate.hostTag ?? "workload")}=${JSON.stringify(gate.hostTagValues ?? ["exchange"])}. ` +
+        `If the hosts carry other tag names, set hostTag/hostTagValues/stateTag on ${GATE_HOME} in --policy-pack-config; ` +
+        `if this stack really has no Exchange host, pass --allow-no-hosts\n`,
+    );
+    return 1;
   }
   return report.mandatory > 0 ? 1 : 0;
 }

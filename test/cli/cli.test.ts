@@ -82,7 +82,7 @@ describe("exchange-guard check", () => {
     example["exchange-remediated-requires-assessment"] = { ...example["exchange-remediated-requires-assessment"], ...gate };
     const cfg = path.join(dir, "custom-tags.json");
     fs.writeFileSync(cfg, JSON.stringify(example));
-    const r = await run(["check", "--stack", "custom-tags", "--stacks-dir", dir, "--policy-pack-config", cfg, "--json"]);
+    const r = await run(["check", "--stack", "custom-tags", "--stacks-dir", dir, "--policy-pack-config", cfg, "--json", "--quiet"]);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
@@ -92,7 +92,10 @@ describe("exchange-guard check", () => {
   it("exits 2 with a clear message on an unknown stack or a refused config", async () => {
     const missing = await run(["check", "--stack", "nope"]);
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toMatch(/cannot read stack config .*Pulumi\.nope\.yaml/);
+    expect(missing.stderr).toMatch(/no stack "nope": .*Pulumi\.nope\.yaml does not exist/);
+    expect(missing.stderr).toMatch(/stacks in .*: example, incident-1-isolated, incident-2-compromised/);
+    const typo = await run(["check", "--stack", "exampel"]);
+    expect(typo.stderr).toMatch(/did you mean "example"\?/);
     fs.writeFileSync(
       path.join(tmp, "Pulumi.dup.yaml"),
       "config:\n  exchange-guard:resourceGroupName: rg\n  exchange-guard:hosts:\n    - {name: ex01, state: fixed}\n    - {name: ex01, state: unverified}\n",
@@ -141,6 +144,38 @@ describe("policy config mistakes are bad input (exit 2), naming the file, the po
   });
 });
 
+describe("a well-made CLI", () => {
+  it.each([[["help"]], [["--help"]], [["help", "audit"]], [["check", "--help"]], [["ingest", "--help"]]])("%p exits 0", async (args) => {
+    const r = await run(args);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^Usage: exchange-guard/);
+  });
+
+  it("every command's help has examples", async () => {
+    for (const cmd of ["check", "audit", "ingest"]) expect((await run([cmd, "--help"])).stdout).toMatch(/Examples:\n {2}exchange-guard /);
+  });
+
+  it("--version prints the package version", async () => {
+    const r = await run(["--version"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toBe(JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")).version);
+  });
+
+  it("an unknown command says so and lists the commands", async () => {
+    const r = await run(["frobnicate"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/unknown command 'frobnicate'\. Commands: check, audit, ingest, help/);
+  });
+
+  it("not on a TTY, one progress line per phase on stderr; none with --quiet", async () => {
+    const r = await run(["audit"]);
+    expect(r.stderr).toMatch(
+      /^exchange-guard: reading the stack export .*\nexchange-guard: starting the policy pack\nexchange-guard: analysing \d+ resources\nexchange-guard: analysing the stack\n$/,
+    );
+    expect((await run(["audit", "--quiet"])).stderr).toBe("");
+  });
+});
+
 describe("exchange-guard audit", () => {
   it("audits the bundled export and exits 0", async () => {
     const r = await run(["audit"]);
@@ -158,6 +193,22 @@ describe("exchange-guard audit", () => {
     const m = await run(["audit", path.join(tmp, "missing.json")]);
     expect(m.code).toBe(2);
     expect(m.stderr).toMatch(/cannot read/);
+  });
+
+  it("an export with no Exchange host (a mis-tagged fleet) exits 1 with a message, unless --allow-no-hosts", async () => {
+    const doc = JSON.parse(fs.readFileSync(path.join(ROOT, "examples/example.export.json"), "utf8"));
+    for (const r of doc.deployment.resources)
+      for (const k of ["inputs", "outputs"])
+        if (r[k]?.tags?.workload) {
+          r[k].tags.role = r[k].tags.workload;
+          delete r[k].tags.workload;
+        }
+    const f = path.join(tmp, "mistagged.json");
+    fs.writeFileSync(f, JSON.stringify(doc));
+    const r = await run(["audit", f, "--quiet"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/no Exchange host found.*--allow-no-hosts/);
+    expect((await run(["audit", f, "--quiet", "--allow-no-hosts"])).code).toBe(0);
   });
 
   it("exits 1 when the export shows a host published without a verified assessment", async () => {
