@@ -66,6 +66,7 @@ async function main(argv: string[]): Promise<number> {
     .option("--policy-pack-config <file>", "policy pack config JSON (default: stacks/policy-config/<stack>.json when present)")
     .option("--json", "machine-readable output")
     .option("--sarif <file>", "also write SARIF 2.1.0 for code scanning")
+    .option("--sarif-root <dir>", "repository root SARIF locations are relative to (default: the git root of the stack config)")
     .option("--allow-no-hosts", "exit 0 even when no Exchange host is found")
     .option("-q, --quiet", "no progress or timing lines on stderr")
     .addHelpText("after", CHECK_EXAMPLES)
@@ -79,16 +80,23 @@ async function main(argv: string[]): Promise<number> {
     .option("--policy-pack-config <file>", "policy pack config JSON, as for pulumi preview --policy-pack-config")
     .option("--json", "machine-readable output")
     .option("--sarif <file>", "also write SARIF 2.1.0 for code scanning")
+    .option("--sarif-root <dir>", "repository root SARIF locations are relative to (default: the git root of the located file)")
+    .option("--stacks-dir <dir>", "folder with Pulumi.<stack>.yaml: SARIF results point at the exported stack's file there (default: stacks/)")
     .option("--allow-no-hosts", "exit 0 even when the export holds no Exchange host")
     .option("-q, --quiet", "no progress lines on stderr")
     .addHelpText("after", AUDIT_EXAMPLES)
-    .action(async (file: string | undefined, opts: { policyPackConfig?: string; json?: boolean; sarif?: string; sarifRoot?: string }) => {
-      const useExample = file === undefined;
-      code = await audit(file ?? EXAMPLE_EXPORT, {
-        ...opts,
-        policyPackConfig: opts.policyPackConfig ?? (useExample ? EXAMPLE_POLICY_CONFIG : undefined),
-      });
-    });
+    .action(
+      async (
+        file: string | undefined,
+        opts: { policyPackConfig?: string; json?: boolean; sarif?: string; sarifRoot?: string; stacksDir?: string },
+      ) => {
+        const useExample = file === undefined;
+        code = await audit(file ?? EXAMPLE_EXPORT, {
+          ...opts,
+          policyPackConfig: opts.policyPackConfig ?? (useExample ? EXAMPLE_POLICY_CONFIG : undefined),
+        });
+      },
+    );
   program
     .command("ingest")
     .description("turn Test-ProxyLogon.ps1 / MSERT / EOMT output into an assessment record for the stacks")

@@ -3,7 +3,7 @@ import * as path from "path";
 import type { EngineResource } from "../engine/analyzerClient";
 import { runPolicyPack } from "../engine/session";
 import { buildReport, Report } from "../report/hostRows";
-import { Locator, toSarif } from "../report/sarif";
+import { gitRoot, Locator, SarifLocationError, toSarif } from "../report/sarif";
 import { COLOUR, PLAIN, renderText } from "../report/text";
 import { InputError } from "../audit/stackExport";
 import { checkNotEmpty, checkPolicyPackConfig } from "../engine/strictConfig";
@@ -72,10 +72,19 @@ export async function judgeAndReport(
   const report = buildReport(stack.analyzeStack, result.config, diagnostics);
   extra?.({ report, timings: result.timings });
   if (opts.sarif) {
+    // Locations are relative to the repository that holds the located file (or --sarif-root), never to this tool.
+    const root = opts.sarifRoot ?? gitRoot(path.dirname(locator.file)) ?? process.cwd();
+    let log;
     try {
-      fs.writeFileSync(opts.sarif, JSON.stringify(toSarif(result.info, report, locator, ROOT), null, 2) + "\n");
+      log = toSarif(result.info, report, locator, root);
     } catch (e) {
-      throw new InputError(`cannot write --sarif ${opts.sarif}: ${(e as Error).message}`);
+      if (e instanceof SarifLocationError) throw new InputError(`--sarif ${opts.sarif}: ${e.message}`);
+      throw e;
+    }
+    try {
+      fs.writeFileSync(opts.sarif, JSON.stringify(log, null, 2) + "\n");
+    } catch (e) {
+      throw new InputError(`--sarif ${opts.sarif}: cannot write: ${(e as Error).message}`);
     }
   }
   if (opts.json) {

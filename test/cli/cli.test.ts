@@ -211,6 +211,31 @@ describe("exchange-guard audit", () => {
     expect((await run(["audit", f, "--quiet", "--allow-no-hosts"])).code).toBe(0);
   });
 
+  it("SARIF of an audit points at the stack's Pulumi.<stack>.yaml in the repository, never at ../ or a missing file", async () => {
+    const doc = JSON.parse(fs.readFileSync(path.join(ROOT, "examples/example.export.json"), "utf8"));
+    for (const r of doc.deployment.resources) {
+      if ((r.urn.endsWith("::ex02-g1") || r.urn.endsWith("::ex02-g1-nic")) && r.outputs?.tags) r.outputs.tags["remediation-state"] = "remediated";
+    }
+    const f = path.join(tmp, "tampered-sarif.json");
+    fs.writeFileSync(f, JSON.stringify(doc));
+    const sarifFile = path.join(tmp, "audit.sarif");
+    const r = await run(["audit", f, "--policy-pack-config", "stacks/policy-config/example.json", "--sarif", sarifFile, "--quiet"]);
+    expect(r.code).toBe(1);
+    const sarif = JSON.parse(fs.readFileSync(sarifFile, "utf8"));
+    expect(validateSarif(sarif) ? [] : validateSarif.errors).toEqual([]);
+    expect(sarif.runs[0].results.length).toBeGreaterThan(0);
+    for (const res of sarif.runs[0].results) {
+      const uri = res.locations[0].physicalLocation.artifactLocation.uri;
+      expect(uri).toBe("stacks/Pulumi.example.yaml");
+      expect(fs.existsSync(path.join(ROOT, uri))).toBe(true);
+    }
+    expect(JSON.stringify(sarif)).not.toMatch(/helpUri|informationUri|github\.com\/exchange-compromise-guard/);
+    // An export outside the repository with no stack config in it: refused, naming the flag to use.
+    const outside = await run(["audit", f, "--stacks-dir", tmp, "--sarif", path.join(tmp, "x.sarif"), "--quiet"]);
+    expect(outside.code).toBe(2);
+    expect(outside.stderr).toMatch(/--sarif .*not inside the repository root.*--sarif-root/);
+  });
+
   it("exits 1 when the export shows a host published without a verified assessment", async () => {
     const doc = JSON.parse(fs.readFileSync(path.join(ROOT, "examples/example.export.json"), "utf8"));
     // Tamper with the deployed state: ex02 (unverified, no assessment) marked remediated on its VM and NIC.
