@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-import { Command } from "commander";
+import { Command, CommanderError } from "commander";
+import * as fs from "fs";
 import * as path from "path";
 import { InputError } from "./audit/stackExport";
 import { audit } from "./commands/audit";
@@ -10,12 +11,51 @@ import { ROOT } from "./commands/shared";
 export const EXAMPLE_EXPORT = path.join(ROOT, "examples", "example.export.json");
 export const EXAMPLE_POLICY_CONFIG = path.join(ROOT, "stacks", "policy-config", "example.json");
 
+const COMMANDS = ["check", "audit", "ingest", "help"];
+
+function packageVersion(): string {
+  try {
+    return (JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { version?: string }).version ?? "unknown";
+  } catch {
+    return "unknown";
+  }
+}
+
+const CHECK_EXAMPLES = `
+Examples:
+  exchange-guard check                                   # the bundled example stack
+  exchange-guard check --stack incident-2-compromised --sarif ./check.sarif
+  exchange-guard check --stack bad-unpatched-build --stacks-dir test/fixtures/stacks \\
+    --policy-pack-config test/fixtures/stacks/known-bad.policy-config.json   # a known-bad fixture: exits 1
+
+Exit codes: 0 no mandatory violation, 1 a mandatory violation (or no Exchange host found), 2 bad input.`;
+
+const AUDIT_EXAMPLES = `
+Examples:
+  exchange-guard audit                                   # the bundled example export
+  pulumi stack export --stack prod --file ./prod.export.json
+  exchange-guard audit ./prod.export.json --policy-pack-config stacks/policy-config/prod.json --sarif ./audit.sarif
+
+The export must be \`pulumi stack export\` output (JSON with deployment.resources). Give the same
+--policy-pack-config the pipeline's preview uses, or the defaults judge it. An export with no Exchange host
+exits 1 unless --allow-no-hosts is given. Exit codes: 0 clean, 1 a mandatory violation, 2 bad input.`;
+
+const INGEST_EXAMPLES = `
+Examples:
+  exchange-guard ingest --host ex03 --generation 1 --build 15.2.1748.53 \\
+    --from ./ex03-evidence --utc-offset +01:00 --out ./ex03-g1-new.json
+
+The folder holds one server's Test-ProxyLogon.ps1 -OutPath files (<COMPUTERNAME>-LogAgeDays.csv, …),
+msert.log (required for a clean verdict) and optionally msert.old.log, EOMT.log, EOMTSummary.txt.
+Exit codes: 0 record written, 2 refused (another server's reports, a mixed folder, an unfinished scan, …).`;
+
 async function main(argv: string[]): Promise<number> {
   const program = new Command();
   let code = 0;
   program
     .name("exchange-guard")
     .description("Checks Exchange Server hosts on Azure against the exchange-compromise-guard policy pack, offline.")
+    .version(packageVersion(), "-V, --version", "print the version")
     .showHelpAfterError()
     .exitOverride();
   program
@@ -26,7 +66,11 @@ async function main(argv: string[]): Promise<number> {
     .option("--policy-pack-config <file>", "policy pack config JSON (default: stacks/policy-config/<stack>.json when present)")
     .option("--json", "machine-readable output")
     .option("--sarif <file>", "also write SARIF 2.1.0 for code scanning")
-    .action(async (opts: { stack: string; stacksDir?: string; policyPackConfig?: string; json?: boolean; sarif?: string }) => {
+    .option("--sarif-root <dir>", "repository root SARIF locations are relative to (default: the git root of the stack config)")
+    .option("--allow-no-hosts", "exit 0 even when no Exchange host is found")
+    .option("-q, --quiet", "no progress or timing lines on stderr")
+    .addHelpText("after", CHECK_EXAMPLES)
+    .action(async (opts: { stack: string; stacksDir?: string; policyPackConfig?: string; json?: boolean; sarif?: string; sarifRoot?: string }) => {
       code = await check(opts.stack, opts);
     });
   program
@@ -36,32 +80,55 @@ async function main(argv: string[]): Promise<number> {
     .option("--policy-pack-config <file>", "policy pack config JSON, as for pulumi preview --policy-pack-config")
     .option("--json", "machine-readable output")
     .option("--sarif <file>", "also write SARIF 2.1.0 for code scanning")
-    .action(async (file: string | undefined, opts: { policyPackConfig?: string; json?: boolean; sarif?: string }) => {
-      const useExample = file === undefined;
-      code = await audit(file ?? EXAMPLE_EXPORT, {
-        ...opts,
-        policyPackConfig: opts.policyPackConfig ?? (useExample ? EXAMPLE_POLICY_CONFIG : undefined),
-      });
-    });
+    .option("--sarif-root <dir>", "repository root SARIF locations are relative to (default: the git root of the located file)")
+    .option("--stacks-dir <dir>", "folder with Pulumi.<stack>.yaml: SARIF results point at the exported stack's file there (default: stacks/)")
+    .option("--allow-no-hosts", "exit 0 even when the export holds no Exchange host")
+    .option("-q, --quiet", "no progress lines on stderr")
+    .addHelpText("after", AUDIT_EXAMPLES)
+    .action(
+      async (
+        file: string | undefined,
+        opts: { policyPackConfig?: string; json?: boolean; sarif?: string; sarifRoot?: string; stacksDir?: string },
+      ) => {
+        const useExample = file === undefined;
+        code = await audit(file ?? EXAMPLE_EXPORT, {
+          ...opts,
+          policyPackConfig: opts.policyPackConfig ?? (useExample ? EXAMPLE_POLICY_CONFIG : undefined),
+        });
+      },
+    );
   program
     .command("ingest")
     .description("turn Test-ProxyLogon.ps1 / MSERT / EOMT output into an assessment record for the stacks")
-    .requiredOption("--host <name>", "the host's name in the stack config")
-    .requiredOption("--from <dir>", "folder with the tools' output (Test-ProxyLogon OutPath files, msert.log, EOMT files)")
+    .requiredOption("--host <name>", "the host's name in the stack config; the reports must be this server's")
+    .requiredOption("--from <dir>", "folder with one server's tool output (Test-ProxyLogon OutPath files, msert.log, EOMT files)")
     .requiredOption("--build <build>", "the Exchange build found on the host (HealthChecker or ExSetup.exe), e.g. 15.2.1748.53")
     .option("--generation <n>", "the host generation that was assessed")
-    .option("--completed-at <instant>", "ISO-8601 instant the assessment finished (default: newest input file)")
-    .option("--out <file>", "write the record to this file instead of stdout")
-    .action(async (opts: { host: string; from: string; build: string; generation?: string; completedAt?: string; out?: string }) => {
-      code = await ingest(opts);
-    });
+    .option(
+      "--completed-at <instant>",
+      "ISO-8601 instant the assessment finished, never later than the tools' newest timestamp (default: that timestamp)",
+    )
+    .option("--utc-offset <offset>", "the server's offset from UTC when the tools ran, e.g. +02:00 (MSERT and EOMT write local time without a zone)")
+    .option("--out <file>", "write the record to this new file instead of stdout (an existing file is never overwritten)")
+    .addHelpText("after", INGEST_EXAMPLES)
+    .action(
+      async (opts: { host: string; from: string; build: string; generation?: string; completedAt?: string; utcOffset?: string; out?: string }) => {
+        code = await ingest(opts);
+      },
+    );
+
+  // `check` is the default command, so commander would hand an unknown word to it as an argument; say what it is.
+  const first = argv[0];
+  if (first !== undefined && !first.startsWith("-") && !COMMANDS.includes(first)) {
+    process.stderr.write(`exchange-guard: unknown command '${first}'. Commands: ${COMMANDS.join(", ")} (exchange-guard help <command>)\n`);
+    return 2;
+  }
   try {
     await program.parseAsync(argv, { from: "user" });
   } catch (e) {
-    const err = e as { code?: string; exitCode?: number };
-    if (err.code === "commander.helpDisplayed" || err.code === "commander.version") return 0;
-    if (err.code?.startsWith("commander.")) return 2;
-    throw e;
+    if (!(e instanceof CommanderError)) throw e;
+    if (["commander.helpDisplayed", "commander.help", "commander.version"].includes(e.code)) return 0;
+    return 2;
   }
   return code;
 }

@@ -2,10 +2,12 @@ import { PolicyPack } from "@pulumi/policy";
 import { installConfigCapture } from "./engine/configCapture";
 import { installSecretTracking } from "./engine/secretTracking";
 import { toPulumiPolicy } from "./engine/toPulumi";
+import { registerPackPolicies } from "./engine/wholeConfig";
 import { RULES } from "./rules";
 
 installSecretTracking();
 installConfigCapture();
+registerPackPolicies(RULES);
 
 new PolicyPack("exchange-compromise-guard", {
   description:

@@ -109,6 +109,8 @@ export async function deployFleet(config: FleetConfig, plan: readonly PlannedHos
         ? { metadataName: config.assessmentMetadataGuid, additionalData: h.current.record.additionalData, dependsOn: [metadata] }
         : undefined,
       tags,
+      // The names the stack's gate (and so the pack configured like it) reads: one place for tag names.
+      tagNames: { hostTag: config.gate.hostTag, hostTagValue: config.gate.hostTagValues[0], stateTag: config.gate.stateTag },
     });
     outputs[h.spec.name] = { vm: h.vmName, state: h.spec.state, placement: h.verified ? "published" : "isolated", gate: h.gateFindings };
     if (host.evidence) evidence.push(`${h.vmName}-osdisk-evidence`);

@@ -2,9 +2,11 @@ import * as fs from "fs";
 import * as path from "path";
 import { runOfflineStack } from "../preview/offlineStack";
 import { FleetConfigError } from "../../stacks/config/fleetConfig";
-import { STACKS_DIR } from "../../stacks/config/stackFile";
+import { listStacks, stackFile, STACKS_DIR } from "../../stacks/config/stackFile";
 import { InputError } from "../audit/stackExport";
+import { didYouMean } from "../../policies/model/configAudit";
 import { stackConfigLocator } from "../report/sarif";
+import { progressFor } from "./progress";
 import { judgeAndReport, OutputOptions } from "./shared";
 
 /** The policy config bundled for a stack, if any: stacks/policy-config/<stack>.json. */
@@ -13,9 +15,28 @@ export function bundledPolicyConfig(stack: string): string | undefined {
   return fs.existsSync(f) ? f : undefined;
 }
 
+/** `--stack NAME` that has no `Pulumi.NAME.yaml`: say which stacks exist, and the close one. */
+export function unknownStackMessage(stack: string, dir: string): string {
+  let stacks: string[] = [];
+  try {
+    stacks = listStacks(dir);
+  } catch {
+    return `no stack "${stack}": cannot list ${dir} (pass --stacks-dir with the folder holding Pulumi.<stack>.yaml)`;
+  }
+  const hint = didYouMean(stack, stacks);
+  return (
+    `no stack "${stack}": ${stackFile(stack, dir)} does not exist` +
+    (hint ? `; did you mean "${hint}"?` : "") +
+    (stacks.length > 0 ? `\nstacks in ${dir}: ${stacks.join(", ")}` : `\n${dir} holds no Pulumi.<stack>.yaml`)
+  );
+}
+
 /** `check [--stack NAME]`: the offline preview — the stack program under mocks, judged by the pack over the engine interface. */
 export async function check(stack: string, opts: OutputOptions & { stacksDir?: string }): Promise<number> {
   const started = Date.now();
+  const dir = opts.stacksDir ?? STACKS_DIR;
+  if (!fs.existsSync(stackFile(stack, dir))) throw new InputError(unknownStackMessage(stack, dir));
+  progressFor(opts).phase(`running the program of stack ${stack} offline (mock runtime, preview)`);
   let offline;
   try {
     offline = await runOfflineStack(stack, { preview: true, stacksDir: opts.stacksDir });

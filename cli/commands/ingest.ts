@@ -8,6 +8,7 @@ export interface IngestCliOptions {
   readonly build: string;
   readonly generation?: string;
   readonly completedAt?: string;
+  readonly utcOffset?: string;
   readonly out?: string;
 }
 
@@ -18,21 +19,39 @@ export async function ingest(opts: IngestCliOptions): Promise<number> {
     generation = Number(opts.generation);
     if (!Number.isInteger(generation) || generation < 1) throw new InputError(`--generation ${opts.generation}: must be a whole number from 1`);
   }
+  let result;
   try {
-    const { record, summary } = await ingestAssessment({
+    result = await ingestAssessment({
       host: opts.host,
       from: opts.from,
       exchangeBuild: opts.build,
       generation,
       completedAt: opts.completedAt,
+      utcOffset: opts.utcOffset,
     });
-    const json = JSON.stringify(record, null, 2) + "\n";
-    if (opts.out) fs.writeFileSync(opts.out, json);
-    else process.stdout.write(json);
-    process.stderr.write(summary.map((l) => `  ${l}`).join("\n") + "\n");
-    return 0;
   } catch (e) {
     if (e instanceof IngestError) throw new InputError(`ingest: ${e.message}`);
     throw e;
+  }
+  const json = JSON.stringify(result.record, null, 2) + "\n";
+  if (opts.out) writeNewFile(opts.out, json);
+  else process.stdout.write(json);
+  process.stderr.write(result.summary.map((l) => `  ${l}`).join("\n") + "\n");
+  return 0;
+}
+
+/**
+ * Writes `--out` only as a new file: an assessment record is evidence, and overwriting one (a bundled record the
+ * stacks read, an earlier assessment) would silently replace what a host was judged by.
+ */
+function writeNewFile(file: string, text: string): void {
+  try {
+    fs.writeFileSync(file, text, { flag: "wx" });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "EEXIST") {
+      throw new InputError(`--out ${file}: the file exists; records are never overwritten: name a new file (e.g. <host>-g<generation>-<date>.json)`);
+    }
+    throw new InputError(`--out ${file}: cannot write: ${(e as Error).message}`);
   }
 }

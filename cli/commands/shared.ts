@@ -3,10 +3,13 @@ import * as path from "path";
 import type { EngineResource } from "../engine/analyzerClient";
 import { runPolicyPack } from "../engine/session";
 import { buildReport, Report } from "../report/hostRows";
-import { Locator, toSarif } from "../report/sarif";
+import { gitRoot, Locator, SarifLocationError, toSarif } from "../report/sarif";
 import { COLOUR, PLAIN, renderText } from "../report/text";
 import { InputError } from "../audit/stackExport";
+import { checkNotEmpty, checkPolicyPackConfig } from "../engine/strictConfig";
 import { findProjectRoot } from "../../stacks/config/stackFile";
+import { GATE_HOME } from "../../policies/model/config";
+import { progressFor } from "./progress";
 
 export const ROOT = findProjectRoot();
 export const PACK_DIR = path.join(ROOT, "policies");
@@ -14,17 +17,27 @@ export const PACK_DIR = path.join(ROOT, "policies");
 export interface OutputOptions {
   readonly json?: boolean;
   readonly sarif?: string;
+  readonly sarifRoot?: string;
   readonly policyPackConfig?: string;
   readonly quiet?: boolean;
+  /** Pass a judgement that found no Exchange host at all (default: exit 1, a mis-tagged fleet must not pass). */
+  readonly allowNoHosts?: boolean;
 }
 
 export function readConfigFile(file: string | undefined): { text?: string; source?: string } {
   if (!file) return {};
+  let text: string;
   try {
-    return { text: fs.readFileSync(file, "utf8"), source: file };
+    text = fs.readFileSync(file, "utf8");
   } catch (e) {
     throw new InputError(`cannot read --policy-pack-config ${file}: ${(e as Error).message}`);
   }
+  try {
+    checkNotEmpty(text, file);
+  } catch (e) {
+    throw new InputError((e as Error).message);
+  }
+  return { text, source: file };
 }
 
 export interface Judged {
@@ -41,7 +54,7 @@ export async function judgeAndReport(
   extra?: (judged: Judged) => void,
 ): Promise<number> {
   const cfg = readConfigFile(opts.policyPackConfig);
-  const progress = process.stderr.isTTY && !opts.quiet && !opts.json;
+  const progress = progressFor(opts);
   const result = await runPolicyPack({
     packDir: PACK_DIR,
     policyPackConfig: cfg.text,
@@ -51,21 +64,27 @@ export async function judgeAndReport(
     dryRun: true,
     analyze: stack.analyze,
     analyzeStack: stack.analyzeStack,
-    onProgress: progress
-      ? (done, total) => {
-          if (done % 50 === 0 || done === total) process.stderr.write(`\ranalysing resources ${done}/${total}`);
-          if (done === total) process.stderr.write("\n");
-        }
-      : undefined,
+    checkConfig: cfg.source ? (info, file) => checkPolicyPackConfig(info, file, cfg.source!) : undefined,
+    onProgress: progress.count,
+    onPhase: progress.phase,
   });
   const diagnostics = [...result.resourceDiagnostics, ...result.stackDiagnostics];
   const report = buildReport(stack.analyzeStack, result.config, diagnostics);
   extra?.({ report, timings: result.timings });
   if (opts.sarif) {
+    // Locations are relative to the repository that holds the located file (or --sarif-root), never to this tool.
+    const root = opts.sarifRoot ?? gitRoot(path.dirname(locator.file)) ?? process.cwd();
+    let log;
     try {
-      fs.writeFileSync(opts.sarif, JSON.stringify(toSarif(result.info, report, locator, ROOT), null, 2) + "\n");
+      log = toSarif(result.info, report, locator, root);
     } catch (e) {
-      throw new InputError(`cannot write --sarif ${opts.sarif}: ${(e as Error).message}`);
+      if (e instanceof SarifLocationError) throw new InputError(`--sarif ${opts.sarif}: ${e.message}`);
+      throw e;
+    }
+    try {
+      fs.writeFileSync(opts.sarif, JSON.stringify(log, null, 2) + "\n");
+    } catch (e) {
+      throw new InputError(`--sarif ${opts.sarif}: cannot write: ${(e as Error).message}`);
     }
   }
   if (opts.json) {
@@ -78,6 +97,16 @@ export async function judgeAndReport(
     );
   } else {
     process.stdout.write(renderText(report, title, process.stdout.isTTY ? COLOUR : PLAIN) + "\n");
+  }
+  if (report.rows.length === 0 && !opts.allowNoHosts) {
+    // A fleet whose hosts are tagged under other names than the gate's would otherwise pass with nothing judged.
+    const gate = result.config[GATE_HOME]?.properties ?? {};
+    process.stderr.write(
+      `exchange-guard: no Exchange host found: no VM is tagged ${String(gate.hostTag ?? "workload")}=${JSON.stringify(gate.hostTagValues ?? ["exchange"])}. ` +
+        `If the hosts carry other tag names, set hostTag/hostTagValues/stateTag on ${GATE_HOME} in --policy-pack-config; ` +
+        `if this stack really has no Exchange host, pass --allow-no-hosts\n`,
+    );
+    return 1;
   }
   return report.mandatory > 0 ? 1 : 0;
 }

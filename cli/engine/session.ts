@@ -18,6 +18,10 @@ export interface PackRunOptions {
   readonly concurrency?: number;
   readonly env?: Record<string, string>;
   readonly onProgress?: (done: number, total: number) => void;
+  /** Refuses a config before it is sent (the CLI's strictness beyond the engine's); throws to refuse. */
+  readonly checkConfig?: (info: AnalyzerInfo, file: ReturnType<typeof parsePolicyPackConfig>) => void;
+  /** Called as each phase starts (pack start, analysis, stack analysis), for progress lines. */
+  readonly onPhase?: (phase: string) => void;
 }
 
 export interface PackRunResult {
@@ -35,17 +39,20 @@ export interface PackRunResult {
  * (reconciled config), Remediate + Analyze per resource, AnalyzeStack once.
  */
 export async function runPolicyPack(opts: PackRunOptions): Promise<PackRunResult> {
+  opts.onPhase?.("starting the policy pack");
   const pack = await startPack(opts.packDir, { env: opts.env });
   const client = new EngineAnalyzerClient(pack.port);
   try {
     await client.configureStack(opts.stack ?? "stack", opts.project ?? "project", opts.dryRun);
     const info = await client.getAnalyzerInfo();
     const file = parsePolicyPackConfig(opts.policyPackConfig ?? "", opts.policyPackConfigSource ?? "--policy-pack-config");
+    opts.checkConfig?.(info, file);
     const config = reconcilePolicyConfig(info, file);
     await client.configure(config);
     const remediating = Object.values(config).some((c) => c.enforcementLevel === "remediate");
     const resourceDiagnostics: Diagnostic[] = [];
     const remediations: Array<{ urn: string } & RemediationResult> = [];
+    opts.onPhase?.(`analysing ${opts.analyze.length} resources`);
     const t0 = Date.now();
     let next = 0;
     let done = 0;
@@ -65,6 +72,7 @@ export async function runPolicyPack(opts: PackRunOptions): Promise<PackRunResult
     };
     await Promise.all(Array.from({ length: Math.max(1, opts.concurrency ?? 8) }, worker));
     const t1 = Date.now();
+    opts.onPhase?.("analysing the stack");
     const stack = await client.analyzeStack(opts.analyzeStack);
     const t2 = Date.now();
     return {

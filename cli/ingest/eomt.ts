@@ -40,6 +40,8 @@ export interface EomtReport {
   readonly scans: readonly EomtScan[];
   readonly version: string | undefined;
   readonly failed: boolean;
+  /** The last time-stamped EOMT.log line (server wall-clock time read as if UTC), when there is one. */
+  readonly lastStamp: { readonly ms: number; readonly line: string } | undefined;
 }
 
 export interface EomtInput {
@@ -74,6 +76,7 @@ export function parseEomt(summary: EomtInput | undefined, log: EomtInput | undef
   let failed = false;
   const detections: string[] = [];
   const scans: EomtScan[] = [];
+  let lastStamp: EomtReport["lastStamp"];
 
   const scan = (text: string, isSummary: boolean): void => {
     const lines = splitLines(text.startsWith("\uFEFF") ? text.slice(1) : text);
@@ -88,6 +91,8 @@ export function parseEomt(summary: EomtInput | undefined, log: EomtInput | undef
         if (UNSUCCESSFUL.test(line)) attempt = "unsuccessful";
         else if (SUCCESSFUL.test(line) && attempt === undefined) attempt = "successful";
       }
+      const at = isSummary ? undefined : stampMs(line);
+      if (at !== undefined && (lastStamp === undefined || at >= lastStamp.ms)) lastStamp = { ms: at, line };
       const mode = SCAN_MODE.exec(line);
       if (mode) scans.push({ kind: mode[1].toLowerCase() as "full" | "quick", atMs: stampMs(line), line });
       if (DETECTED.some((re) => re.test(line))) {
@@ -119,6 +124,7 @@ export function parseEomt(summary: EomtInput | undefined, log: EomtInput | undef
     scans,
     version,
     failed,
+    lastStamp,
   };
 }
 

@@ -23,11 +23,15 @@ export type IngestErrorCode =
   | "NO_TEST_PROXYLOGON_OUTPUT"
   /** Test-ProxyLogon output without `<COMPUTER>-LogAgeDays.csv`: log coverage unknown. */
   | "LOG_AGE_MISSING"
-  /** Reports of several computers and none of them is the host. */
-  | "HOST_NOT_IN_REPORT"
+  /** The server named by the reports (file-name prefix or a name inside them) is not the host. */
+  | "HOST_MISMATCH"
+  /** Reports of several servers in one folder. */
+  | "MIXED_HOSTS"
+  /** No tool timestamp dates the assessment (file modification times are never evidence). */
+  | "NO_TOOL_TIMESTAMP"
   /** The same report twice (two msert.log, two LogAgeDays.csv of one computer). */
   | "DUPLICATE_REPORT"
-  /** No msert.log: MSERT is required (CISA ED 21-02 supplemental direction v1: MSERT full scan). */
+  /** No msert.log and no finding of compromise: a clean verdict needs MSERT (CISA ED 21-02 supplemental direction v1: MSERT full scan). */
   | "MSERT_LOG_MISSING"
   /** msert.log has no Microsoft Safety Scanner run in it. */
   | "MSERT_LOG_UNRECOGNIZED"

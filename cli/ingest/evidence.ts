@@ -9,7 +9,7 @@ export interface EvidenceFile {
   readonly rel: string;
   readonly abs: string;
   readonly size: number;
-  readonly mtimeMs: number;
+  // No modification time: a copy changes it, so it is never evidence of when an assessment was made.
 }
 
 /**
@@ -37,7 +37,7 @@ export async function listEvidenceFiles(root: string): Promise<EvidenceFile[]> {
         } catch (e) {
           throw new IngestError("UNREADABLE_FILE", `${rel}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? String(e)})`, rel);
         }
-        out.push({ rel, abs, size: st.size, mtimeMs: st.mtimeMs });
+        out.push({ rel, abs, size: st.size });
       } else {
         const kind = entry.isSymbolicLink() ? "a symbolic link" : "not a regular file";
         throw new IngestError("UNSUPPORTED_ENTRY", `${rel}: ${kind}; the evidence folder must hold plain files only (copy the target in)`, rel);

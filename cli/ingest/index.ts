@@ -3,18 +3,20 @@ import * as path from "path";
 import { eomtScanKindFor, EomtInput, EomtReport, parseEomt } from "./eomt";
 import { IngestError } from "./errors";
 import { EvidenceFile, evidenceSha256, listEvidenceFiles } from "./evidence";
+import { checkHostBinding, eomtServerNames, ServerName } from "./hostBinding";
+import { dateAssessment, parseUtcOffset, ToolTime } from "./toolTime";
 import { decisiveRun, MsertRun, parseMsertDetections, parseMsertLog, ScanKind, wallClockMs } from "./msert";
 import { checkNotFuture, parseCompletedAt, validateBuild, validateGeneration, validateHost } from "./options";
 import { readTextFile } from "./readText";
 import { AssessmentRecord, buildRecord, judge, MSERT_FULL_SCAN, MsertFindings, RecordInputs } from "./record";
-import { namesHost, readTestProxyLogon, selectComputer, TplReport } from "./testProxyLogon";
+import { readTestProxyLogon, selectComputer, TplReport } from "./testProxyLogon";
 
 export { IngestError } from "./errors";
 export type { IngestErrorCode } from "./errors";
 export type { AssessmentData, AssessmentRecord } from "./record";
 
 export interface IngestOptions {
-  /** The host the assessment is of, as the stack config names it. */
+  /** The host the assessment is of, as the stack config names it. The reports must be this server's. */
   readonly host: string;
   /** Folder holding the tools' output (Test-ProxyLogon -OutPath files, msert.log, optional msert.old.log, EOMTSummary.txt, EOMT.log). */
   readonly from: string;
@@ -22,8 +24,13 @@ export interface IngestOptions {
   readonly generation?: number;
   /** The build found on the host, 15.x.y.z: the tools do not all record it. */
   readonly exchangeBuild: string;
-  /** ISO-8601 UTC instant the assessment finished; default: the newest modification time of the input files. */
+  /**
+   * ISO-8601 UTC instant the assessment finished; default: the tools' own newest timestamp. Never later than that
+   * timestamp. File modification times are never used: a copy changes them.
+   */
   readonly completedAt?: string;
+  /** The server's offset from UTC when the tools ran (`+02:00`): MSERT and EOMT write local time without a zone. */
+  readonly utcOffset?: string;
   /** The current time (tests); default: the clock. */
   readonly now?: Date;
 }
@@ -39,7 +46,8 @@ const INVESTIGATION_START = "2021-01-01";
 
 /**
  * Reads the Exchange compromise-assessment tools' output in `options.from` and builds the assessment record.
- * Throws {@link IngestError} for every input it cannot use: it never returns a `clean` record built from partial input.
+ * Throws {@link IngestError} for every input it cannot use: it never returns a `clean` record built from partial
+ * input, from another server's reports, or dated by anything but the tools' own timestamps.
  */
 export async function ingestAssessment(options: IngestOptions): Promise<IngestResult> {
   const host = validateHost(options.host);
@@ -49,39 +57,44 @@ export async function ingestAssessment(options: IngestOptions): Promise<IngestRe
   if (Number.isNaN(now.getTime())) throw new IngestError("BAD_DATE", "now: not a valid date");
   const givenCompletedAt = options.completedAt === undefined ? undefined : parseCompletedAt(options.completedAt);
   if (givenCompletedAt) checkNotFuture(givenCompletedAt, now, "as given");
+  const offset = options.utcOffset === undefined ? undefined : parseUtcOffset(options.utcOffset);
 
   const folder = await openFolder(options.from);
   const files = await listEvidenceFiles(folder.abs);
 
+  // Whose reports these are, first: a folder of another server (or of several) is refused before anything is read.
   const selection = selectComputer(files, host, folder.label);
   const tpl = await readTestProxyLogon(selection);
 
   const msertFile = single(files, "msert.log", folder.label);
-  if (!msertFile) {
+  const oldMsertFile = single(files, "msert.old.log", folder.label);
+  const eomt = await readEomt(files, folder.label);
+  checkHostBinding(host, [...selection.names, ...tpl.serverNames, ...eomt.names], folder.label);
+  const msert = msertFile ? await readMsert(msertFile, oldMsertFile, eomt.report) : undefined;
+
+  const judgement = judge({ tpl, msert: msert?.findings, eomt: eomt.report });
+  // A compromise needs no second tool; a clean verdict does (CISA ED 21-02: an MSERT full scan).
+  if (!msert && judgement.verdict === "clean") {
     throw new IngestError(
       "MSERT_LOG_MISSING",
-      `${folder.label}: no msert.log. MSERT is required: CISA ED 21-02 (supplemental direction v1) requires a Microsoft Safety Scanner ` +
+      `${folder.label}: no msert.log. MSERT is required for a clean verdict: CISA ED 21-02 (supplemental direction v1) requires a Microsoft Safety Scanner ` +
         `full scan (msert.exe /F /Q, or EOMT.ps1 -RunFullScan); copy %SystemRoot%\\debug\\msert.log of that scan into the folder`,
       folder.label,
     );
   }
-  const oldMsertFile = single(files, "msert.old.log", folder.label);
-  const eomt = await readEomt(files, folder.label);
-  const msert = await readMsert(msertFile, oldMsertFile, eomt);
-
-  const judgement = judge({ tpl, msert: msert.findings, eomt });
-  if (msert.problem && judgement.verdict === "clean") throw msert.problem;
+  if (msert?.problem && judgement.verdict === "clean") throw msert.problem;
 
   const evidenceHash = await evidenceSha256(files);
-  let completedAt = givenCompletedAt;
-  let completedSource = "as given";
-  if (!completedAt) {
-    const newest = files.reduce<EvidenceFile | undefined>((a, f) => (a === undefined || f.mtimeMs > a.mtimeMs ? f : a), undefined);
-    if (!newest) throw new IngestError("NO_TEST_PROXYLOGON_OUTPUT", `${folder.label}: the folder is empty`, folder.label);
-    completedAt = new Date(Math.floor(newest.mtimeMs / 1000) * 1000);
-    completedSource = `newest modification time, ${newest.rel}`;
-    checkNotFuture(completedAt, now, completedSource);
-  }
+  // A clean record is dated by the scan that proves it (a later quick run must not make it look fresh); a
+  // compromised one by the newest thing any tool wrote.
+  const dating =
+    judgement.verdict === "clean"
+      ? msertTimes(msert!.findings)
+      : [...tpl.times, ...(msert ? msertTimes(msert.findings) : []), ...eomtTimes(eomt.report)];
+  const what = judgement.verdict === "clean" ? `the MSERT run in ${msert!.findings.file}` : "no tool output";
+  const dated = dateAssessment(dating, givenCompletedAt, offset, what, folder.label);
+  const completedAt = dated.completedAt;
+  checkNotFuture(completedAt, now, dated.source);
 
   const inputs: RecordInputs = {
     host,
@@ -89,17 +102,17 @@ export async function ingestAssessment(options: IngestOptions): Promise<IngestRe
     exchangeBuild,
     completedAt,
     tpl,
-    msert: msert.findings,
-    eomt,
+    msert: msert?.findings,
+    eomt: eomt.report,
     evidenceSha256: evidenceHash,
   };
   const record = buildRecord(inputs);
   const summary = [
     `Evidence: ${folder.label}, ${files.length} file(s), SHA-256 ${evidenceHash}`,
-    ...tplSummary(tpl, host),
-    ...msertSummary(msert.findings, msert.problem),
-    ...(eomt ? eomtSummary(eomt) : []),
-    `completedAt ${record.additionalData.completedAt} (${completedSource})`,
+    ...tplSummary(tpl),
+    ...(msert ? msertSummary(msert.findings, msert.problem) : ["MSERT: no msert.log (the compromise stands on the other tools' findings)"]),
+    ...(eomt.report ? eomtSummary(eomt.report) : []),
+    `completedAt ${record.additionalData.completedAt} (${dated.source})`,
     ...coverageSummary(tpl, record.additionalData.logsSince),
     `checks: ${record.additionalData.checks}`,
     judgement.verdict === "compromised"
@@ -107,6 +120,19 @@ export async function ingestAssessment(options: IngestOptions): Promise<IngestRe
       : `Verdict: clean (no tool reported a hit)`,
   ];
   return { record, summary };
+}
+
+/** The decisive MSERT run's own time: when it finished, else when it started (earlier, so never overstating freshness). */
+function msertTimes(m: MsertFindings): ToolTime[] {
+  const finished = wallClockMs(m.run.finishedOn);
+  if (finished !== undefined) return [{ ms: finished, local: true, source: `${m.file}: Finished On ${m.run.finishedOn}` }];
+  const started = wallClockMs(m.run.startedOn);
+  if (started !== undefined) return [{ ms: started, local: true, source: `${m.file}: Started On ${m.run.startedOn}` }];
+  return [];
+}
+
+function eomtTimes(e: EomtReport | undefined): ToolTime[] {
+  return e?.lastStamp ? [{ ms: e.lastStamp.ms, local: true, source: `EOMT.log: ${e.lastStamp.line.slice(0, 80)}` }] : [];
 }
 
 async function openFolder(from: unknown): Promise<{ abs: string; label: string }> {
@@ -141,13 +167,14 @@ function single(files: readonly EvidenceFile[], name: string, folderLabel: strin
   return found[0];
 }
 
-async function readEomt(files: readonly EvidenceFile[], folderLabel: string): Promise<EomtReport | undefined> {
+async function readEomt(files: readonly EvidenceFile[], folderLabel: string): Promise<{ report: EomtReport | undefined; names: ServerName[] }> {
   const summaryFile = single(files, "EOMTSummary.txt", folderLabel);
   const logFile = single(files, "EOMT.log", folderLabel);
-  if (!summaryFile && !logFile) return undefined;
+  if (!summaryFile && !logFile) return { report: undefined, names: [] };
   const read = async (f: EvidenceFile | undefined): Promise<EomtInput | undefined> =>
     f ? { text: (await readTextFile(f.abs, f.rel)).text, label: f.rel } : undefined;
-  return parseEomt(await read(summaryFile), await read(logFile));
+  const log = await read(logFile);
+  return { report: parseEomt(await read(summaryFile), log), names: log ? eomtServerNames(log.text, log.label) : [] };
 }
 
 const NO_RUN: MsertRun = {
@@ -222,13 +249,8 @@ async function readMsert(
   };
 }
 
-function tplSummary(tpl: TplReport, host: string): string[] {
+function tplSummary(tpl: TplReport): string[] {
   const out = [`Test-ProxyLogon.ps1 output of ${tpl.computer} (${tpl.format}): ${tpl.files.join(", ")}`];
-  if (!namesHost(tpl.computer, host)) {
-    out.push(`  note: computer name ${tpl.computer} differs from host ${host}; make sure these are the host's reports`);
-  }
-  const others = tpl.computers.filter((c) => c !== tpl.computer);
-  if (others.length > 0) out.push(`  other computers' reports in the folder were ignored: ${others.join(", ")}`);
   for (const c of tpl.checks) {
     out.push(c.hits === 0 ? `${c.id}: no hit` : `${c.id}: ${c.hits} hit(s) in ${c.files.join(", ")}`);
     for (const e of c.examples) out.push(`  - ${e}`);

@@ -46,7 +46,8 @@ export interface RecordInputs {
   readonly exchangeBuild: string;
   readonly completedAt: Date;
   readonly tpl: TplReport;
-  readonly msert: MsertFindings;
+  /** Absent when no msert.log was handed in: allowed only for a compromised verdict (a clean one needs MSERT). */
+  readonly msert: MsertFindings | undefined;
   readonly eomt: EomtReport | undefined;
   readonly evidenceSha256: string;
 }
@@ -67,8 +68,8 @@ export function judge(i: Pick<RecordInputs, "tpl" | "msert" | "eomt">): Judgemen
     const types = [...new Set(i.tpl.suspicious.map((s) => s.type))].join(", ");
     reasons.push(`Test-ProxyLogon: ${i.tpl.suspicious.length} suspicious file(s) (${types})`);
   }
-  if (i.msert.detections.length > 0) reasons.push(`MSERT (${i.msert.file}): ${threatList(i.msert.detections)}`);
-  if (i.msert.previousDetections.length > 0) {
+  if (i.msert && i.msert.detections.length > 0) reasons.push(`MSERT (${i.msert.file}): ${threatList(i.msert.detections)}`);
+  if (i.msert && i.msert.previousDetections.length > 0) {
     reasons.push(`MSERT earlier run (${i.msert.previousFile ?? "msert.old.log"}): ${threatList(i.msert.previousDetections)}`);
   }
   if (i.eomt && i.eomt.detections.length > 0) {
@@ -81,7 +82,8 @@ export function judge(i: Pick<RecordInputs, "tpl" | "msert" | "eomt">): Judgemen
  * The decisive MSERT run produced a result: it named a threat (even if it stopped afterwards), or it finished
  * cleanly (return code 0, or "No infection found" when no code is written). A failed run has no result.
  */
-export function msertHasResult(m: MsertFindings): boolean {
+export function msertHasResult(m: MsertFindings | undefined): boolean {
+  if (!m) return false;
   const r = m.run;
   if (r.detections.length > 0) return true;
   return r.finished && (r.returnCode === 0 || (r.returnCode === undefined && r.noInfectionFound));
@@ -97,7 +99,7 @@ export function checksRun(i: Pick<RecordInputs, "tpl" | "msert">): string[] {
   const checks: string[] = [...CVE_IDS];
   const tplFileCheckRan = i.tpl.suspicious.length > 0 || i.tpl.checks.some((c) => c.hits > 0);
   if (msertHasResult(i.msert) || tplFileCheckRan) checks.push(WEBSHELL_SCAN);
-  if (i.msert.kind === "full" && i.msert.run.finished && msertHasResult(i.msert)) checks.push(MSERT_FULL_SCAN);
+  if (i.msert && i.msert.kind === "full" && i.msert.run.finished && msertHasResult(i.msert)) checks.push(MSERT_FULL_SCAN);
   return checks;
 }
 
@@ -110,8 +112,11 @@ export function logsSinceDate(completedAt: Date, days: number): string {
 
 /** e.g. `Test-ProxyLogon.ps1; MSERT 1.333.1100.0 (full); EOMT.ps1`. */
 export function toolString(i: Pick<RecordInputs, "msert" | "eomt">): string {
-  const kind = i.msert.kind === "unknown" ? "scan kind not stated" : i.msert.kind === "conflicting" ? "scan kind conflicting" : i.msert.kind;
-  const parts = ["Test-ProxyLogon.ps1", `MSERT ${i.msert.run.version ?? "(version not stated)"} (${kind})`];
+  const parts = ["Test-ProxyLogon.ps1"];
+  if (i.msert) {
+    const kind = i.msert.kind === "unknown" ? "scan kind not stated" : i.msert.kind === "conflicting" ? "scan kind conflicting" : i.msert.kind;
+    parts.push(`MSERT ${i.msert.run.version ?? "(version not stated)"} (${kind})`);
+  }
   if (i.eomt) parts.push(i.eomt.version ? `EOMT.ps1 ${i.eomt.version}` : "EOMT.ps1");
   return parts.join("; ");
 }

@@ -1,8 +1,12 @@
 import { CsvTable, parsePowerShellCsv } from "./csv";
 import { IngestError } from "./errors";
 import { EvidenceFile } from "./evidence";
+import { checkHostBinding, namesHost, netbiosName, ServerName } from "./hostBinding";
 import { parseLocaleNumber } from "./localeNumber";
 import { readTextFile, splitLines } from "./readText";
+import { ToolTime } from "./toolTime";
+
+export { namesHost };
 
 /**
  * Test-ProxyLogon.ps1 (microsoft/CSS-Exchange Security/src/Test-ProxyLogon.ps1; exchange-facts §2.1) writes into
@@ -83,19 +87,23 @@ export interface TplSelection {
   readonly files: ReadonlyMap<TplFileKind, EvidenceFile>;
   /** Every computer that has files in the folder. */
   readonly computers: readonly string[];
+  /** The server names the file names carry, with the files. */
+  readonly names: readonly ServerName[];
 }
 
 /**
- * Picks the computer whose reports describe `host`. One computer: that one, whatever its name (the summary says
- * when the name differs). Several: the one named like the host (its NetBIOS name, i.e. the host name or its first
- * DNS label, case-insensitively), else HOST_NOT_IN_REPORT. Throws NO_TEST_PROXYLOGON_OUTPUT and DUPLICATE_REPORT.
+ * The reports of the host's computer. Every `<COMPUTERNAME>-…` prefix must name `host` (NetBIOS or FQDN,
+ * case-insensitively): another server's reports, or several servers' mixed in one folder, are refused
+ * (HOST_MISMATCH, MIXED_HOSTS), never picked from. Throws NO_TEST_PROXYLOGON_OUTPUT and DUPLICATE_REPORT.
  */
 export function selectComputer(files: readonly EvidenceFile[], host: string, folderLabel: string): TplSelection {
   const byComputer = new Map<string, { name: string; files: Map<TplFileKind, EvidenceFile> }>();
+  const names: ServerName[] = [];
   for (const f of files) {
     const m = matchTplFileName(baseName(f.rel));
     if (!m) continue;
-    const key = m.computer.toLowerCase();
+    names.push({ name: m.computer, source: `${f.rel} (file name)` });
+    const key = netbiosName(m.computer);
     let entry = byComputer.get(key);
     if (!entry) {
       entry = { name: m.computer, files: new Map() };
@@ -118,27 +126,9 @@ export function selectComputer(files: readonly EvidenceFile[], host: string, fol
       folderLabel,
     );
   }
-  const computers = [...byComputer.values()].map((c) => c.name).sort();
-  const chosen = byComputer.size === 1 ? [...byComputer.values()][0] : [...byComputer.values()].find((c) => namesHost(c.name, host));
-  if (!chosen) {
-    throw new IngestError(
-      "HOST_NOT_IN_REPORT",
-      `${folderLabel}: Test-ProxyLogon output of several computers (${computers.join(", ")}) and none is named like host "${host}"; pass the host's computer name or ingest one computer's files`,
-      folderLabel,
-    );
-  }
-  return { computer: chosen.name, files: chosen.files, computers };
-}
-
-/**
- * Whether a report's computer name (`$env:COMPUTERNAME`, the NetBIOS name: at most 15 characters) is the host:
- * equal, case-insensitively, to the host name, its first DNS label, or that label cut to 15 characters.
- */
-export function namesHost(computer: string, host: string): boolean {
-  const c = computer.trim().toLowerCase();
-  const h = host.trim().toLowerCase();
-  const label = h.split(".")[0];
-  return c === h || c === label || c === label.slice(0, 15);
+  checkHostBinding(host, names, folderLabel);
+  const [chosen] = [...byComputer.values()];
+  return { computer: chosen.name, files: chosen.files, computers: [chosen.name], names };
 }
 
 export interface CveCheck {
@@ -178,6 +168,10 @@ export interface TplReport {
   /** "Windows PowerShell 5.1" when the CSVs carry #TYPE lines, "PowerShell 6+" when not. */
   readonly format: string;
   readonly files: readonly string[];
+  /** Server names written inside the reports (other.csv ComputerName, the 26857 events' MachineName). */
+  readonly serverNames: readonly ServerName[];
+  /** UTC instants of the HttpProxy hit rows: the assessment was made after them. */
+  readonly times: readonly ToolTime[];
 }
 
 /** Reads and interprets the selected computer's files. */
@@ -203,11 +197,26 @@ export async function readTestProxyLogon(sel: TplSelection): Promise<TplReport> 
   typeLines.push(logAge.table.typeLine !== undefined);
 
   const checks: CveCheck[] = [];
+  const serverNames: ServerName[] = [];
+  const times: ToolTime[] = [];
+  const namesIn = (table: CsvTable, column: string, label: string) => {
+    for (const r of table.rows) {
+      const name = table.get(r, column).trim();
+      if (name !== "") serverNames.push({ name, source: `${label} (${column})` });
+    }
+  };
+  const timesIn = (table: CsvTable, label: string) => {
+    for (const r of table.rows) {
+      const t = utcInstantMs(table.get(r, "DateTime"));
+      if (t !== undefined) times.push({ ms: t, local: false, source: `${label}: hit at ${table.get(r, "DateTime").trim()}` });
+    }
+  };
   // CVE-2021-26855
   {
     const input = await text("cve26855");
     const table = input ? hitTable(input.text, input.label, HTTP_PROXY_COLUMNS) : undefined;
     if (table) typeLines.push(table.typeLine !== undefined);
+    if (table && input) timesIn(table, input.label);
     checks.push({
       id: "CVE-2021-26855",
       hits: table?.rows.length ?? 0,
@@ -220,6 +229,7 @@ export async function readTestProxyLogon(sel: TplSelection): Promise<TplReport> 
     const input = await text("cve26857");
     const table = input ? hitTable(input.text, input.label, EVENT_COLUMNS) : undefined;
     if (table) typeLines.push(table.typeLine !== undefined);
+    if (table && input) namesIn(table, "MachineName", input.label);
     checks.push({
       id: "CVE-2021-26857",
       hits: table?.rows.length ?? 0,
@@ -247,6 +257,7 @@ export async function readTestProxyLogon(sel: TplSelection): Promise<TplReport> 
     const ecp = await text("cve27065");
     const table = reset ? hitTable(reset.text, reset.label, HTTP_PROXY_COLUMNS) : undefined;
     if (table) typeLines.push(table.typeLine !== undefined);
+    if (table && reset) timesIn(table, reset.label);
     const ecpLogs = ecp ? parsePathList(ecp.text, ecp.label) : [];
     const hitLines = [
       ...(table ? table.rows.map((r) => httpProxyLine(table, r)) : []),
@@ -261,6 +272,7 @@ export async function readTestProxyLogon(sel: TplSelection): Promise<TplReport> 
   }
   const other = await text("other");
   const suspicious = other ? parseOther(other.text, other.label) : [];
+  if (other) namesIn(parsePowerShellCsv(other.text, other.label, OTHER_COLUMNS), "ComputerName", other.label);
 
   const mixed = typeLines.some((t) => t) && typeLines.some((t) => !t);
   return {
@@ -274,7 +286,17 @@ export async function readTestProxyLogon(sel: TplSelection): Promise<TplReport> 
     extraLogColumns: logAge.extra,
     format: mixed ? "mixed Windows PowerShell 5.1 / PowerShell 6+" : typeLines[0] ? "Windows PowerShell 5.1" : "PowerShell 6+",
     files: [...sel.files.values()].map((f) => f.rel).sort(),
+    serverNames,
+    times,
   };
+}
+
+/** An HttpProxy log's `DateTime` (`2021-03-03T04:51:23.114Z`): a UTC instant; undefined for anything else. */
+function utcInstantMs(text: string): number | undefined {
+  const t = text.trim();
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/i.test(t)) return undefined;
+  const ms = Date.parse(t.toUpperCase());
+  return Number.isNaN(ms) ? undefined : ms;
 }
 
 export interface ParsedLogAge {

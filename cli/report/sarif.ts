@@ -1,3 +1,4 @@
+import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import type * as sarif from "sarif";
@@ -39,9 +40,51 @@ export function exportLocator(file: string): Locator {
   };
 }
 
+/** Where the policy reference ships: in the repository, next to the pack (never a made-up web site). */
+export const POLICY_DOCS = "docs/policies.md";
+
+/** The nearest folder at or above `from` holding `.git` (a folder, or a file in a worktree); undefined when none. */
+export function gitRoot(from: string): string | undefined {
+  let dir = path.resolve(from);
+  for (;;) {
+    if (fs.existsSync(path.join(dir, ".git"))) return dir;
+    const up = path.dirname(dir);
+    if (up === dir) return undefined;
+    dir = up;
+  }
+}
+
+export class SarifLocationError extends Error {}
+
 /**
- * SARIF 2.1.0 for code scanning: one rule per policy (description, remediation as help, docs
- * link, security-severity), one result per violation, located at the file that declares the host.
+ * The located file as code scanning needs it: `/`-separated, relative to the repository root, inside it and
+ * existing. A result pointing at `../…` or at a file that is not in the repository cannot be shown or kept.
+ */
+export function repoRelativeUri(file: string, root: string): string {
+  const rel = path.relative(path.resolve(root), path.resolve(file));
+  if (rel === "" || rel.startsWith("..") || path.isAbsolute(rel)) {
+    throw new SarifLocationError(`${file} is not inside the repository root ${root}: pass --sarif-root <repository root>`);
+  }
+  if (!fs.existsSync(file)) throw new SarifLocationError(`${file} does not exist, so SARIF results cannot point at it`);
+  return rel.split(path.sep).join("/");
+}
+
+/**
+ * The facts a finding is identified by across runs: policy, host URN, the kind of path ("load balancer", "public
+ * IP", inbound/outbound) and the first protocol/port named. Never the message text as a whole: it carries day
+ * counts ("completed 41 days ago") and other values that change while the finding stays the same.
+ */
+export function stableFacts(d: Diagnostic): string {
+  const body = messageBody(d);
+  const kind = /\bvia ([a-z][a-z /-]*?):/i.exec(body)?.[1] ?? /\b(inbound|outbound)\b/i.exec(body)?.[1]?.toLowerCase() ?? "";
+  const port = /\b(TCP|UDP|any protocol) (\d+(?:-\d+)?)/i.exec(body);
+  return [d.policyName, d.urn ?? "", kind.toLowerCase(), port ? `${port[1].toLowerCase()}/${port[2]}` : ""].join("|");
+}
+
+/**
+ * SARIF 2.1.0 for code scanning: one rule per policy (description, remediation as help with the path of the
+ * reference that ships in the repository, security-severity), one result per violation, located at the line of
+ * the file in the repository that declares the host. Throws SarifLocationError when that file is not in `root`.
  */
 export function toSarif(info: AnalyzerInfo, report: Report, locator: Locator, root: string): sarif.Log {
   const rules: sarif.ReportingDescriptor[] = info.policies.map((p) => ({
@@ -49,29 +92,35 @@ export function toSarif(info: AnalyzerInfo, report: Report, locator: Locator, ro
     name: p.name.replace(/(^|-)([a-z])/g, (_m, _d, c: string) => c.toUpperCase()),
     shortDescription: { text: p.description },
     fullDescription: { text: p.description },
-    help: { text: p.remediationSteps, markdown: `${p.remediationSteps}\n\n[Policy reference](${p.url})` },
-    helpUri: p.url,
+    help: {
+      text: `${p.remediationSteps}\n\nPolicy reference: ${POLICY_DOCS}#${p.name}`,
+      markdown: `${p.remediationSteps}\n\nPolicy reference: [${POLICY_DOCS}#${p.name}](${POLICY_DOCS}#${p.name})`,
+    },
     defaultConfiguration: { level: p.enforcementLevel === "mandatory" ? "error" : "warning" },
     properties: { tags: ["security", ...p.tags], "security-severity": SEVERITY_SCORE[p.severity] ?? "5.0", precision: "high" },
   }));
   const index = new Map(rules.map((r, i) => [r.id, i]));
-  const uri = path.relative(root, locator.file).split(path.sep).join("/");
+  const uri = repoRelativeUri(locator.file, root);
   const results: sarif.Result[] = [];
+  const seen = new Map<string, number>();
   const add = (d: Diagnostic, host: string | undefined) => {
     if (d.enforcementLevel === "disabled") return;
-    const body = messageBody(d);
+    const facts = stableFacts(d);
+    // Two findings with the same facts (e.g. two rules on one port) stay two alerts: numbered in report order.
+    const n = seen.get(facts) ?? 0;
+    seen.set(facts, n + 1);
     results.push({
       ruleId: d.policyName,
       ruleIndex: index.get(d.policyName),
       level: d.enforcementLevel === "mandatory" ? "error" : "warning",
-      message: { text: body },
+      message: { text: messageBody(d) },
       locations: [
         {
           physicalLocation: { artifactLocation: { uri, uriBaseId: "%SRCROOT%" }, region: { startLine: locator.lineOf(d, host) } },
           logicalLocations: d.urn ? [{ fullyQualifiedName: d.urn, kind: "resource" }] : undefined,
         },
       ],
-      partialFingerprints: { "exchangeGuard/v1": `${d.policyName}|${d.urn}|${body.slice(0, 200)}` },
+      partialFingerprints: { "exchangeGuard/v2": createHash("sha256").update(`${facts}|${n}`).digest("hex").slice(0, 32) },
     });
   };
   for (const r of report.rows) for (const d of r.diagnostics) add(d, r.host);
@@ -81,15 +130,8 @@ export function toSarif(info: AnalyzerInfo, report: Report, locator: Locator, ro
     version: "2.1.0",
     runs: [
       {
-        tool: {
-          driver: {
-            name: "exchange-compromise-guard",
-            version: info.version,
-            informationUri: "https://github.com/exchange-compromise-guard/exchange-compromise-guard",
-            rules,
-          },
-        },
-        originalUriBaseIds: { "%SRCROOT%": { uri: `file://${root.split(path.sep).join("/")}/` } },
+        tool: { driver: { name: "exchange-compromise-guard", version: info.version, rules } },
+        originalUriBaseIds: { "%SRCROOT%": { uri: `file://${path.resolve(root).split(path.sep).join("/")}/` } },
         results,
       },
     ],

@@ -1,13 +1,35 @@
 type PolicyConfigMessage = {
-  getPolicyconfigMap(): { forEach(cb: (v: { getProperties(): { toJavaScript(): Record<string, unknown> } | undefined }, k: string) => void): void };
+  getPolicyconfigMap(): {
+    forEach(
+      cb: (v: { getProperties(): { toJavaScript(): Record<string, unknown> } | undefined; getEnforcementlevel?(): number }, k: string) => void,
+    ): void;
+  };
 };
+
+/** The engine's EnforcementLevel enum (proto/analyzer.proto), by number. */
+const LEVELS = ["advisory", "mandatory", "disabled", "remediate"] as const;
+export type ConfiguredLevel = (typeof LEVELS)[number];
 type Handler = (call: { request: PolicyConfigMessage }, callback: unknown) => unknown;
 
 /** The properties of every policy as the engine's Configure call set them, policy name → properties. */
 let configured: Map<string, Record<string, unknown>> | undefined;
+let levels: Map<string, ConfiguredLevel> | undefined;
 
 export function configuredProperties(policy: string): Record<string, unknown> | undefined {
   return configured?.get(policy);
+}
+
+/**
+ * Every entry of the engine's Configure call, policy name → its properties — including names the pack does not
+ * have, which the engine passes on without a word: the pack must see them to refuse them.
+ */
+export function configuredPolicies(): ReadonlyMap<string, Record<string, unknown>> | undefined {
+  return configured;
+}
+
+/** The level the engine configured for a policy, when it did. */
+export function configuredLevel(policy: string): ConfiguredLevel | undefined {
+  return levels?.get(policy);
 }
 
 let installed = false;
@@ -32,8 +54,14 @@ export function installConfigCapture(): void {
         configure: (call: { request: PolicyConfigMessage }, callback: unknown) => {
           try {
             const map = new Map<string, Record<string, unknown>>();
-            call.request.getPolicyconfigMap().forEach((v, k) => map.set(k, v.getProperties()?.toJavaScript() ?? {}));
+            const lv = new Map<string, ConfiguredLevel>();
+            call.request.getPolicyconfigMap().forEach((v, k) => {
+              map.set(k, v.getProperties()?.toJavaScript() ?? {});
+              const n = v.getEnforcementlevel?.();
+              if (n !== undefined && LEVELS[n]) lv.set(k, LEVELS[n]);
+            });
             configured = map;
+            levels = lv;
           } catch {
             // The request is @pulumi/policy's to judge; a shape we cannot read leaves the gate at its defaults.
           }

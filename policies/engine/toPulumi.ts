@@ -4,6 +4,7 @@ import { GATE_HOME, schemaErrors } from "../model/config";
 import { GateConfig } from "../model/gate";
 import { GuardRule, ResourceRule, StackRule, Violation } from "../rules/types";
 import { captureReader, gateSettings } from "./gateSettings";
+import { wholeConfigErrors } from "./wholeConfig";
 import { rawProps, redact, resourceInput, stackResources } from "./resourceInput";
 
 function configSchema(rule: GuardRule) {
@@ -35,7 +36,9 @@ function internalError(rule: GuardRule, e: unknown): Violation {
 function configViolations(rule: GuardRule, raw: Record<string, unknown>, gateErrors: readonly string[]): Violation[] {
   const errs = [...schemaErrors(rule.name, raw, rule.schemas), ...(rule.configErrors?.(raw) ?? [])];
   if (rule.name === GATE_HOME) errs.push(...gateErrors);
-  return errs.map((e) => ({ message: `invalid policy config for ${rule.name}: ${e}` }));
+  const own = errs.map((e) => ({ message: `invalid policy config for ${rule.name}: ${e}` }));
+  const whole = wholeConfigErrors(rule.name).map((e) => ({ message: `invalid policy config: ${e}` }));
+  return [...own, ...whole];
 }
 
 let lastStack: { raws: unknown[]; key: string; analysis: StackAnalysis; secrets: Set<string> } | undefined;

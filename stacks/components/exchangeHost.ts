@@ -40,10 +40,35 @@ export interface ExchangeHostArgs {
   /** The newest assessment record of this generation: becomes the VM's one security.Assessment. */
   readonly assessment?: HostAssessment;
   readonly tags?: Record<string, string>;
+  /** The gate's tag names; default workload=exchange / remediation-state. */
+  readonly tagNames?: HostTagNames;
 }
 
-export function hostTags(state: HostState, generation: number, extra: Record<string, string> = {}): Record<string, string> {
-  return { ...extra, workload: "exchange", "remediation-state": state, "exchange-generation": String(generation) };
+/** The tag names (and host value) the policy pack's gate reads: hostTag / hostTagValues / stateTag (DESIGN §3.3). */
+export interface HostTagNames {
+  readonly hostTag: string;
+  readonly hostTagValue: string;
+  readonly stateTag: string;
+}
+
+export const DEFAULT_TAG_NAMES: HostTagNames = { hostTag: "workload", hostTagValue: "exchange", stateTag: "remediation-state" };
+
+/**
+ * A host's tags, for its VM and NIC alike. The host and state tags are written under the names the gate is
+ * configured with: a pack told `hostTag: role` looks for `role`, and a host tagged `workload` would be no Exchange
+ * host to it at all (fail open). Azure compares tag names case-insensitively, so an extra tag differing only in case
+ * from one of ours is dropped rather than left to shadow it.
+ */
+export function hostTags(
+  state: HostState,
+  generation: number,
+  extra: Record<string, string> = {},
+  names: HostTagNames = DEFAULT_TAG_NAMES,
+): Record<string, string> {
+  const ours = { [names.hostTag]: names.hostTagValue, [names.stateTag]: state, "exchange-generation": String(generation) };
+  const taken = new Set(Object.keys(ours).map((k) => k.toLowerCase()));
+  const kept = Object.fromEntries(Object.entries(extra).filter(([k]) => !taken.has(k.toLowerCase())));
+  return { ...kept, ...ours };
 }
 
 /** The OS disk id of a host generation, known before the VM exists (its disk name is fixed), so evidence can name it. */
@@ -69,7 +94,7 @@ export class ExchangeHost extends pulumi.ComponentResource {
     const vmName = `${args.name}-g${args.generation}`;
     this.vmName = vmName;
     const common = { resourceGroupName: args.resourceGroupName, location: args.location };
-    const tags = hostTags(args.state, args.generation, args.tags);
+    const tags = hostTags(args.state, args.generation, args.tags, args.tagNames);
     const child = { parent: this };
 
     const nsg = args.verified

@@ -78,10 +78,35 @@ describe("exchange-guard check", () => {
     expect(out.mandatory).toBe(0);
   });
 
+  it("a stack with custom tag names and a pack configured the same way: every host is judged (no fail open)", async () => {
+    const dir = path.join(tmp, "custom-tags");
+    fs.mkdirSync(dir, { recursive: true });
+    const gate = { hostTag: "role", hostTagValues: ["mail"], stateTag: "state" };
+    const yaml = fs
+      .readFileSync(path.join(ROOT, "stacks/Pulumi.example.yaml"), "utf8")
+      .replace(
+        "  exchange-guard:gate:\n",
+        `  exchange-guard:recordsDir: ${path.join(ROOT, "stacks/records")}\n  exchange-guard:gate:\n    hostTag: role\n    hostTagValues: [mail]\n    stateTag: state\n`,
+      );
+    fs.writeFileSync(path.join(dir, "Pulumi.custom-tags.yaml"), yaml);
+    const example = JSON.parse(fs.readFileSync(path.join(ROOT, "stacks/policy-config/example.json"), "utf8"));
+    example["exchange-remediated-requires-assessment"] = { ...example["exchange-remediated-requires-assessment"], ...gate };
+    const cfg = path.join(dir, "custom-tags.json");
+    fs.writeFileSync(cfg, JSON.stringify(example));
+    const r = await run(["check", "--stack", "custom-tags", "--stacks-dir", dir, "--policy-pack-config", cfg, "--json", "--quiet"]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.hosts.map((h: { host: string }) => h.host).sort()).toEqual(["ex01-g1", "ex02-g1", "ex03-g1", "ex04-g2", "ex05-g2"]);
+  });
+
   it("exits 2 with a clear message on an unknown stack or a refused config", async () => {
     const missing = await run(["check", "--stack", "nope"]);
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toMatch(/cannot read stack config .*Pulumi\.nope\.yaml/);
+    expect(missing.stderr).toMatch(/no stack "nope": .*Pulumi\.nope\.yaml does not exist/);
+    expect(missing.stderr).toMatch(/stacks in .*: example, incident-1-isolated, incident-2-compromised/);
+    const typo = await run(["check", "--stack", "exampel"]);
+    expect(typo.stderr).toMatch(/did you mean "example"\?/);
     fs.writeFileSync(
       path.join(tmp, "Pulumi.dup.yaml"),
       "config:\n  exchange-guard:resourceGroupName: rg\n  exchange-guard:hosts:\n    - {name: ex01, state: fixed}\n    - {name: ex01, state: unverified}\n",
@@ -91,6 +116,74 @@ describe("exchange-guard check", () => {
     expect(bad.stderr).toMatch(/state: "fixed" is not unverified, compromised or remediated/);
     expect(bad.stderr).toMatch(/duplicate host ex01/);
     expect(bad.stderr).toMatch(/network: missing/);
+  });
+});
+
+describe("policy config mistakes are bad input (exit 2), naming the file, the policy and the key", () => {
+  const cfg = (name: string, text: string) => {
+    const f = path.join(tmp, name);
+    fs.writeFileSync(f, text);
+    return f;
+  };
+
+  it.each<[string, string, RegExp[]]>([
+    [
+      "unknown policy name",
+      JSON.stringify({ "exchange-unverfied-isolated": { forensicsSourcePrefixes: ["10.20.3.0/24"] } }),
+      [/"exchange-unverfied-isolated" is not a policy of this pack/, /did you mean "exchange-unverified-isolated"\?/],
+    ],
+    [
+      "unknown key",
+      JSON.stringify({ "exchange-remediated-requires-assessment": { maxAsessmentAgeDays: 14 } }),
+      [/exchange-remediated-requires-assessment: maxAsessmentAgeDays is not a setting/, /did you mean "maxAssessmentAgeDays"\?/],
+    ],
+    [
+      "gate key on the wrong policy",
+      JSON.stringify({ "exchange-unverified-isolated": { hostTag: "role" } }),
+      [/exchange-unverified-isolated: hostTag is a gate setting: set it once on exchange-remediated-requires-assessment/],
+    ],
+    ["empty file", "  \n", [/is empty/]],
+  ])("%s", async (label, text, patterns) => {
+    const f = cfg(`${label.replace(/\W+/g, "-")}.json`, text);
+    for (const cmd of [["check"], ["audit", "examples/example.export.json"]]) {
+      const r = await run([...cmd, "--policy-pack-config", f]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(f);
+      for (const p of patterns) expect(r.stderr).toMatch(p);
+      expect(r.stdout).toBe("");
+    }
+  });
+});
+
+describe("a well-made CLI", () => {
+  it.each([[["help"]], [["--help"]], [["help", "audit"]], [["check", "--help"]], [["ingest", "--help"]]])("%p exits 0", async (args) => {
+    const r = await run(args);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^Usage: exchange-guard/);
+  });
+
+  it("every command's help has examples", async () => {
+    for (const cmd of ["check", "audit", "ingest"]) expect((await run([cmd, "--help"])).stdout).toMatch(/Examples:\n {2}exchange-guard /);
+  });
+
+  it("--version prints the package version", async () => {
+    const r = await run(["--version"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toBe(JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")).version);
+  });
+
+  it("an unknown command says so and lists the commands", async () => {
+    const r = await run(["frobnicate"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/unknown command 'frobnicate'\. Commands: check, audit, ingest, help/);
+  });
+
+  it("not on a TTY, one progress line per phase on stderr; none with --quiet", async () => {
+    const r = await run(["audit"]);
+    expect(r.stderr).toMatch(
+      /^exchange-guard: reading the stack export .*\nexchange-guard: starting the policy pack\nexchange-guard: analysing \d+ resources\nexchange-guard: analysing the stack\n$/,
+    );
+    expect((await run(["audit", "--quiet"])).stderr).toBe("");
   });
 });
 
@@ -111,6 +204,47 @@ describe("exchange-guard audit", () => {
     const m = await run(["audit", path.join(tmp, "missing.json")]);
     expect(m.code).toBe(2);
     expect(m.stderr).toMatch(/cannot read/);
+  });
+
+  it("an export with no Exchange host (a mis-tagged fleet) exits 1 with a message, unless --allow-no-hosts", async () => {
+    const doc = JSON.parse(fs.readFileSync(path.join(ROOT, "examples/example.export.json"), "utf8"));
+    for (const r of doc.deployment.resources)
+      for (const k of ["inputs", "outputs"])
+        if (r[k]?.tags?.workload) {
+          r[k].tags.role = r[k].tags.workload;
+          delete r[k].tags.workload;
+        }
+    const f = path.join(tmp, "mistagged.json");
+    fs.writeFileSync(f, JSON.stringify(doc));
+    const r = await run(["audit", f, "--quiet"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/no Exchange host found.*--allow-no-hosts/);
+    expect((await run(["audit", f, "--quiet", "--allow-no-hosts"])).code).toBe(0);
+  });
+
+  it("SARIF of an audit points at the stack's Pulumi.<stack>.yaml in the repository, never at ../ or a missing file", async () => {
+    const doc = JSON.parse(fs.readFileSync(path.join(ROOT, "examples/example.export.json"), "utf8"));
+    for (const r of doc.deployment.resources) {
+      if ((r.urn.endsWith("::ex02-g1") || r.urn.endsWith("::ex02-g1-nic")) && r.outputs?.tags) r.outputs.tags["remediation-state"] = "remediated";
+    }
+    const f = path.join(tmp, "tampered-sarif.json");
+    fs.writeFileSync(f, JSON.stringify(doc));
+    const sarifFile = path.join(tmp, "audit.sarif");
+    const r = await run(["audit", f, "--policy-pack-config", "stacks/policy-config/example.json", "--sarif", sarifFile, "--quiet"]);
+    expect(r.code).toBe(1);
+    const sarif = JSON.parse(fs.readFileSync(sarifFile, "utf8"));
+    expect(validateSarif(sarif) ? [] : validateSarif.errors).toEqual([]);
+    expect(sarif.runs[0].results.length).toBeGreaterThan(0);
+    for (const res of sarif.runs[0].results) {
+      const uri = res.locations[0].physicalLocation.artifactLocation.uri;
+      expect(uri).toBe("stacks/Pulumi.example.yaml");
+      expect(fs.existsSync(path.join(ROOT, uri))).toBe(true);
+    }
+    expect(JSON.stringify(sarif)).not.toMatch(/helpUri|informationUri|github\.com\/exchange-compromise-guard/);
+    // An export outside the repository with no stack config in it: refused, naming the flag to use.
+    const outside = await run(["audit", f, "--stacks-dir", tmp, "--sarif", path.join(tmp, "x.sarif"), "--quiet"]);
+    expect(outside.code).toBe(2);
+    expect(outside.stderr).toMatch(/--sarif .*not inside the repository root.*--sarif-root/);
   });
 
   it("exits 1 when the export shows a host published without a verified assessment", async () => {
@@ -158,6 +292,68 @@ describe("exchange-guard ingest", () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/no msert\.log/);
     expect(fs.existsSync(out)).toBe(false);
+  });
+
+  it("exits 2 and writes nothing for another host's reports, saying whose they are", async () => {
+    const out = path.join(tmp, "ex99.json");
+    const r = await run([
+      "ingest",
+      "--host",
+      "ex99",
+      "--from",
+      "test/fixtures/ingest/clean-ps51",
+      "--build",
+      "15.2.792.10",
+      "--generation",
+      "1",
+      "--out",
+      out,
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/reports are of server EXCH01/);
+    expect(r.stderr).toMatch(/ex99/);
+    expect(fs.existsSync(out)).toBe(false);
+    const mixed = await run(["ingest", "--host", "exch01", "--from", "test/fixtures/ingest/multi-computer", "--build", "15.2.792.10"]);
+    expect(mixed.code).toBe(2);
+    expect(mixed.stderr).toMatch(/reports of 2 servers in one folder/);
+  });
+
+  it("dates the record from msert.log, not from the files' copy time", async () => {
+    const r = await run([
+      "ingest",
+      "--host",
+      "exch01",
+      "--from",
+      "test/fixtures/ingest/clean-ps51",
+      "--build",
+      "15.2.792.10",
+      "--utc-offset",
+      "+02:00",
+    ]);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).additionalData.completedAt).toBe("2021-04-09T13:02:11Z");
+  });
+
+  it("never overwrites an existing file with --out, and says which flag", async () => {
+    const out = path.join(tmp, "existing.json");
+    fs.writeFileSync(out, "keep me\n");
+    const r = await run(["ingest", "--host", "exch01", "--from", "test/fixtures/ingest/webshell-msert", "--build", "15.2.792.10", "--out", out]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--out .*existing\.json: the file exists/);
+    expect(fs.readFileSync(out, "utf8")).toBe("keep me\n");
+    const dir = await run([
+      "ingest",
+      "--host",
+      "exch01",
+      "--from",
+      "test/fixtures/ingest/webshell-msert",
+      "--build",
+      "15.2.792.10",
+      "--out",
+      path.join(tmp, "no/such/dir.json"),
+    ]);
+    expect(dir.code).toBe(2);
+    expect(dir.stderr).toMatch(/--out .*cannot write/);
   });
 
   it("rejects a bad generation and missing options", async () => {

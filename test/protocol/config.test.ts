@@ -155,9 +155,33 @@ describe("semantic errors the schema cannot catch: a mandatory 'invalid policy c
     expectDiag(ds, GATE_HOME, "mandatory", { has: ["invalid policy config", "asOf"] });
   });
 
-  it("the config diagnostic follows the policy's level (advisory when the policy is advisory)", async () => {
+  it("a gate key on an advisory policy still blocks: the gate home reports it as mandatory", async () => {
     const ds = await stackWith(JSON.stringify({ [POLICY.isolated]: { enforcementLevel: "advisory", maxAssessmentAgeDays: 10 } }));
     expectDiag(ds, POLICY.isolated, "advisory", { has: ["invalid policy config", "maxAssessmentAgeDays"] });
+    const d = expectDiag(ds, GATE_HOME, "mandatory", { has: ["invalid policy config", POLICY.isolated, "maxAssessmentAgeDays"] });
+    expect(d.message).toContain(`set it once on ${GATE_HOME}`);
+  });
+
+  it("a typo in a disabled policy's key still blocks", async () => {
+    const ds = await stackWith(JSON.stringify({ [POLICY.evidence]: { enforcementLevel: "disabled", hostTag: "role" } }));
+    expectDiag(ds, GATE_HOME, "mandatory", { has: ["invalid policy config", POLICY.evidence, "hostTag"] });
+  });
+
+  it("an unknown policy name (which the engine keeps silently) is a mandatory violation naming it, with the close name", async () => {
+    const ds = await stackWith(JSON.stringify({ "exchange-unverfied-isolated": { forensicsSourcePrefixes: ["10.20.3.0/24"] } }));
+    const d = expectDiag(ds, GATE_HOME, "mandatory", { has: ["invalid policy config", "exchange-unverfied-isolated"] });
+    expect(d.message).toContain(`did you mean "${POLICY.isolated}"?`);
+  });
+
+  it("the gate home at advisory: the next blocking stack policy reports the unknown name", async () => {
+    const ds = await stackWith(JSON.stringify({ [GATE_HOME]: "advisory", "exchange-no-such-policy": {} }));
+    const found = ds.filter((d) => d.enforcementLevel === "mandatory" && d.message.includes("exchange-no-such-policy"));
+    expect(found.map((d) => d.policyName)).toEqual([POLICY.buildPatched]);
+  });
+
+  it("an unknown key on a mandatory policy is reported once, by that policy", async () => {
+    const ds = await stackWith(JSON.stringify({ [POLICY.notExposed]: { trustedSourcePrefix: ["203.0.113.0/24"] } }));
+    expect(ds.filter((d) => d.message.includes("trustedSourcePrefix")).map((d) => d.policyName)).toEqual([POLICY.notExposed]);
   });
 
   it("a bad trusted prefix does not silently widen or narrow the internet: the exposure is still reported", async () => {

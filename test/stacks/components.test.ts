@@ -210,6 +210,17 @@ describe.each([true, false])("preview=%s", (preview) => {
       });
     });
 
+    it("tags the VM and NIC under the gate's tag names, never the defaults beside them", async () => {
+      const regs = await capture(() => {
+        new ExchangeHost(
+          "mail-g3",
+          hostArgs({ tags: { Role: "other", team: "mail" }, tagNames: { hostTag: "role", hostTagValue: "mail", stateTag: "state" } }),
+        );
+      }, preview);
+      for (const r of [one(regs, T.vm, "mail-g3"), one(regs, T.nic, "mail-g3-nic")])
+        expect(r.inputs.tags).toEqual({ team: "mail", role: "mail", state: "unverified", "exchange-generation": "3" });
+    });
+
     it("verified behind an Application Gateway pool", async () => {
       const agwPool = POOL.replace("loadBalancers/my-lb", "applicationGateways/my-agw");
       const regs = await capture(() => {

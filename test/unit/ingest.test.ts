@@ -205,21 +205,6 @@ describe("ingestAssessment: fixtures", () => {
     expect(text).toContain("Info: Threats detected! Please review");
   });
 
-  test("multi-computer: the host's own reports are used", async () => {
-    const one = await ingest("multi-computer", { host: "EXCH01" });
-    expect(one.record.additionalData).toMatchObject({ verdict: "clean", logsSince: "2020-12-31" });
-    expect(one.summary.join("\n")).toContain("other computers' reports in the folder were ignored: EXCH02");
-    const two = await ingest("multi-computer", { host: "exch02.contoso.local" });
-    expect(two.record.additionalData).toMatchObject({ verdict: "compromised", logsSince: "2020-12-30" }); // 15:20 − 100.6 days = 2020-12-30T00:56Z
-    await expectIngestError(
-      ingest("multi-computer", { host: "exch03" }),
-      "HOST_NOT_IN_REPORT",
-      "EXCH01, EXCH02",
-      "exch03",
-      fixture("multi-computer"),
-    );
-  });
-
   test("missing-logage: error naming the missing LogAgeDays.csv", async () => {
     const err = await expectIngestError(ingest("missing-logage"), "LOG_AGE_MISSING", "EXCH01-LogAgeDays.csv", "EXCH01-Cve-2021-26855.csv");
     expect(err.file).toBe("EXCH01-LogAgeDays.csv");
@@ -288,15 +273,60 @@ describe("evidenceSha256", () => {
   });
 });
 
-describe("completedAt", () => {
-  test("defaults to the newest modification time of the input files", async () => {
+describe("completedAt: the tools' own timestamps, never file times", () => {
+  test("defaults to the decisive MSERT run's finish time, read as the earliest instant a zone-less local time can be", async () => {
     const dir = copyFixture("clean-ps51");
-    fs.utimesSync(path.join(dir, "EXCH01-LogAgeDays.csv"), new Date("2021-04-09T08:00:00Z"), new Date("2021-04-09T08:00:00Z"));
-    fs.utimesSync(path.join(dir, "msert.log"), new Date("2021-04-09T15:02:11.700Z"), new Date("2021-04-09T15:02:11.700Z"));
+    // File times say "today": a copy of an old scan must not become a fresh assessment.
+    fs.utimesSync(path.join(dir, "msert.log"), new Date("2021-04-30T12:00:00Z"), new Date("2021-04-30T12:00:00Z"));
     const { record, summary } = await ingestAssessment({ host: "exch01", from: dir, exchangeBuild: BUILD, now: NOW });
+    expect(record.additionalData.completedAt).toBe("2021-04-09T01:02:11Z"); // Fri Apr 09 15:02:11 2021 at UTC+14
+    expect(summary.join("\n")).toContain("msert.log: Finished On Fri Apr 09 15:02:11 2021");
+    expect(summary.join("\n")).toContain("--utc-offset");
+  });
+
+  test("with the server's --utc-offset the finish time is exact", async () => {
+    const { record } = await ingest("clean-ps51", { completedAt: undefined, utcOffset: "+02:00" });
+    expect(record.additionalData.completedAt).toBe("2021-04-09T13:02:11Z");
+  });
+
+  test("reads the time from a UTF-16LE msert.log", async () => {
+    const { record } = await ingest("utf16-german-locale", { host: "exchde01", completedAt: undefined, utcOffset: "Z" });
     expect(record.additionalData.completedAt).toBe("2021-04-09T15:02:11Z");
-    expect(record.additionalData.logsSince).toBe("2020-12-31");
-    expect(summary.join("\n")).toContain("newest modification time, msert.log");
+  });
+
+  test("a clean record is dated by its full scan, not by a later EOMT line", async () => {
+    const { record } = await ingest("clean-ps7", { host: "ex-mbx-02", completedAt: undefined, utcOffset: "+00:00" });
+    expect(record.additionalData.completedAt).toBe("2021-04-12T07:41:09Z");
+  });
+
+  test("file times in the future are ignored", async () => {
+    const dir = copyFixture("clean-ps51");
+    fs.utimesSync(path.join(dir, "msert.log"), new Date("2030-01-01T00:00:00Z"), new Date("2030-01-01T00:00:00Z"));
+    const { record } = await ingestAssessment({ host: "exch01", from: dir, exchangeBuild: BUILD, now: NOW, utcOffset: "+00:00" });
+    expect(record.additionalData.completedAt).toBe("2021-04-09T15:02:11Z");
+  });
+
+  test("an explicit completedAt later than the newest tool timestamp is refused", async () => {
+    await expectIngestError(
+      ingest("clean-ps51", { completedAt: "2021-04-09T15:20:00Z", utcOffset: "+00:00" }),
+      "BAD_DATE",
+      "later than the newest tool timestamp",
+      "Finished On Fri Apr 09 15:02:11 2021",
+    );
+    // Zone unknown: the latest instant the local time can be is at UTC−12.
+    await expectIngestError(ingest("clean-ps51", { completedAt: "2021-04-10T03:10:00Z" }), "BAD_DATE", "later than the newest tool timestamp");
+    const { record } = await ingest("clean-ps51", { completedAt: "2021-04-09T12:00:00Z", utcOffset: "+00:00" });
+    expect(record.additionalData.completedAt).toBe("2021-04-09T12:00:00Z");
+  });
+
+  test("a clean MSERT run that states no time cannot be dated", async () => {
+    const dir = copyFixture("clean-ps51");
+    fs.writeFileSync(path.join(dir, "msert.log"), MSERT_FULL_CLEAN.replace(/^.*(Started|Finished) On.*$/gm, ""));
+    await expectIngestError(ingestAssessment({ host: "exch01", from: dir, exchangeBuild: BUILD, now: NOW }), "NO_TOOL_TIMESTAMP", "--completed-at");
+  });
+
+  test.each([["+15:00"], ["02:00"], ["+2"], ["CET"]])("rejects --utc-offset %s", async (bad) => {
+    await expectIngestError(ingest("clean-ps51", { utcOffset: bad }), "BAD_DATE", bad);
   });
 
   test("an offset is converted to UTC", async () => {
@@ -314,16 +344,87 @@ describe("completedAt", () => {
   test("rejects a completedAt in the future", async () => {
     await expectIngestError(ingest("clean-ps51", { completedAt: "2021-05-02T00:00:00Z" }), "BAD_DATE", "in the future");
   });
+});
 
-  test("rejects file times in the future when completedAt is not given", async () => {
-    const dir = copyFixture("clean-ps51");
-    fs.utimesSync(path.join(dir, "msert.log"), new Date("2030-01-01T00:00:00Z"), new Date("2030-01-01T00:00:00Z"));
+describe("evidence is bound to its host", () => {
+  test("another server's reports are refused, saying whose they are and what to do", async () => {
+    const err = await expectIngestError(ingest("clean-ps51", { host: "ex99" }), "HOST_MISMATCH", "EXCH01", "ex99", "EXCH01-LogAgeDays.csv");
+    expect(err.message).toMatch(/--host exch01/);
+  });
+
+  test.each([["EXCH01"], ["exch01"], ["exch01.contoso.local"], ["Exch01.Contoso.Local"]])("host %s matches computer EXCH01", async (host) => {
+    const { record } = await ingest("clean-ps51", { host });
+    expect(record.host).toBe(host);
+  });
+
+  test("NetBIOS names stop at 15 characters", async () => {
+    const dir = tmpDir();
+    fs.copyFileSync(path.join(fixture("clean-ps51"), "msert.log"), path.join(dir, "msert.log"));
+    fs.copyFileSync(path.join(fixture("clean-ps51"), "EXCH01-LogAgeDays.csv"), path.join(dir, "EXCHANGE-SERVER-LogAgeDays.csv"));
+    await ingestAssessment({ host: "exchange-server-01.contoso.local", from: dir, exchangeBuild: BUILD, completedAt: APRIL_9, now: NOW });
+  });
+
+  test("several servers' reports mixed in one folder are refused, even for one of them", async () => {
+    for (const host of ["EXCH01", "exch02.contoso.local", "exch03"]) {
+      await expectIngestError(ingest("multi-computer", { host }), "MIXED_HOSTS", "EXCH01", "EXCH02", "a folder of its own");
+    }
+  });
+
+  test("a server name inside a report counts (other.csv ComputerName)", async () => {
+    const dir = copyFixture("cve-26855-hit");
+    const other = path.join(dir, "EXCH01-other.csv");
+    fs.writeFileSync(other, fs.readFileSync(other, "latin1").replace(/"EXCH01"/g, '"EXCH07"'), "latin1");
     await expectIngestError(
-      ingestAssessment({ host: "exch01", from: dir, exchangeBuild: BUILD, now: NOW }),
-      "BAD_DATE",
-      "msert.log",
-      "in the future",
+      ingestAssessment({ host: "exch01", from: dir, exchangeBuild: BUILD, completedAt: APRIL_9, now: NOW }),
+      "MIXED_HOSTS",
+      "EXCH07",
+      "EXCH01-other.csv (ComputerName)",
     );
+  });
+
+  test("the FQDN in the 26857 events' MachineName is the same server", async () => {
+    const { record } = await ingest("cve-26857-hit");
+    expect(record.additionalData.verdict).toBe("compromised");
+  });
+
+  test("EOMT.log run on another computer is refused", async () => {
+    const dir = copyFixture("eomt-detected");
+    const log = path.join(dir, "EOMT.log");
+    const text = fs
+      .readFileSync(log)
+      .subarray(2)
+      .toString("utf16le")
+      .replace(/EXCH01/g, "EXCH09");
+    fs.writeFileSync(log, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, "utf16le")]));
+    await expectIngestError(
+      ingestAssessment({ host: "exch01", from: dir, exchangeBuild: BUILD, completedAt: APRIL_9, now: NOW }),
+      "MIXED_HOSTS",
+      "EXCH09",
+      "EOMT.log",
+    );
+  });
+});
+
+describe("a compromise needs no second tool", () => {
+  test("Test-ProxyLogon hits without msert.log give a compromised record dated by the newest hit", async () => {
+    const dir = copyFixture("cve-26855-hit");
+    fs.rmSync(path.join(dir, "msert.log"));
+    const { record, summary } = await ingestAssessment({ host: "exch01", from: dir, exchangeBuild: BUILD, now: NOW });
+    expect(record.additionalData).toMatchObject({
+      verdict: "compromised",
+      completedAt: "2021-03-03T04:52:07Z",
+      tool: "Test-ProxyLogon.ps1",
+      checks: NO_FULL_SCAN,
+    });
+    expect(summary.join("\n")).toContain("no msert.log");
+  });
+
+  test("hits without msert.log and without any timestamp need --completed-at", async () => {
+    const dir = copyFixture("cve-26858-hit");
+    fs.rmSync(path.join(dir, "msert.log"));
+    await expectIngestError(ingestAssessment({ host: "exch01", from: dir, exchangeBuild: BUILD, now: NOW }), "NO_TOOL_TIMESTAMP", "--completed-at");
+    const { record } = await ingestAssessment({ host: "exch01", from: dir, exchangeBuild: BUILD, completedAt: APRIL_9, now: NOW });
+    expect(record.additionalData.verdict).toBe("compromised");
   });
 });
 
@@ -343,11 +444,6 @@ describe("options", () => {
 
   test.each([[-1], [1.5], [Number.NaN]])("rejects generation %p", async (bad) => {
     await expectIngestError(ingest("clean-ps51", { generation: bad }), "BAD_GENERATION", "generation");
-  });
-
-  test("a single computer's reports are used whatever its name, with a note", async () => {
-    const { summary } = await ingest("clean-ps51", { host: "mail-a" });
-    expect(summary.join("\n")).toContain("computer name EXCH01 differs from host mail-a");
   });
 });
 
