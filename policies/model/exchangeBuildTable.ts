@@ -10,7 +10,7 @@
  *
  * Sources (stored public copies read for this table; every wave below repeats the ones it relies on):
  * - [MSDOCS]  MicrosoftDocs/OfficeDocs-Exchange `Exchange/ExchangeServer/new-features/build-numbers-and-release-dates.md`
- *             (2021-07 snapshot, as transcribed in /work/shared/reference/exchange-facts.md §1.2–§1.4; the stored copies
+ *             (2021-07 snapshot = https://learn.microsoft.com/exchange/new-features/build-numbers-and-release-dates; the stored copies
  *             read directly here, commits 65422fcc… and 95e2f190…, are 2018/2019 snapshots used only for CU release dates).
  * - [GEBN]    microsoft/Get-ExchangeBuildNumber `ExchangeBuildNumbers.csv` @ 110255280e9134c517a56bda6ad9570f883cab11
  *             (Microsoft-maintained build list with release dates and KBs, through "Exchange SE RTM May26HU", 2026-05-07).
@@ -162,7 +162,7 @@ export const WAVE_TABLES: readonly WaveTable[] = [
     released: "2021-03-02",
     kb: "KB5000871",
     source:
-      "MicrosoftDocs/OfficeDocs-Exchange Exchange/ExchangeServer/new-features/build-numbers-and-release-dates.md (2021-07 snapshot, per exchange-facts.md §1.2); " +
+      "MicrosoftDocs/OfficeDocs-Exchange Exchange/ExchangeServer/new-features/build-numbers-and-release-dates.md (2021-07 snapshot); " +
       "microsoft/Get-ExchangeBuildNumber ExchangeBuildNumbers.csv @110255280e9134c517a56bda6ad9570f883cab11; " +
       "microsoft/CSS-Exchange Shared/Get-ExchangeBuildVersionInformation.ps1 @01bad118924cbe49c50f6a5233bb04fc6010ddd2 " +
       "(disagrees for 2016 CU8/CU9: .8/.13; the higher .10/.16 are used)",
@@ -200,7 +200,7 @@ export const WAVE_TABLES: readonly WaveTable[] = [
     released: "2021-04-13",
     kb: "KB5001779",
     source:
-      "MicrosoftDocs/OfficeDocs-Exchange build-numbers-and-release-dates.md (2021-07 snapshot, per exchange-facts.md §1.3); " +
+      "MicrosoftDocs/OfficeDocs-Exchange build-numbers-and-release-dates.md (2021-07 snapshot); " +
       "microsoft/Get-ExchangeBuildNumber ExchangeBuildNumbers.csv @110255280e9134c517a56bda6ad9570f883cab11; " +
       "microsoft/CSS-Exchange Shared/Get-ExchangeBuildVersionInformation.ps1 @01bad118924cbe49c50f6a5233bb04fc6010ddd2",
     builds: {
@@ -217,7 +217,7 @@ export const WAVE_TABLES: readonly WaveTable[] = [
     released: "2021-05-11",
     kb: "KB5003435",
     source:
-      "MicrosoftDocs/OfficeDocs-Exchange build-numbers-and-release-dates.md (2021-07 snapshot, per exchange-facts.md §1.3); " +
+      "MicrosoftDocs/OfficeDocs-Exchange build-numbers-and-release-dates.md (2021-07 snapshot); " +
       "microsoft/Get-ExchangeBuildNumber ExchangeBuildNumbers.csv @110255280e9134c517a56bda6ad9570f883cab11; " +
       "microsoft/CSS-Exchange Shared/Get-ExchangeBuildVersionInformation.ps1 @01bad118924cbe49c50f6a5233bb04fc6010ddd2",
     builds: {
@@ -229,14 +229,14 @@ export const WAVE_TABLES: readonly WaveTable[] = [
     },
   },
   {
-    // ProxyNotShell (CVE-2022-41040, -41082). [GEBN], [HC] agree with exchange-facts.md §1.4.
+    // ProxyNotShell (CVE-2022-41040, -41082). [GEBN], [HC] and the CVE records agree.
     wave: "2022-11",
     released: "2022-11-08",
     kb: "KB5019758",
     source:
       "microsoft/Get-ExchangeBuildNumber ExchangeBuildNumbers.csv @110255280e9134c517a56bda6ad9570f883cab11; " +
       "microsoft/CSS-Exchange Shared/Get-ExchangeBuildVersionInformation.ps1 @01bad118924cbe49c50f6a5233bb04fc6010ddd2; " +
-      "CVEProject/cvelistV5 CVE-2022-41040/-41082 (per exchange-facts.md §1.4)",
+      "CVEProject/cvelistV5 CVE-2022-41040/-41082",
     builds: {
       "15.2.986": "15.2.986.36",
       "15.2.1118": "15.2.1118.20",

@@ -53,7 +53,7 @@ const LINES: readonly ProductLine[] = [
   { major: 15, minor: 2, name: "Exchange 2019" },
 ];
 
-/** End of (extended) support per product ([HC] / exchange-facts.md §1.5). */
+/** End of (extended) support per product ([HC]; Microsoft's product lifecycle pages). */
 const END_OF_SUPPORT: Readonly<Record<ExchangeProduct, string>> = {
   "2013": "2023-04-11",
   "2016": "2025-10-14",

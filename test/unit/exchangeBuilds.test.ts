@@ -22,9 +22,9 @@ function longForm(build: string): string {
 }
 
 // ---------------------------------------------------------------------------------------------------------------------
-// Expected data, written out independently of the module (exchange-facts.md §1.2–§1.4, then the later sources).
+// Expected data, written out independently of the module (Microsoft's build-numbers page, 2021-07 snapshot, then the later sources named in exchangeBuildTable.ts).
 
-/** exchange-facts.md §1.2: March 2021 SU (ProxyLogon). 2016 CU8/CU9 use Microsoft's higher numbers (.10/.16). */
+/** March 2021 SU (ProxyLogon), Microsoft's build-numbers page. 2016 CU8/CU9 use Microsoft's higher numbers (.10/.16). */
 const MARCH_2021: readonly SuRow[] = [
   ["Exchange 2019 RTM", "15.2.221.12", "15.2.221.18"],
   ["Exchange 2019 CU1", "15.2.330.5", "15.2.330.11"],
@@ -53,7 +53,7 @@ const MARCH_2021: readonly SuRow[] = [
   ["Exchange 2013 CU23", "15.0.1497.2", "15.0.1497.12"],
 ];
 
-/** exchange-facts.md §1.3 */
+/** April 2021 SU (ProxyShell, part 1), Microsoft's build-numbers page. */
 const APRIL_2021: readonly SuRow[] = [
   ["Exchange 2019 CU8", "15.2.792.3", "15.2.792.13"],
   ["Exchange 2019 CU9", "15.2.858.5", "15.2.858.10"],
@@ -69,7 +69,7 @@ const MAY_2021: readonly SuRow[] = [
   ["Exchange 2013 CU23", "15.0.1497.2", "15.0.1497.18"],
 ];
 
-/** exchange-facts.md §1.4 */
+/** November 2022 SU (ProxyNotShell), with the CVE records. */
 const NOVEMBER_2022: readonly SuRow[] = [
   ["Exchange 2013 CU23", "15.0.1497.2", "15.0.1497.44"],
   ["Exchange 2016 CU22", "15.1.2375.7", "15.1.2375.37"],

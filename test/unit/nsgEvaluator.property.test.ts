@@ -1,7 +1,7 @@
 /**
  * Property-based tests of the NSG evaluator (policies/model/nsgEvaluator.ts) against a
  * brute-force reference written from the Azure documentation
- * (/work/shared/reference/azure-exposure.md §1), not from the code under test.
+ * (Azure docs: https://learn.microsoft.com/azure/virtual-network/network-security-groups-overview and .../network-security-group-how-it-works), not from the code under test.
  *
  * The reference evaluates ONE concrete flow at a time (remote address on the shared
  * IPv4+IPv6 number line, destination port, protocol, source port) by sorting the user
@@ -195,7 +195,7 @@ function refRule(rule: RawRule): RefRule {
 const anyAddr = () => true;
 const anyPort = () => true;
 const anyProto = () => true;
-/** Azure's default rules (azure-exposure.md §1.2); `0.0.0.0/0`/"Any" there means every address and protocol. */
+/** Azure's default rules (network-security-groups-overview, "Default security rules"); `0.0.0.0/0`/"Any" there means every address and protocol. */
 const REF_DEFAULTS: RefRule[] = [
   {
     name: "AllowVNetInBound",
