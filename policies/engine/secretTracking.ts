@@ -1,4 +1,4 @@
-import { MAX_PROPERTY_DEPTH, recordSecretLeaf, SECRET_SIG, SECRET_SIG_KEY, UNKNOWN_AT_DEPTH } from "../model/values";
+import { unwrapSecrets } from "../model/values";
 
 /** Plaintexts of values the engine sent as secrets, attached to the deserialized properties object. */
 export const SECRETS = Symbol.for("exchange-compromise-guard.secrets");
@@ -8,20 +8,6 @@ type Deserializer = (struct: Struct, proxySecrets: boolean) => Record<string, un
 
 interface DeserializeModule {
   deserializeProperties: Deserializer;
-}
-
-function plain(v: unknown, secrets: Set<string>, inSecret: boolean, depth: number): unknown {
-  if (depth > MAX_PROPERTY_DEPTH) return UNKNOWN_AT_DEPTH;
-  if (Array.isArray(v)) return v.map((x) => plain(x, secrets, inSecret, depth + 1));
-  if (typeof v === "object" && v !== null) {
-    const o = v as Record<string, unknown>;
-    if (o[SECRET_SIG_KEY] === SECRET_SIG) return plain(o.value, secrets, true, depth + 1);
-    const out: Record<string, unknown> = {};
-    for (const k of Object.keys(o)) out[k] = plain(o[k], secrets, inSecret, depth + 1);
-    return out;
-  }
-  if (inSecret) recordSecretLeaf(v, secrets);
-  return v;
 }
 
 /** The secret plaintexts recorded for a properties object (empty when none, or when it came from elsewhere). */
@@ -70,7 +56,7 @@ export function installSecretTracking(mod: DeserializeModule = require("@pulumi/
     const out: Record<string, unknown> = {};
     for (const k of Object.keys(raw)) {
       // Like @pulumi/policy: a property whose value is undefined does not exist.
-      if (raw[k] !== undefined) out[k] = plain(raw[k], secrets, false, 0);
+      if (raw[k] !== undefined) out[k] = unwrapSecrets(raw[k], secrets);
     }
     Object.defineProperty(out, SECRETS, { value: secrets, enumerable: false });
     memo.set(struct, out);
