@@ -81,8 +81,8 @@ it(
     const failed = result.testResults.flatMap((f) => f.assertionResults.filter((a) => a.status === "failed").map((a) => a.fullName));
     expect(result.numTotalTests).toBeGreaterThan(1000);
     expect(failed.filter((name) => !name.includes("[default baseline]"))).toEqual([]);
-  // The wave did reach the code under test: the default moved, and the test pinning today's default saw it.
-  expect(failed.some((name) => name.includes("[default baseline]"))).toBe(true);
+    // The wave did reach the code under test: the default moved, and the test pinning today's default saw it.
+    expect(failed.some((name) => name.includes("[default baseline]"))).toBe(true);
   },
   20 * 60_000,
 );
