@@ -15,4 +15,14 @@ module.exports = tseslint.config(
       "@typescript-eslint/no-require-imports": "off",
     },
   },
+  {
+    // The stacks and the CLI see the model through its surface (policies/model/index.ts) only.
+    files: ["stacks/**/*.ts", "cli/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        { patterns: [{ group: ["**/policies/model/*"], message: "import the model from policies/model (its index), not its modules" }] },
+      ],
+    },
+  },
 );

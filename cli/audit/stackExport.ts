@@ -1,5 +1,5 @@
 import type { EngineResource } from "../engine/analyzerClient";
-import { SECRET_SIG, SECRET_SIG_KEY } from "../../policies/model/values";
+import { SECRET_SIG, SECRET_SIG_KEY } from "../../policies/model";
 
 export class InputError extends Error {}
 

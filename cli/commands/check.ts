@@ -4,7 +4,7 @@ import { runOfflineStack } from "../preview/offlineStack";
 import { FleetConfigError } from "../../stacks/config/fleetConfig";
 import { listStacks, stackFile, STACKS_DIR } from "../../stacks/config/stackFile";
 import { InputError } from "../audit/stackExport";
-import { didYouMean } from "../../policies/model/configAudit";
+import { didYouMean } from "../../policies/model";
 import { stackConfigLocator } from "../report/sarif";
 import { progressFor } from "./progress";
 import { judgeAndReport, OutputOptions } from "./shared";

@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import { ingestAssessment, IngestError } from "../ingest";
 import { InputError } from "../audit/stackExport";
+import { GENERATION_RULE, isGeneration } from "../../policies/model";
 
 export interface IngestCliOptions {
   readonly host: string;
@@ -17,7 +18,7 @@ export async function ingest(opts: IngestCliOptions): Promise<number> {
   let generation: number | undefined;
   if (opts.generation !== undefined) {
     generation = Number(opts.generation);
-    if (!Number.isInteger(generation) || generation < 1) throw new InputError(`--generation ${opts.generation}: must be a whole number from 1`);
+    if (!isGeneration(generation)) throw new InputError(`--generation ${opts.generation}: must be ${GENERATION_RULE}`);
   }
   let result;
   try {

@@ -8,7 +8,7 @@ import { COLOUR, PLAIN, renderText } from "../report/text";
 import { InputError } from "../audit/stackExport";
 import { checkNotEmpty, checkPolicyPackConfig } from "../engine/strictConfig";
 import { findProjectRoot } from "../../stacks/config/stackFile";
-import { GATE_HOME } from "../../policies/model/config";
+import { GATE_HOME } from "../../policies/model";
 import { progressFor } from "./progress";
 
 export const ROOT = findProjectRoot();

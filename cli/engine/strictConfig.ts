@@ -1,4 +1,4 @@
-import { configMistakes } from "../../policies/model/configAudit";
+import { configMistakes } from "../../policies/model";
 import { AnalyzerInfo } from "./analyzerClient";
 import { parsePolicyPackConfig, PolicyConfigError } from "./policyConfig";
 

@@ -1,7 +1,5 @@
+import { CLOCK_SKEW_MS, GENERATION_RULE, isGeneration } from "../../policies/model";
 import { IngestError } from "./errors";
-
-/** How far in the future `completedAt` may lie (clock drift), as the policy pack tolerates it. */
-export const CLOCK_SKEW_MS = 5 * 60 * 1000;
 
 /**
  * The host name the record is for, as the stack config names it. Trimmed; must be non-empty, without
@@ -18,10 +16,10 @@ export function validateHost(host: unknown): string {
 
 export function validateGeneration(generation: unknown): number | undefined {
   if (generation === undefined) return undefined;
-  if (typeof generation !== "number" || !Number.isSafeInteger(generation) || generation < 0) {
+  if (!isGeneration(generation)) {
     throw new IngestError(
       "BAD_GENERATION",
-      `generation ${String(generation)}: must be a whole number ≥ 0 (the host generation the assessment is of)`,
+      `generation ${String(generation)}: must be ${GENERATION_RULE} (the host generation the assessment is of)`,
     );
   }
   return generation;

@@ -1,5 +1,5 @@
 import { MockCallArgs, MockResourceArgs } from "@pulumi/pulumi/runtime/mocks";
-import { TYPE_INFO } from "../../policies/model/resourceTypes";
+import { TYPE_INFO } from "../../policies/model";
 
 export const OFFLINE_SUBSCRIPTION = "00000000-0000-0000-0000-0000000e9c01";
 

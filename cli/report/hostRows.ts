@@ -1,13 +1,17 @@
 import type { Diagnostic, EngineResource, PolicyConfigEntry } from "../engine/analyzerClient";
-import { INTERNET } from "../../policies/model/addresses";
-import { StackAnalysis } from "../../policies/model/analysis";
-import { GATE_HOME, prefixSet, resolveGate } from "../../policies/model/config";
-import { describeService } from "../../policies/model/describe";
-import { openToInternet } from "../../policies/model/exposure";
-import { describeNewest } from "../../policies/model/gate";
-import { Grant } from "../../policies/model/nsgEvaluator";
-import { ResourceInput } from "../../policies/model/graph";
-import { unwrapSecrets } from "../../policies/model/values";
+import {
+  describeNewest,
+  describeService,
+  GATE_HOME,
+  Grant,
+  INTERNET,
+  openToInternet,
+  prefixSet,
+  resolveGate,
+  ResourceInput,
+  StackAnalysis,
+  unwrapSecrets,
+} from "../../policies/model";
 
 export interface HostRow {
   readonly host: string;

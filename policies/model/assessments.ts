@@ -10,11 +10,38 @@ export const CLOCK_SKEW_MS = 5 * 60 * 1000;
 
 export type Verdict = "clean" | "compromised";
 
+/** A host generation (DESIGN §3.2, §6): 1 for the first VM, raised by one for each rebuild from scratch. */
+export function isGeneration(v: unknown): v is number {
+  return typeof v === "number" && Number.isSafeInteger(v) && v >= 1;
+}
+export const GENERATION_RULE = "a whole number from 1";
+
 /** One `additionalData` value: a string, unknown at preview, missing, or of the wrong type. */
 type DataValue = string | Indeterminate | undefined;
 
+/** What is wrong with an assessment, or unknown about it, as a value: decisions read `field` and `kind`, never `text`. */
+export interface AssessmentFinding {
+  /** The property path, e.g. `additionalData.completedAt`, `status.code`, `resourceId`. */
+  readonly field: string;
+  /** `unknown`: not known at preview; every other kind is a problem with the record. */
+  readonly kind: "unknown" | "missing" | "malformed" | "invalid" | "future" | "inconsistent";
+  /** The finding in words, naming the field: how it is shown. */
+  readonly text: string;
+}
+
+class Findings {
+  readonly items: AssessmentFinding[] = [];
+  add(field: string, kind: AssessmentFinding["kind"], text: string): void {
+    this.items.push({ field, kind, text });
+  }
+  has(field: string, kind: AssessmentFinding["kind"]): boolean {
+    return this.items.some((f) => f.field === field && f.kind === kind);
+  }
+}
+
 export interface AssessmentView {
-  readonly node: GraphNode;
+  /** The resource, for an assessment in a stack; none for an assessment record file. */
+  readonly node: GraphNode | undefined;
   readonly label: string;
   /** `additionalData.assessmentKind` is exchange-compromise (case-insensitive). */
   readonly ours: boolean;
@@ -28,7 +55,9 @@ export interface AssessmentView {
   readonly logsSince: Date | undefined;
   readonly checks: readonly string[];
   readonly exchangeBuild: string | undefined;
-  /** Everything wrong with the record (DESIGN §3.2), each in words naming the field. */
+  /** Everything wrong with the record (DESIGN §3.2) and everything unknown at preview, as values. */
+  readonly findings: readonly AssessmentFinding[];
+  /** The problems (findings other than `unknown`) in words, each naming the field. */
   readonly problems: readonly string[];
   /** What could not be known at preview, in words; a gate never passes on these. */
   readonly unknowns: readonly string[];
@@ -75,44 +104,48 @@ const BUILD_RE = /^\d{1,2}\.\d{1,2}\.\d{1,5}\.\d{1,5}$/;
 const SHA256_RE = /^[0-9a-fA-F]{64}$/;
 const GUID_RE = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
-function dataMap(raw: unknown, problems: string[], unknowns: string[]): Map<string, DataValue> {
+function dataMap(raw: unknown, f: Findings): Map<string, DataValue> {
   const out = new Map<string, DataValue>();
   if (isUnknownSentinel(raw)) {
-    unknowns.push("additionalData is unknown at preview");
+    f.add("additionalData", "unknown", "additionalData is unknown at preview");
     return out;
   }
   if (raw === undefined || raw === null) {
-    problems.push("additionalData is missing");
+    f.add("additionalData", "missing", "additionalData is missing");
     return out;
   }
   if (typeof raw !== "object" || Array.isArray(raw)) {
-    problems.push("additionalData is not an object");
+    f.add("additionalData", "malformed", "additionalData is not an object");
     return out;
   }
   for (const k of Object.keys(raw)) {
     const v = (raw as Record<string, unknown>)[k];
     const s = str(v);
     // Azure stores additionalData values as strings only.
-    if (s === undefined || (isIndeterminate(s) && s.kind === "malformed")) problems.push(`additionalData.${k} is not a string`);
+    if (s === undefined || (isIndeterminate(s) && s.kind === "malformed"))
+      f.add(`additionalData.${k}`, "malformed", `additionalData.${k} is not a string`);
     out.set(k, s);
   }
   return out;
 }
 
-/** Reads one `security.Assessment` and lists every problem with it, not only the first (DESIGN §3.2). */
-export function readAssessment(node: GraphNode, now: Date): AssessmentView {
-  const problems: string[] = [];
-  const unknowns: string[] = [];
-  const data = dataMap(field(node.props, "additionalData"), problems, unknowns);
+type AssessmentData = Omit<AssessmentView, "node" | "label" | "findings" | "problems" | "unknowns">;
+
+/**
+ * The record itself: `additionalData` and, for an assessment in a stack, `status.code` (a record file has none: its
+ * status follows its verdict). Every problem is listed, not only the first (DESIGN §3.2).
+ */
+function readData(additionalData: unknown, status: { code: unknown } | undefined, now: Date, f: Findings): AssessmentData {
+  const data = dataMap(additionalData, f);
   const get = (k: string): DataValue => data.get(k);
   const need = (k: string): string | undefined => {
     const v = get(k);
     if (isIndeterminate(v)) {
-      if (v.kind === "unknown") unknowns.push(`additionalData.${k} is unknown at preview`);
+      if (v.kind === "unknown") f.add(`additionalData.${k}`, "unknown", `additionalData.${k} is unknown at preview`);
       return undefined;
     }
     if (v === undefined || v.trim() === "") {
-      if (!unknowns.includes("additionalData is unknown at preview")) problems.push(`additionalData.${k} is missing`);
+      if (!f.has("additionalData", "unknown")) f.add(`additionalData.${k}`, "missing", `additionalData.${k} is missing`);
       return undefined;
     }
     return v.trim();
@@ -120,19 +153,21 @@ export function readAssessment(node: GraphNode, now: Date): AssessmentView {
   const kind = get("assessmentKind");
   const ours = typeof kind === "string" && kind.trim().toLowerCase() === ASSESSMENT_KIND;
 
-  const statusRaw = path(node.props, "status", "code");
-  const statusCode = str(statusRaw);
+  const statusCode = status === undefined ? undefined : str(status.code);
   let statusVerdict: Verdict | undefined;
-  if (isIndeterminate(statusCode)) {
-    if (statusCode.kind === "unknown") unknowns.push("status.code is unknown at preview");
-    else problems.push("status.code is not a string");
-  } else if (statusCode === undefined) problems.push("status.code is missing");
-  else {
-    const c = statusCode.trim().toLowerCase();
-    if (c === "healthy") statusVerdict = "clean";
-    else if (c === "unhealthy") statusVerdict = "compromised";
-    else if (c === "notapplicable") problems.push("status.code NotApplicable is not a result: record Healthy (clean) or Unhealthy (compromised)");
-    else problems.push(`status.code "${statusCode}" is not Healthy or Unhealthy`);
+  if (status !== undefined) {
+    if (isIndeterminate(statusCode)) {
+      if (statusCode.kind === "unknown") f.add("status.code", "unknown", "status.code is unknown at preview");
+      else f.add("status.code", "malformed", "status.code is not a string");
+    } else if (statusCode === undefined) f.add("status.code", "missing", "status.code is missing");
+    else {
+      const c = statusCode.trim().toLowerCase();
+      if (c === "healthy") statusVerdict = "clean";
+      else if (c === "unhealthy") statusVerdict = "compromised";
+      else if (c === "notapplicable")
+        f.add("status.code", "invalid", "status.code NotApplicable is not a result: record Healthy (clean) or Unhealthy (compromised)");
+      else f.add("status.code", "invalid", `status.code "${statusCode}" is not Healthy or Unhealthy`);
+    }
   }
 
   const verdictText = need("verdict");
@@ -140,10 +175,12 @@ export function readAssessment(node: GraphNode, now: Date): AssessmentView {
   if (verdictText !== undefined) {
     const v = verdictText.toLowerCase();
     if (v === "clean" || v === "compromised") verdict = v;
-    else problems.push(`additionalData.verdict "${verdictText}" is not clean or compromised`);
+    else f.add("additionalData.verdict", "invalid", `additionalData.verdict "${verdictText}" is not clean or compromised`);
   }
   if (verdict && statusVerdict && verdict !== statusVerdict) {
-    problems.push(
+    f.add(
+      "additionalData.verdict",
+      "inconsistent",
       `verdict ${verdict} disagrees with status.code ${statusCode as string} (${verdict === "clean" ? "Healthy" : "Unhealthy"} expected)`,
     );
   }
@@ -153,23 +190,29 @@ export function readAssessment(node: GraphNode, now: Date): AssessmentView {
   if (completedText !== undefined) {
     completedAt = parseInstant(completedText);
     if (!completedAt)
-      problems.push(`additionalData.completedAt "${completedText}" is not an ISO-8601 instant with a zone (e.g. 2021-04-02T10:30:00Z)`);
-    else if (completedAt.getTime() > now.getTime() + CLOCK_SKEW_MS) problems.push(`additionalData.completedAt ${completedText} is in the future`);
+      f.add(
+        "additionalData.completedAt",
+        "malformed",
+        `additionalData.completedAt "${completedText}" is not an ISO-8601 instant with a zone (e.g. 2021-04-02T10:30:00Z)`,
+      );
+    else if (completedAt.getTime() > now.getTime() + CLOCK_SKEW_MS)
+      f.add("additionalData.completedAt", "future", `additionalData.completedAt ${completedText} is in the future`);
   }
 
   const logsText = need("logsSince");
   let logsSince: Date | undefined;
   if (logsText !== undefined) {
     logsSince = parseDateOrInstant(logsText);
-    if (!logsSince) problems.push(`additionalData.logsSince "${logsText}" is not an ISO-8601 date`);
-    else if (completedAt && logsSince.getTime() > completedAt.getTime()) problems.push(`additionalData.logsSince ${logsText} is after completedAt`);
+    if (!logsSince) f.add("additionalData.logsSince", "malformed", `additionalData.logsSince "${logsText}" is not an ISO-8601 date`);
+    else if (completedAt && logsSince.getTime() > completedAt.getTime())
+      f.add("additionalData.logsSince", "inconsistent", `additionalData.logsSince ${logsText} is after completedAt`);
   }
 
   const buildText = need("exchangeBuild");
   let exchangeBuild: string | undefined;
   if (buildText !== undefined) {
     if (BUILD_RE.test(buildText)) exchangeBuild = buildText;
-    else problems.push(`additionalData.exchangeBuild "${buildText}" is not a build number like 15.2.792.10`);
+    else f.add("additionalData.exchangeBuild", "malformed", `additionalData.exchangeBuild "${buildText}" is not a build number like 15.2.792.10`);
   }
 
   const checksText = need("checks");
@@ -180,27 +223,18 @@ export function readAssessment(node: GraphNode, now: Date): AssessmentView {
           .split(",")
           .map((c) => c.trim())
           .filter((c) => c !== "");
-  if (checksText !== undefined && checks.length === 0) problems.push("additionalData.checks lists no check");
+  if (checksText !== undefined && checks.length === 0) f.add("additionalData.checks", "invalid", "additionalData.checks lists no check");
 
   const hash = need("evidenceSha256");
-  if (hash !== undefined && !SHA256_RE.test(hash)) problems.push("additionalData.evidenceSha256 is not 64 hexadecimal characters");
+  if (hash !== undefined && !SHA256_RE.test(hash))
+    f.add("additionalData.evidenceSha256", "malformed", "additionalData.evidenceSha256 is not 64 hexadecimal characters");
   need("tool");
-  if (kind !== undefined && !ours && !isIndeterminate(kind)) problems.push(`additionalData.assessmentKind "${kind}" is not ${ASSESSMENT_KIND}`);
-  if (isIndeterminate(kind) && kind.kind === "unknown") unknowns.push("additionalData.assessmentKind is unknown at preview");
-
-  const resourceId = str(field(node.props, "resourceId")) ?? str(path(node.props, "resourceDetails", "id"));
-  if (resourceId === undefined) problems.push("resourceId is missing");
-  else if (isIndeterminate(resourceId) && resourceId.kind === "malformed") problems.push("resourceId is not a string");
-  else if (typeof resourceId === "string" && parseArmId(resourceId).type !== "microsoft.compute/virtualmachines") {
-    problems.push(`resourceId ${resourceId} is not a virtual machine`);
-  }
-  const name = str(field(node.props, "assessmentName")) ?? str(field(node.props, "name"));
-  if (typeof name === "string" && !GUID_RE.test(name.trim())) problems.push(`assessmentName "${name}" is not the GUID of the assessment metadata`);
+  if (kind !== undefined && !ours && !isIndeterminate(kind))
+    f.add("additionalData.assessmentKind", "invalid", `additionalData.assessmentKind "${kind}" is not ${ASSESSMENT_KIND}`);
+  if (isIndeterminate(kind) && kind.kind === "unknown")
+    f.add("additionalData.assessmentKind", "unknown", "additionalData.assessmentKind is unknown at preview");
 
   return {
-    node,
-    // Every record of a VM shares the metadata GUID as its Azure name: the Pulumi name is what tells them apart.
-    label: `assessment ${node.input.name}`,
     ours,
     statusCode,
     data,
@@ -210,9 +244,44 @@ export function readAssessment(node: GraphNode, now: Date): AssessmentView {
     logsSince,
     checks,
     exchangeBuild,
-    problems,
-    unknowns,
   };
+}
+
+function view(node: GraphNode | undefined, label: string, data: AssessmentData, f: Findings): AssessmentView {
+  return {
+    node,
+    label,
+    ...data,
+    findings: f.items,
+    problems: f.items.filter((x) => x.kind !== "unknown").map((x) => x.text),
+    unknowns: f.items.filter((x) => x.kind === "unknown").map((x) => x.text),
+  };
+}
+
+/** Reads one `security.Assessment` resource: its record, and the link fields (resourceId, assessmentName). */
+export function readAssessment(node: GraphNode, now: Date): AssessmentView {
+  const f = new Findings();
+  const data = readData(field(node.props, "additionalData"), { code: path(node.props, "status", "code") }, now, f);
+  const resourceId = str(field(node.props, "resourceId")) ?? str(path(node.props, "resourceDetails", "id"));
+  if (resourceId === undefined) f.add("resourceId", "missing", "resourceId is missing");
+  else if (isIndeterminate(resourceId) && resourceId.kind === "malformed") f.add("resourceId", "malformed", "resourceId is not a string");
+  else if (typeof resourceId === "string" && parseArmId(resourceId).type !== "microsoft.compute/virtualmachines") {
+    f.add("resourceId", "invalid", `resourceId ${resourceId} is not a virtual machine`);
+  }
+  const name = str(field(node.props, "assessmentName")) ?? str(field(node.props, "name"));
+  if (typeof name === "string" && !GUID_RE.test(name.trim()))
+    f.add("assessmentName", "invalid", `assessmentName "${name}" is not the GUID of the assessment metadata`);
+  // Every record of a VM shares the metadata GUID as its Azure name: the Pulumi name is what tells them apart.
+  return view(node, `assessment ${node.input.name}`, data, f);
+}
+
+/**
+ * Reads an assessment record file's `additionalData` (DESIGN §3.2: the file form of one assessment, whose status
+ * follows its verdict), the same way the pack reads the resource the stacks make of it.
+ */
+export function readAssessmentRecord(additionalData: unknown, now: Date, label: string): AssessmentView {
+  const f = new Findings();
+  return view(undefined, label, readData(additionalData, undefined, now, f), f);
 }
 
 /** True when the resource is one of ours or may be (its kind unknown at preview). */

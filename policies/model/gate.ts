@@ -65,8 +65,8 @@ export function assessmentFindings(hostName: string, links: readonly AssessmentL
   const undated = ordered.filter((l) => !l.assessment.completedAt);
   if (undated.length > 0) {
     const a = undated[0].assessment;
-    const why =
-      a.unknowns.find((u) => u.includes("completedAt")) ?? a.problems.find((p) => p.includes("completedAt")) ?? "it has no usable completedAt";
+    const about = (kind?: string) => a.findings.find((f) => f.field === "additionalData.completedAt" && (kind === undefined || f.kind === kind));
+    const why = (about("unknown") ?? about())?.text ?? "it has no usable completedAt";
     out.push(`the newest assessment of host ${host.name} cannot be determined: ${a.label}: ${why}`);
     return out;
   }
@@ -105,8 +105,8 @@ export function buildFindings(hostName: string, newest: AssessmentLink | undefin
   const a = newest.assessment;
   if (a.verdict !== "clean") {
     // A verdict that cannot be read may be clean: then its build must still be judged, and it cannot be.
-    const unknownVerdict = a.unknowns.find((u) => /additionalData(\.verdict)? is unknown/.test(u));
-    return unknownVerdict ? [`the build of host ${host.name} cannot be judged: ${a.label}: ${unknownVerdict}`] : [];
+    const unknownVerdict = a.findings.find((f) => f.kind === "unknown" && (f.field === "additionalData" || f.field === "additionalData.verdict"));
+    return unknownVerdict ? [`the build of host ${host.name} cannot be judged: ${a.label}: ${unknownVerdict.text}`] : [];
   }
   const raw = a.data.get("exchangeBuild");
   if (isIndeterminate(raw) && raw.kind === "unknown")

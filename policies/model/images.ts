@@ -1,7 +1,7 @@
 import { normalizeId, parseArmId } from "./armIds";
 import { GraphNode, ResourceGraph } from "./graph";
 import { T } from "./resourceTypes";
-import { field, isIndeterminate, str } from "./values";
+import { field, Indeterminate, isIndeterminate, str } from "./values";
 
 export type ImageVerdict =
   { readonly kind: "approved" } | { readonly kind: "not-approved"; readonly image: string } | { readonly kind: "unknown"; readonly why: string };
@@ -67,19 +67,31 @@ export function imageVerdict(
   approvedEntries: readonly string[],
   depKey = "storageProfile",
 ): ImageVerdict {
+  return imageReferenceVerdict(image, approvedEntries, (approved, key, v) => {
+    // The image is created in this stack: identify it through the dependency.
+    const nodes = graph.dependencyCandidates(vm, depKey, [T.GalleryImageVersion, T.GalleryImage, T.Image]);
+    if (nodes.length === 0) return { kind: "unknown", why: `imageReference.${key} is ${v.describe()} and no dependency names the image` };
+    const bad = nodes.find((n) => !nodeApproved(n, approved.ids));
+    return bad ? { kind: "not-approved", image: `${bad.type.split(":").pop()} ${nodeNames(bad).join("/")}` } : { kind: "approved" };
+  });
+}
+
+/**
+ * The verdict on an image reference by its values alone (a stack config's image, before any resource exists); an id
+ * that is not known is judged by `notKnown` (the stack's dependencies), else it fails closed.
+ */
+export function imageReferenceVerdict(
+  image: unknown,
+  approvedEntries: readonly string[],
+  notKnown?: (approved: ReturnType<typeof parseApproved>, key: string, v: Indeterminate) => ImageVerdict,
+): ImageVerdict {
   const approved = parseApproved(approvedEntries);
   for (const key of ["id", "sharedGalleryImageId", "communityGalleryImageId"]) {
     const v = str(field(image, key));
     if (typeof v === "string" && v.trim() !== "") {
       return idApproved(v, approved.ids) ? { kind: "approved" } : { kind: "not-approved", image: v };
     }
-    if (isIndeterminate(v)) {
-      // The image is created in this stack: identify it through the dependency.
-      const nodes = graph.dependencyCandidates(vm, depKey, [T.GalleryImageVersion, T.GalleryImage, T.Image]);
-      if (nodes.length === 0) return { kind: "unknown", why: `imageReference.${key} is ${v.describe()} and no dependency names the image` };
-      const bad = nodes.find((n) => !nodeApproved(n, approved.ids));
-      return bad ? { kind: "not-approved", image: `${bad.type.split(":").pop()} ${nodeNames(bad).join("/")}` } : { kind: "approved" };
-    }
+    if (isIndeterminate(v)) return notKnown ? notKnown(approved, key, v) : { kind: "unknown", why: `imageReference.${key} is ${v.describe()}` };
   }
   const parts = ["publisher", "offer", "sku", "version"].map((k) => str(field(image, k)));
   const unknown = parts.findIndex((p) => isIndeterminate(p));

@@ -3,7 +3,7 @@ import * as network from "@pulumi/azure-native/network";
 import * as security from "@pulumi/azure-native/security";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { HostState } from "../../policies/model/hosts";
+import { HostState } from "../../policies/model";
 import { ImageSpec } from "../config/fleetConfig";
 import { IsolationNsg } from "./isolationNsg";
 import { PublishedNsg } from "./publishedNsg";

@@ -1,6 +1,6 @@
 import * as network from "@pulumi/azure-native/network";
 import * as pulumi from "@pulumi/pulumi";
-import { resolveClientPorts } from "../../policies/model/config";
+import { resolveClientPorts } from "../../policies/model";
 
 export interface PublicFrontendArgs {
   readonly kind: "loadBalancer" | "applicationGateway";

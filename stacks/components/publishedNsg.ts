@@ -2,7 +2,7 @@ import * as network from "@pulumi/azure-native/network";
 import type * as types from "@pulumi/azure-native/types/input";
 import { denyInternetIn, inbound } from "./securityRules";
 import * as pulumi from "@pulumi/pulumi";
-import { resolveClientPorts } from "../../policies/model/config";
+import { resolveClientPorts } from "../../policies/model";
 
 export interface PublishedNsgArgs {
   readonly resourceGroupName: pulumi.Input<string>;

@@ -1,11 +1,20 @@
 import * as path from "path";
-import { parseAddressPrefix } from "../../policies/model/addresses";
-import { AssessmentLink, AssessmentView, newestFirst, readAssessment } from "../../policies/model/assessments";
-import { resolveClientPorts, resolveGate } from "../../policies/model/config";
-import { assessmentFindings, buildFindings, GateConfig } from "../../policies/model/gate";
-import { GraphNode, ResourceGraph } from "../../policies/model/graph";
-import { HostState } from "../../policies/model/hosts";
-import { imageVerdict } from "../../policies/model/images";
+import {
+  AssessmentLink,
+  AssessmentView,
+  assessmentFindings,
+  buildFindings,
+  GateConfig,
+  GENERATION_RULE,
+  HostState,
+  imageReferenceVerdict,
+  isGeneration,
+  newestFirst,
+  parseAddressPrefix,
+  readAssessmentRecord,
+  resolveClientPorts,
+  resolveGate,
+} from "../../policies/model";
 
 /** The image Exchange hosts are built from: a marketplace image or an image resource id (gallery version or managed image). */
 export type ImageSpec =
@@ -185,8 +194,7 @@ export function parseFleetConfig(raw: Raw): FleetConfig {
     if (seen.has(name)) problems.push(`${where}.name: duplicate host ${name}`);
     seen.add(name);
     const generation = o.generation ?? 1;
-    if (typeof generation !== "number" || !Number.isInteger(generation) || generation < 1)
-      problems.push(`${where} (${name}).generation: must be a whole number from 1`);
+    if (!isGeneration(generation)) problems.push(`${where} (${name}).generation: must be ${GENERATION_RULE}`);
     if (typeof o.state !== "string" || !STATES.has(o.state))
       problems.push(`${where} (${name}).state: ${JSON.stringify(o.state)} is not unverified, compromised or remediated`);
     const assessments = Array.isArray(o.assessments) ? o.assessments.filter((a): a is string => typeof a === "string") : [];
@@ -241,22 +249,8 @@ function readRecord(file: string, text: string, now: Date, problems: string[]): 
     problems.push(`${file}: an assessment record is { "host", "generation"?, "additionalData": {...} }`);
     return undefined;
   }
-  if (o.generation !== undefined && (typeof o.generation !== "number" || !Number.isInteger(o.generation) || o.generation < 1)) {
-    problems.push(`${file}: generation must be a whole number from 1`);
-  }
-  const verdict = typeof data.verdict === "string" ? data.verdict.toLowerCase() : "";
-  const node = new GraphNode({
-    urn: `record:${file}`,
-    type: "azure-native:security:Assessment",
-    name: path.basename(file),
-    props: {
-      resourceId: `/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/${o.host}`,
-      assessmentName: DEFAULT_METADATA_GUID,
-      status: { code: verdict === "compromised" ? "Unhealthy" : "Healthy" },
-      additionalData: data,
-    },
-  });
-  const view = readAssessment(node, now);
+  if (o.generation !== undefined && !isGeneration(o.generation)) problems.push(`${file}: generation must be ${GENERATION_RULE}`);
+  const view = readAssessmentRecord(data, now, `assessment ${path.basename(file)}`);
   for (const p of view.problems) problems.push(`${file}: ${p}`);
   const record: AssessmentRecord = {
     host: o.host,
@@ -331,7 +325,7 @@ export function planFleet(config: FleetConfig, readFile: (name: string) => strin
       gateFindings = [...assessmentFindings(spec.name, links, config.gate, now), ...buildFindings(spec.name, newest, config.gate)];
       const img = spec.image ?? config.image;
       if (config.gate.approvedImages.length > 0) {
-        const v = imageVerdict(new ResourceGraph([]), node0, "id" in img ? { id: img.id } : img, config.gate.approvedImages);
+        const v = imageReferenceVerdict("id" in img ? { id: img.id } : img, config.gate.approvedImages);
         if (v.kind !== "approved")
           gateFindings.push(
             `${spec.name}: image ${"id" in img ? img.id : `${img.publisher}:${img.offer}:${img.sku}:${img.version}`} is not in the gate's approvedImages`,
@@ -352,5 +346,3 @@ export function planFleet(config: FleetConfig, readFile: (name: string) => strin
   if (problems.length > 0) throw new FleetConfigError(problems);
   return planned;
 }
-
-const node0 = new GraphNode({ urn: "urn:none", type: "azure-native:compute:VirtualMachine", name: "none", props: {} });

@@ -70,7 +70,7 @@ describe.each(FORMS)("exchange-compromised-rebuilt-from-scratch (%s form)", (_fo
       expectSome(r.rebuild, "was found compromised", "2026-11-01"); // ago(25)
       expect(r.requires).toEqual([]);
       const g = gateOf(e, vm);
-      expect(g.newest?.assessment.node.input.name).toBe("clean-new");
+      expect(g.newest?.assessment.node?.input.name).toBe("clean-new");
       expect(g.verified).toBe(false);
     });
 

@@ -334,7 +334,7 @@ describe.each(FORMS)("exchange-remediated-requires-assessment (%s form)", (_form
       e.assessment("a-A", vm, clean({ completedAt: "2026-11-25T01:00:00+05:00", checks: "webshell-scan" }));
       e.assessment("a-B", vm, clean({ completedAt: "2026-11-24T22:00:00Z" }));
       expect(runGate(e).requires).toEqual([]);
-      expect(gateOf(e, vm).newest?.assessment.node.input.name).toBe("a-B");
+      expect(gateOf(e, vm).newest?.assessment.node?.input.name).toBe("a-B");
     });
 
     if (preview) {
@@ -551,7 +551,7 @@ describe.each(FORMS)("exchange-remediated-requires-assessment (%s form)", (_form
       expect(runGate(e).requires).toEqual([]);
       const g = gateOf(e, vm);
       expect(g.verified).toBe(true);
-      expect(g.newest?.assessment.node.input.name).toBe("a-new");
+      expect(g.newest?.assessment.node?.input.name).toBe("a-new");
     });
 
     it.each([

@@ -11,6 +11,7 @@ import {
   parseDateOrInstant,
   parseInstant,
   readAssessment,
+  readAssessmentRecord,
 } from "../../policies/model/assessments";
 import { GraphNode, ResourceGraph } from "../../policies/model/graph";
 import { HostInventory } from "../../policies/model/hosts";
@@ -147,6 +148,31 @@ describe("readAssessment", () => {
     expect(readAssessment(node(props(clean({ completedAt: past }))), NOW).problems.join()).toContain("in the future");
   });
 
+  it("findings are values: field and kind, the words only their rendering", () => {
+    const a = readAssessment(node(props(clean({ completedAt: UNKNOWN, logsSince: "yesterday", evidenceSha256: "" }), "Healthy")), NOW);
+    expect(a.findings.map((f) => [f.field, f.kind])).toEqual([
+      ["additionalData.completedAt", "unknown"],
+      ["additionalData.logsSince", "malformed"],
+      ["additionalData.evidenceSha256", "missing"],
+    ]);
+    expect(a.problems).toEqual(a.findings.filter((f) => f.kind !== "unknown").map((f) => f.text));
+    expect(a.unknowns).toEqual(["additionalData.completedAt is unknown at preview"]);
+  });
+
+  it("an assessment record file is read like the resource made of it, without status or link fields", () => {
+    const data = clean({ verdict: "compromised" });
+    const r = readAssessmentRecord(data, NOW, "assessment ex01-g1.json");
+    expect({ node: r.node, label: r.label, saysCompromised: r.saysCompromised, findings: r.findings }).toEqual({
+      node: undefined,
+      label: "assessment ex01-g1.json",
+      saysCompromised: true,
+      findings: [],
+    });
+    expect(readAssessmentRecord(clean({ completedAt: "soon" }), NOW, "r").findings).toEqual([
+      { field: "additionalData.completedAt", kind: "malformed", text: expect.stringContaining("not an ISO-8601 instant") },
+    ]);
+  });
+
   it("unknowns are listed separately from problems", () => {
     const a = readAssessment(node(props(clean({ completedAt: UNKNOWN, verdict: UNKNOWN }), UNKNOWN)), NOW);
     expect(a.problems).toEqual([]);
@@ -172,7 +198,7 @@ describe("newestFirst", () => {
     });
     return { assessment: readAssessment(n, NOW), certain: true, how: "test" };
   };
-  const names = (l: AssessmentLink[]) => l.map((x) => x.assessment.node.input.name);
+  const names = (l: AssessmentLink[]) => l.map((x) => x.assessment.node?.input.name);
 
   it("orders by completedAt, newest first, whatever the input order", () => {
     const a = link("a", "2026-11-01T00:00:00Z");
@@ -456,8 +482,8 @@ describe("linkAssessments: how a link is made", () => {
     const vm2 = host(e, { name: "ex02", ip: "10.0.1.5" });
     rawAssessment(e, "a1", { resourceId: UNKNOWN, deps: { resourceDetails: [vm2] } });
     rawAssessment(e, "a2", { resourceId: UNKNOWN, deps: { resourceId: [vm1], resourceDetails: [vm2] } });
-    expect(links(e, vm1).map((l) => l.assessment.node.input.name)).toEqual(["a2"]);
-    expect(links(e, vm2).map((l) => [l.assessment.node.input.name, l.certain])).toEqual([["a1", true]]);
+    expect(links(e, vm1).map((l) => l.assessment.node?.input.name)).toEqual(["a2"]);
+    expect(links(e, vm2).map((l) => [l.assessment.node?.input.name, l.certain])).toEqual([["a1", true]]);
   });
 
   it("a dependency on something that is not a host VM links nothing", () => {

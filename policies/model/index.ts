@@ -1,0 +1,28 @@
+/**
+ * The model's surface for the rest of the project: `stacks/` and `cli/` import the model from here only (an ESLint
+ * rule holds them to it), so the stacks' plan and the pack's gate are the same functions, and what the pack
+ * considers internal can change without touching them. The policies themselves (`rules/`) use the modules directly.
+ */
+export { INTERNET, parseAddressPrefix } from "./addresses";
+export { StackAnalysis } from "./analysis";
+export {
+  CLOCK_SKEW_MS,
+  GENERATION_RULE,
+  isGeneration,
+  newestFirst,
+  readAssessmentRecord,
+  type AssessmentFinding,
+  type AssessmentLink,
+  type AssessmentView,
+} from "./assessments";
+export { GATE_HOME, prefixSet, resolveClientPorts, resolveGate } from "./config";
+export { configMistakes, didYouMean } from "./configAudit";
+export { describeService } from "./describe";
+export { openToInternet } from "./exposure";
+export { assessmentFindings, buildFindings, describeNewest, type GateConfig } from "./gate";
+export type { ResourceInput } from "./graph";
+export type { HostState } from "./hosts";
+export { imageReferenceVerdict } from "./images";
+export type { Grant } from "./nsgEvaluator";
+export { TYPE_INFO } from "./resourceTypes";
+export { SECRET_SIG, SECRET_SIG_KEY, unwrapSecrets } from "./values";
