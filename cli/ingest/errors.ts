@@ -56,7 +56,3 @@ export class IngestError extends Error {
     this.file = file;
   }
 }
-
-export function isIngestError(e: unknown): e is IngestError {
-  return e instanceof IngestError;
-}

@@ -1,4 +1,4 @@
-import { CLOCK_SKEW_MS, GENERATION_RULE, isGeneration } from "../../policies/model";
+import { CLOCK_SKEW_MS, GENERATION_RULE, isGeneration, parseExchangeBuild } from "../../policies/model";
 import { IngestError } from "./errors";
 
 /**
@@ -32,14 +32,14 @@ export function validateGeneration(generation: unknown): number | undefined {
  */
 export function validateBuild(build: unknown): string {
   const text = typeof build === "string" ? build.trim() : "";
-  const m = /^(15)\.(\d{1,2})\.(\d{1,5})\.(\d{1,5})$/.exec(text);
-  if (!m) {
+  const b = parseExchangeBuild(text);
+  if (!b || b.major !== 15) {
     throw new IngestError(
       "BAD_BUILD",
       `exchangeBuild "${String(build ?? "")}": not an Exchange 2013/2016/2019 build number 15.x.y.z (e.g. 15.2.792.10); read it with HealthChecker or ExSetup.exe's file version`,
     );
   }
-  return [m[1], m[2], m[3], m[4]].map((p) => String(Number(p))).join(".");
+  return b.text;
 }
 
 const INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/i;

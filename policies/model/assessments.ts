@@ -1,4 +1,5 @@
 import { parseArmId } from "./armIds";
+import { parseExchangeBuild } from "./exchangeBuilds";
 import { GraphNode, ResourceGraph } from "./graph";
 import { Host } from "./hosts";
 import { T } from "./resourceTypes";
@@ -100,7 +101,6 @@ function validCalendar(y: number, m: number, d: number): boolean {
   return d <= days && y >= 1900;
 }
 
-const BUILD_RE = /^\d{1,2}\.\d{1,2}\.\d{1,5}\.\d{1,5}$/;
 const SHA256_RE = /^[0-9a-fA-F]{64}$/;
 const GUID_RE = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
@@ -211,7 +211,7 @@ function readData(additionalData: unknown, status: { code: unknown } | undefined
   const buildText = need("exchangeBuild");
   let exchangeBuild: string | undefined;
   if (buildText !== undefined) {
-    if (BUILD_RE.test(buildText)) exchangeBuild = buildText;
+    if (parseExchangeBuild(buildText)) exchangeBuild = buildText;
     else f.add("additionalData.exchangeBuild", "malformed", `additionalData.exchangeBuild "${buildText}" is not a build number like 15.2.792.10`);
   }
 

@@ -28,7 +28,8 @@ export interface ExchangeBuild {
   text: string;
 }
 
-const BUILD_RE = /^(\d{1,9})\.(\d{1,9})\.(\d{1,9})\.(\d{1,9})$/;
+/** The one definition of a build number: major.minor.build.revision, short or long (zero-padded) form, as Exchange writes them. */
+const BUILD_RE = /^(\d{1,2})\.(\d{1,2})\.(\d{1,5})\.(\d{1,5})$/;
 
 /** Parses a short (`15.2.792.10`) or long (`15.02.0792.010`) build number; anything else gives undefined. Never throws. */
 export function parseExchangeBuild(text: string): ExchangeBuild | undefined {

@@ -19,6 +19,7 @@ export { GATE_HOME, prefixSet, resolveClientPorts, resolveGate } from "./config"
 export { configMistakes, didYouMean } from "./configAudit";
 export { describeService } from "./describe";
 export { openToInternet } from "./exposure";
+export { parseExchangeBuild } from "./exchangeBuilds";
 export { assessmentFindings, buildFindings, describeNewest, type GateConfig } from "./gate";
 export type { ResourceInput } from "./graph";
 export type { HostState } from "./hosts";
