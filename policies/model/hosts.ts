@@ -398,6 +398,22 @@ export class HostInventory {
     const ipConfigs = this.inlineIpConfigs(node, `scale set ${node.display}`, "virtualMachineProfile", inline, problems);
     if (ipConfigs.length === 0 && problems.length === 0)
       problems.push(`scale set ${node.display} has no network interface configuration the pack can see`);
+    return this.nicLessHost(node, reading, ipConfigs, problems);
+  }
+
+  private unmodeledHost(node: GraphNode): Host {
+    return this.nicLessHost(
+      node,
+      readState(field(node.props, "tags"), this.cfg),
+      [],
+      [
+        `${node.type} ${node.display} is tagged as an Exchange host but the pack only analyses azure-native:compute:VirtualMachine; build the host with azure-native so its network can be judged`,
+      ],
+    );
+  }
+
+  /** A host that is not a VM with NICs (a scale set, or a type the pack does not model). */
+  private nicLessHost(node: GraphNode, reading: ReturnType<typeof readState>, ipConfigs: IpConfigView[], problems: string[]): Host {
     return {
       vm: node,
       name: node.display,
@@ -408,24 +424,6 @@ export class HostInventory {
       nics: [],
       ipConfigs,
       problems,
-      identities: new Set([node.urn, ...(node.id ? [node.id] : [])]),
-    };
-  }
-
-  private unmodeledHost(node: GraphNode): Host {
-    const reading = readState(field(node.props, "tags"), this.cfg);
-    return {
-      vm: node,
-      name: node.display,
-      urn: node.urn,
-      state: reading.state,
-      stateNote: reading.note,
-      stateUnknown: reading.unknown === true,
-      nics: [],
-      ipConfigs: [],
-      problems: [
-        `${node.type} ${node.display} is tagged as an Exchange host but the pack only analyses azure-native:compute:VirtualMachine; build the host with azure-native so its network can be judged`,
-      ],
       identities: new Set([node.urn, ...(node.id ? [node.id] : [])]),
     };
   }

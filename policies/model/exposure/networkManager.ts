@@ -5,8 +5,8 @@ import { AddrTerm, Direction, parseAddrTerm } from "../nsgRules";
 import { T } from "../resourceTypes";
 import { arr, field, isIndeterminate, num, str } from "../values";
 
-/** A Virtual Network Manager security admin rule that can let traffic past every NSG. */
-export interface AlwaysAllowRule {
+/** What every Virtual Network Manager security admin rule matches on. */
+interface AdminRuleMatch {
   readonly node: GraphNode;
   readonly name: string;
   readonly priority: number;
@@ -15,6 +15,10 @@ export interface AlwaysAllowRule {
   readonly destinations: readonly AddrTerm[];
   readonly ports: IntervalSet;
   readonly protos: number;
+}
+
+/** A Virtual Network Manager security admin rule that can let traffic past every NSG. */
+export interface AlwaysAllowRule extends AdminRuleMatch {
   /** URNs of the virtual networks it applies to; undefined means any (scope could not be narrowed). */
   readonly vnets: ReadonlySet<string> | undefined;
   readonly scopeNote?: string;
@@ -149,15 +153,7 @@ function staticMembersOf(graph: ResourceGraph, group: GraphNode): GraphNode[] | 
  * direction, addresses and ports; a scope of static members in this stack; and a commit (deployment) of its security admin
  * configuration, visible in the stack, to the host's region. Anything less and it is ignored, as before.
  */
-export interface AdminDenyRule {
-  readonly node: GraphNode;
-  readonly name: string;
-  readonly priority: number;
-  readonly directions: ReadonlySet<Direction>;
-  readonly sources: readonly AddrTerm[];
-  readonly destinations: readonly AddrTerm[];
-  readonly ports: IntervalSet;
-  readonly protos: number;
+export interface AdminDenyRule extends AdminRuleMatch {
   /** URNs of the VNets it certainly applies to. */
   readonly vnets: ReadonlySet<string>;
   /** Regions (lower case, no spaces) its configuration is committed to by a commit in this stack. */
