@@ -44,6 +44,8 @@ beforeAll(() => {
     fs.cpSync(path.join(REPO, f), path.join(copy, f), { recursive: true, filter: (src) => !/[/\\](node_modules|bin)$/.test(src) });
   }
   fs.symlinkSync(path.join(REPO, "node_modules"), path.join(copy, "node_modules"));
+  // A checkout, as the suites expect (SARIF locations are relative to the git root).
+  execFileSync("git", ["init", "-q"], { cwd: copy });
   const table = path.join(copy, "policies/model/exchangeBuildTable.ts");
   const text = fs.readFileSync(table, "utf8");
   const end = text.lastIndexOf("];");
