@@ -16,6 +16,9 @@ const layer = (displayName, roots, extra = {}) => ({ ...common, displayName, roo
 module.exports = {
   // jest-circus reads the timeout from the root config only; the slow layers raise it in their files (jest.setTimeout).
   testTimeout: 60000,
+  // Jest's default is one worker per core but one; on the 2-core machines that is a single worker, while the main
+  // process mostly waits. Tests that start a pack or the CLI wait on that child process, so two workers fit.
+  maxWorkers: "100%",
   projects: [
     // The pure model and each policy on its own.
     layer("unit", ["unit", "policies"]),
