@@ -2,7 +2,7 @@ import type { EngineResource } from "../cli/engine/analyzerClient";
 import { cleanData, Estate, HOST_TAGS, rule, Res } from "../test/support/estate";
 
 /** A small deterministic PRNG (mulberry32): the same estate for the same seed, run after run. */
-function rng(seed: number): () => number {
+export function rng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

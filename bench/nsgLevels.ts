@@ -3,22 +3,11 @@ import { StackAnalysis } from "../policies/model/analysis";
 import { RULES } from "../policies/rules";
 import { toResourceInputs } from "../cli/report/hostRows";
 import { Estate, HOST_TAGS, rule } from "../test/support/estate";
-import { BENCH_NOW } from "./estate";
+import { BENCH_NOW, rng } from "./estate";
 
 // An attacker-sized NSG (issue #15, class 10): thousands of prefixes and port ranges in interleaved allows and denies,
 // attached once at the NIC, or at both the subnet and the NIC. Run: `npm run build && node dist/bench/nsgLevels.js`.
 // Measured with a script, never a timed test: two cores shared with other work make test timings noise.
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function attackRules(
   seed = 7,

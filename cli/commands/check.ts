@@ -2,6 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { runOfflineStack } from "../preview/offlineStack";
 import { FleetConfigError } from "../../stacks/config/fleetConfig";
+import { StackFileError } from "../../stacks/config/programConfig";
 import { listStacks, stackFile, STACKS_DIR } from "../../stacks/config/stackFile";
 import { InputError } from "../audit/stackExport";
 import { didYouMean } from "../../policies/model";
@@ -42,7 +43,7 @@ export async function check(stack: string, opts: OutputOptions & { stacksDir?: s
     offline = await runOfflineStack(stack, { preview: true, stacksDir: opts.stacksDir });
   } catch (e) {
     // The program refused its config before registering anything: bad input, exit 2.
-    if (e instanceof FleetConfigError || /cannot read stack config/.test((e as Error).message)) throw new InputError((e as Error).message);
+    if (e instanceof FleetConfigError || e instanceof StackFileError) throw new InputError((e as Error).message);
     throw e;
   }
   const policyPackConfig = opts.policyPackConfig ?? (opts.stacksDir ? undefined : bundledPolicyConfig(stack));

@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
-import { encodeStackConfig, fleetConfigOf } from "./programConfig";
+import { encodeStackConfig, StackFileError } from "./programConfig";
 
 /** The project root: the nearest folder above this file with Pulumi.yaml (works from sources and from dist/). */
 export function findProjectRoot(from = __dirname): string {
@@ -33,14 +33,9 @@ export function readEncodedStackConfig(stack: string, dir = STACKS_DIR): Record<
   try {
     text = fs.readFileSync(file, "utf8");
   } catch (e) {
-    throw new Error(`cannot read stack config ${file}: ${(e as Error).message}`);
+    throw new StackFileError(`cannot read stack config ${file}: ${(e as Error).message}`);
   }
   return encodeStackConfig(text, file);
-}
-
-/** The raw fleet config of a stack file, through the same encoding and decoding as a real run. */
-export function readStackConfig(stack: string, dir = STACKS_DIR): Record<string, unknown> {
-  return fleetConfigOf(readEncodedStackConfig(stack, dir));
 }
 
 export function listStacks(dir = STACKS_DIR): string[] {

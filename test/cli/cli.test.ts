@@ -25,6 +25,17 @@ function run(args: string[]): Promise<{ code: number; stdout: string; stderr: st
 }
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "exg-cli-"));
+
+/** The bundled export with ex02 (unverified, no assessment) marked remediated on its VM and NIC, as a tampered state. */
+function tamperedExport(name: string): string {
+  const doc = JSON.parse(fs.readFileSync(path.join(ROOT, "examples/example.export.json"), "utf8"));
+  for (const r of doc.deployment.resources) {
+    if ((r.urn.endsWith("::ex02-g1") || r.urn.endsWith("::ex02-g1-nic")) && r.outputs?.tags) r.outputs.tags["remediation-state"] = "remediated";
+  }
+  const f = path.join(tmp, name);
+  fs.writeFileSync(f, JSON.stringify(doc));
+  return f;
+}
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 describe("exchange-guard check", () => {
@@ -223,12 +234,7 @@ describe("exchange-guard audit", () => {
   });
 
   it("SARIF of an audit points at the stack's Pulumi.<stack>.yaml in the repository, never at ../ or a missing file", async () => {
-    const doc = JSON.parse(fs.readFileSync(path.join(ROOT, "examples/example.export.json"), "utf8"));
-    for (const r of doc.deployment.resources) {
-      if ((r.urn.endsWith("::ex02-g1") || r.urn.endsWith("::ex02-g1-nic")) && r.outputs?.tags) r.outputs.tags["remediation-state"] = "remediated";
-    }
-    const f = path.join(tmp, "tampered-sarif.json");
-    fs.writeFileSync(f, JSON.stringify(doc));
+    const f = tamperedExport("tampered-sarif.json");
     const sarifFile = path.join(tmp, "audit.sarif");
     const r = await run(["audit", f, "--policy-pack-config", "stacks/policy-config/example.json", "--sarif", sarifFile, "--quiet"]);
     expect(r.code).toBe(1);
@@ -248,13 +254,7 @@ describe("exchange-guard audit", () => {
   });
 
   it("exits 1 when the export shows a host published without a verified assessment", async () => {
-    const doc = JSON.parse(fs.readFileSync(path.join(ROOT, "examples/example.export.json"), "utf8"));
-    // Tamper with the deployed state: ex02 (unverified, no assessment) marked remediated on its VM and NIC.
-    for (const r of doc.deployment.resources) {
-      if ((r.urn.endsWith("::ex02-g1") || r.urn.endsWith("::ex02-g1-nic")) && r.outputs?.tags) r.outputs.tags["remediation-state"] = "remediated";
-    }
-    const f = path.join(tmp, "tampered.json");
-    fs.writeFileSync(f, JSON.stringify(doc));
+    const f = tamperedExport("tampered.json");
     const r = await run(["audit", f, "--policy-pack-config", "stacks/policy-config/example.json"]);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/exchange-remediated-requires-assessment: host ex02-g1 is marked remediated but no compromise assessment/);

@@ -73,7 +73,6 @@ function outputs(type, name, inputs, id) {
       ...storage,
       osDisk: { ...osDisk, managedDisk: { ...(osDisk.managedDisk ?? {}), id: known(id && osDiskIdOf(inputs, id)) } },
     };
-    if (out.networkProfile?.networkInterfaces) out.networkProfile = { ...out.networkProfile };
   }
   return out;
 }
