@@ -10,6 +10,7 @@ const policySuites = [
   "test/policies/bypass",
   "test/policies/noPublicAttachment",
   "test/unit/nsgRules",
+  "test/policies/hardening2",
 ];
 const groups = {
   sets: ["test/unit/intervalSet", "test/unit/addressIndex", "test/unit/addresses", "test/unit/flows", "test/unit/nsgEvaluator.property"],
@@ -19,6 +20,7 @@ const groups = {
     "test/unit/config",
     "test/unit/images",
     "test/unit/exchangeBuilds",
+    "test/unit/configAudit",
     "test/policies/gate",
     "test/policies/recordValid",
     "test/policies/evidencePreserved",
@@ -26,7 +28,9 @@ const groups = {
   // The resource graph, the network model and the host inventory; the exposure paths and their rules.
   graph: [
     ...policySuites,
-    ...["values", "armIds", "resourceTypes", "graph", "network", "hosts", "describe", "isolation", "analysis"].map((m) => `test/unit/${m}.test`),
+    ...["values", "armIds", "resourceTypes", "graph", "network", "hosts", "describe", "isolation", "analysis", "secretForms"].map(
+      (m) => `test/unit/${m}.test`,
+    ),
   ],
   paths: [...policySuites, "test/unit/exposure/", "test/unit/wording.test"],
 };
