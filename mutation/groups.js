@@ -21,6 +21,7 @@ const groups = {
     "test/unit/images",
     "test/unit/exchangeBuilds",
     "test/unit/configAudit",
+    "test/unit/gateFindings",
     "test/policies/gate",
     "test/policies/recordValid",
     "test/policies/evidencePreserved",

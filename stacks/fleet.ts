@@ -3,6 +3,7 @@ import * as compute from "@pulumi/azure-native/compute";
 import * as resources from "@pulumi/azure-native/resources";
 import * as security from "@pulumi/azure-native/security";
 import * as pulumi from "@pulumi/pulumi";
+import { renderGateFinding } from "../policies/model";
 import { FleetConfig, PlannedHost, vmName } from "./config/fleetConfig";
 import { ExchangeHost, evidenceSnapshot } from "./components/exchangeHost";
 import { ExchangeNetwork } from "./components/exchangeNetwork";
@@ -112,7 +113,12 @@ export async function deployFleet(config: FleetConfig, plan: readonly PlannedHos
       // The names the stack's gate (and so the pack configured like it) reads: one place for tag names.
       tagNames: { hostTag: config.gate.hostTag, hostTagValue: config.gate.hostTagValues[0], stateTag: config.gate.stateTag },
     });
-    outputs[h.spec.name] = { vm: h.vmName, state: h.spec.state, placement: h.verified ? "published" : "isolated", gate: h.gateFindings };
+    outputs[h.spec.name] = {
+      vm: h.vmName,
+      state: h.spec.state,
+      placement: h.verified ? "published" : "isolated",
+      gate: h.gateFindings.map(renderGateFinding),
+    };
     if (host.evidence) evidence.push(`${h.vmName}-osdisk-evidence`);
     // Earlier generations: evidence of a compromised one is taken from its disk before the disk goes, and any
     // evidence snapshot that exists stays (a generation may have been compromised by its state tag alone).

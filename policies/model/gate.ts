@@ -1,5 +1,6 @@
 import { AssessmentLink, newestFirst } from "./assessments";
 import { includesWave, Wave } from "./exchangeBuilds";
+import { AssessmentProblem, BuildProblem, GateFinding, GateProblem, isoDate, RebuildProblem } from "./gateFindings";
 import { GraphNode, ResourceGraph } from "./graph";
 import { Host, HostState, HostTagConfig } from "./hosts";
 import { imageVerdict } from "./images";
@@ -25,7 +26,6 @@ export interface GateConfig extends HostTagConfig {
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-const RERUN = "re-run Test-ProxyLogon.ps1 and a full MSERT scan, ingest the output (exchange-guard ingest) and record a new assessment";
 
 /** The gate's verdict on one host: the three gate policies' findings and what follows from them. */
 export interface HostGate {
@@ -37,9 +37,9 @@ export interface HostGate {
   readonly compromisedAssessments: readonly AssessmentLink[];
   /** The tag state, made `compromised` by any compromised assessment. */
   readonly effectiveState: HostState;
-  readonly requiresAssessment: readonly string[];
-  readonly buildPatched: readonly string[];
-  readonly rebuiltFromScratch: readonly string[];
+  readonly requiresAssessment: readonly GateFinding<AssessmentProblem>[];
+  readonly buildPatched: readonly GateFinding<BuildProblem>[];
+  readonly rebuiltFromScratch: readonly GateFinding<RebuildProblem>[];
   /** Marked remediated and none of the three gate policies finds anything wrong. */
   readonly verified: boolean;
 }
@@ -48,92 +48,73 @@ function ageDays(from: Date, now: Date): number {
   return Math.floor((now.getTime() - from.getTime()) / DAY_MS);
 }
 
-function isoDate(d: Date): string {
-  return d.toISOString().slice(0, 10);
-}
-
 /** exchange-remediated-requires-assessment for one host marked remediated. */
-export function assessmentFindings(hostName: string, links: readonly AssessmentLink[], cfg: GateConfig, now: Date): string[] {
-  const host = { name: hostName };
-  const out: string[] = [];
-  if (links.length === 0) {
-    return [
-      `host ${host.name} is marked remediated but no compromise assessment (security.Assessment with assessmentKind exchange-compromise) is linked to its VM: ${RERUN} for this VM`,
-    ];
-  }
+export function assessmentFindings(host: string, links: readonly AssessmentLink[], cfg: GateConfig, now: Date): GateFinding<AssessmentProblem>[] {
+  if (links.length === 0) return [{ host, kind: "no-assessment" }];
   const ordered = newestFirst(links);
   const undated = ordered.filter((l) => !l.assessment.completedAt);
   if (undated.length > 0) {
     const a = undated[0].assessment;
     const about = (kind?: string) => a.findings.find((f) => f.field === "additionalData.completedAt" && (kind === undefined || f.kind === kind));
     const why = (about("unknown") ?? about())?.text ?? "it has no usable completedAt";
-    out.push(`the newest assessment of host ${host.name} cannot be determined: ${a.label}: ${why}`);
-    return out;
+    return [{ host, kind: "newest-undated", label: a.label, why }];
   }
   const newest = ordered[0];
   const a = newest.assessment;
-  if (!newest.certain) out.push(`${a.label} is linked to host ${host.name} only ${newest.how}: link it by the VM's id (resourceId: vm.id)`);
-  if (a.unknowns.length > 0) out.push(`${a.label} of host ${host.name} cannot be judged at preview: ${a.unknowns.join("; ")}`);
+  const out: GateFinding<AssessmentProblem>[] = [];
+  if (!newest.certain) out.push({ host, kind: "uncertain-link", label: a.label, how: newest.how });
+  const unknowns = a.findings.filter((f) => f.kind === "unknown");
+  if (unknowns.length > 0) out.push({ host, kind: "unknown-at-preview", label: a.label, unknowns });
   if (a.saysCompromised) {
-    out.push(
-      `the newest assessment of host ${host.name} (${a.label}, ${a.completedAt!.toISOString()}) found it compromised: a compromised host is rebuilt as a new generation, never marked remediated`,
-    );
+    out.push({ host, kind: "found-compromised", label: a.label, completedAt: a.completedAt! });
     return out;
   }
-  if (a.verdict !== "clean") out.push(`${a.label} of host ${host.name} does not record a clean verdict`);
-  for (const p of a.problems) out.push(`${a.label} of host ${host.name} is malformed: ${p}`);
+  if (a.verdict !== "clean") out.push({ host, kind: "not-clean", label: a.label });
+  for (const problem of a.findings) if (problem.kind !== "unknown") out.push({ host, kind: "malformed", label: a.label, problem });
   const age = ageDays(a.completedAt!, now);
-  if (age > cfg.maxAssessmentAgeDays) {
-    out.push(`assessment of ${host.name} completed ${age} days ago (limit ${cfg.maxAssessmentAgeDays}): ${RERUN}`);
-  }
+  if (age > cfg.maxAssessmentAgeDays) out.push({ host, kind: "too-old", ageDays: age, limitDays: cfg.maxAssessmentAgeDays });
   const have = new Set(a.checks.map((c) => c.toLowerCase()));
   const missing = cfg.requiredChecks.filter((c) => !have.has(c.toLowerCase()));
-  if (missing.length > 0)
-    out.push(`assessment of ${host.name} does not cover ${missing.join(", ")}: run the missing checks and record a new assessment`);
+  if (missing.length > 0) out.push({ host, kind: "missing-checks", missing });
   if (a.logsSince && a.logsSince.getTime() > cfg.investigationWindowStart.getTime()) {
-    out.push(
-      `assessment of ${host.name} only covers logs since ${isoDate(a.logsSince)}, after the investigation window start ${isoDate(cfg.investigationWindowStart)}: a clean scan over too few logs proves nothing; restore older logs (or a backup) and re-scan, or rebuild the host`,
-    );
+    out.push({ host, kind: "logs-too-recent", logsSince: a.logsSince, windowStart: cfg.investigationWindowStart });
   }
   return out;
 }
 
 /** exchange-build-patched: the build in the host's newest clean assessment includes the baseline wave. */
-export function buildFindings(hostName: string, newest: AssessmentLink | undefined, cfg: GateConfig): string[] {
-  const host = { name: hostName };
+export function buildFindings(host: string, newest: AssessmentLink | undefined, cfg: GateConfig): GateFinding<BuildProblem>[] {
   if (!newest || newest.assessment.saysCompromised) return [];
   const a = newest.assessment;
   if (a.verdict !== "clean") {
     // A verdict that cannot be read may be clean: then its build must still be judged, and it cannot be.
     const unknownVerdict = a.findings.find((f) => f.kind === "unknown" && (f.field === "additionalData" || f.field === "additionalData.verdict"));
-    return unknownVerdict ? [`the build of host ${host.name} cannot be judged: ${a.label}: ${unknownVerdict.text}`] : [];
+    return unknownVerdict ? [{ host, kind: "verdict-unknown", label: a.label, why: unknownVerdict.text }] : [];
   }
   const raw = a.data.get("exchangeBuild");
-  if (isIndeterminate(raw) && raw.kind === "unknown")
-    return [`the Exchange build of host ${host.name} is unknown at preview (${a.label} additionalData.exchangeBuild)`];
-  if (!a.exchangeBuild)
-    return [
-      `${a.label} of host ${host.name} records no valid Exchange build: read it with HealthChecker or Get-Command ExSetup.exe and record it in additionalData.exchangeBuild`,
-    ];
+  if (isIndeterminate(raw) && raw.kind === "unknown") return [{ host, kind: "build-unknown", label: a.label }];
+  if (!a.exchangeBuild) return [{ host, kind: "build-missing", label: a.label }];
   const v = includesWave(a.exchangeBuild, cfg.securityBaseline);
   if (v.patched) return [];
-  // Without a minimum build the reason already says what to do (upgrade the CU, migrate, update the table).
-  const need = v.minimumBuild
-    ? ` Install the security update (build ${v.minimumBuild} or later), then record a new assessment.`
-    : " Then record a new assessment.";
   return [
-    `host ${host.name} runs ${v.product} (${a.exchangeBuild}), which does not include the ${cfg.securityBaseline} security update: ${v.reason}.${need}`,
+    {
+      host,
+      kind: "build-unpatched",
+      product: v.product,
+      build: a.exchangeBuild,
+      baseline: cfg.securityBaseline,
+      reason: v.reason,
+      minimumBuild: v.minimumBuild,
+    },
   ];
 }
 
 /** exchange-compromised-rebuilt-from-scratch for one host: compromise history and how its OS disk was made. */
-function rebuildFindings(graph: ResourceGraph, host: Host, compromised: readonly AssessmentLink[], cfg: GateConfig): string[] {
-  const out: string[] = [];
+function rebuildFindings(graph: ResourceGraph, host: Host, compromised: readonly AssessmentLink[], cfg: GateConfig): GateFinding<RebuildProblem>[] {
+  const out: GateFinding<RebuildProblem>[] = [];
   if ((host.state === "remediated" || host.stateUnknown) && compromised.length > 0) {
     const c = compromised[0].assessment;
-    out.push(
-      `host ${host.name} was found compromised (${c.label}${c.completedAt ? `, ${c.completedAt.toISOString()}` : ""}) and is marked remediated: a compromised host is never cleaned in place; raise its generation to build a new VM from a trusted image, keep the old disk's snapshot as evidence and rotate its credentials`,
-    );
+    out.push({ host: host.name, kind: "compromised-marked-remediated", label: c.label, completedAt: c.completedAt });
   }
   out.push(...osDiskFindings(graph, host.vm, host.name, cfg.approvedImages));
   return out;
@@ -146,31 +127,22 @@ export function storageProfileOf(vm: GraphNode): { profile: unknown; depKey: str
   return undefined;
 }
 
-export function osDiskFindings(graph: ResourceGraph, vm: GraphNode, hostName: string, approvedImages: readonly string[]): string[] {
+export function osDiskFindings(graph: ResourceGraph, vm: GraphNode, host: string, approvedImages: readonly string[]): GateFinding<RebuildProblem>[] {
   const shape = storageProfileOf(vm);
-  if (!shape) {
-    return [
-      `host ${hostName} is a ${vm.type}, whose OS disk the pack cannot read (it reads VirtualMachine and VirtualMachineScaleSet): build it with azure-native from a trusted image`,
-    ];
-  }
+  if (!shape) return [{ host, kind: "os-disk-unreadable", resourceType: vm.type }];
   const profile = shape.profile;
   const osDisk = field(profile, "osDisk");
   const option = str(field(osDisk, "createOption"));
-  if (isIndeterminate(option))
-    return [`the OS disk create option of host ${hostName} is ${option.describe()}, so the pack cannot tell that it is built from an image`];
-  if (option === undefined) return [`the OS disk of host ${hostName} declares no createOption: create it FromImage from a trusted image`];
-  if (option.trim().toLowerCase() !== "fromimage") {
-    return [
-      `the OS disk of host ${hostName} is created with "${option}", not from an image: an attached or copied disk carries whatever was on it; build the VM from a trusted image (createOption FromImage)`,
-    ];
-  }
+  if (isIndeterminate(option)) return [{ host, kind: "create-option-unknown", described: option.describe() }];
+  if (option === undefined) return [{ host, kind: "create-option-missing" }];
+  if (option.trim().toLowerCase() !== "fromimage") return [{ host, kind: "not-from-image", createOption: option }];
   const image = field(profile, "imageReference");
-  if (image === undefined || image === null) return [`host ${hostName} has createOption FromImage but no imageReference`];
+  if (image === undefined || image === null) return [{ host, kind: "no-image-reference" }];
   if (approvedImages.length === 0) return [];
   const verdict = imageVerdict(graph, vm, image, approvedImages, shape.depKey);
   if (verdict.kind === "approved") return [];
-  if (verdict.kind === "unknown") return [`the image of host ${hostName} cannot be checked against approvedImages: ${verdict.why}`];
-  return [`host ${hostName} is built from ${verdict.image}, which is not in approvedImages: build it from one of ${approvedImages.join(", ")}`];
+  if (verdict.kind === "unknown") return [{ host, kind: "image-unknown", why: verdict.why }];
+  return [{ host, kind: "image-not-approved", image: verdict.image, approved: approvedImages }];
 }
 
 /**
@@ -194,10 +166,8 @@ export function judgeHosts(
     const remediated = host.state === "remediated";
     // An unreadable state tag may say remediated: the gate must hold for it too, and the message says why it is asked.
     const judged = remediated || host.stateUnknown;
-    const maybe = (list: string[]) =>
-      host.stateUnknown && !remediated
-        ? list.map((m) => `the ${cfg.stateTag} tag of host ${host.name} cannot be read, so it may say remediated: ${m}`)
-        : list;
+    const maybe = <P extends GateProblem>(list: GateFinding<P>[]): GateFinding<P>[] =>
+      host.stateUnknown && !remediated ? list.map((f) => ({ ...f, unreadableStateTag: cfg.stateTag })) : list;
     const requiresAssessment = judged ? maybe(assessmentFindings(host.name, all, cfg, now)) : [];
     const buildPatched = judged ? maybe(buildFindings(host.name, newest, cfg)) : [];
     const rebuiltFromScratch = rebuildFindings(graph, host, compromised, cfg);

@@ -21,6 +21,7 @@ export { describeService } from "./describe";
 export { openToInternet } from "./exposure";
 export { parseExchangeBuild } from "./exchangeBuilds";
 export { assessmentFindings, buildFindings, describeNewest, type GateConfig } from "./gate";
+export { renderGateFinding, type GateFinding } from "./gateFindings";
 export type { ResourceInput } from "./graph";
 export type { HostState } from "./hosts";
 export { imageReferenceVerdict } from "./images";

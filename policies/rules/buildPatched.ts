@@ -1,3 +1,4 @@
+import { renderGateFinding } from "../model/gateFindings";
 import { CISA_ED_21_02, DOCS, StackRule } from "./types";
 
 export const buildPatched: StackRule = {
@@ -14,6 +15,6 @@ export const buildPatched: StackRule = {
   tags: ["nist-800-53:SI-2", "gate"],
   schemas: [],
   evaluate(a) {
-    return a.hosts.flatMap((h) => a.gateOf(h).buildPatched.map((message) => ({ urn: h.urn, message })));
+    return a.hosts.flatMap((h) => a.gateOf(h).buildPatched.map((f) => ({ urn: h.urn, message: renderGateFinding(f) })));
   },
 };

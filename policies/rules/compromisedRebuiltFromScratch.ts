@@ -1,3 +1,4 @@
+import { renderGateFinding } from "../model/gateFindings";
 import { CISA_ED_21_02, DOCS, StackRule } from "./types";
 
 export const compromisedRebuiltFromScratch: StackRule = {
@@ -14,6 +15,6 @@ export const compromisedRebuiltFromScratch: StackRule = {
   tags: ["nist-800-53:IR-4", "nist-800-53:CM-2", "gate"],
   schemas: [],
   evaluate(a) {
-    return a.hosts.flatMap((h) => a.gateOf(h).rebuiltFromScratch.map((message) => ({ urn: h.urn, message })));
+    return a.hosts.flatMap((h) => a.gateOf(h).rebuiltFromScratch.map((f) => ({ urn: h.urn, message: renderGateFinding(f) })));
   },
 };

@@ -1,3 +1,4 @@
+import { renderGateFinding } from "../model/gateFindings";
 import { GATE_SCHEMA } from "../model/config";
 import { CISA_ED_21_02, DOCS, StackRule } from "./types";
 
@@ -15,6 +16,6 @@ export const remediatedRequiresAssessment: StackRule = {
   tags: ["nist-800-53:IR-4", "nist-800-53:SI-4", "gate"],
   schemas: [GATE_SCHEMA],
   evaluate(a) {
-    return a.hosts.flatMap((h) => a.gateOf(h).requiresAssessment.map((message) => ({ urn: h.urn, message })));
+    return a.hosts.flatMap((h) => a.gateOf(h).requiresAssessment.map((f) => ({ urn: h.urn, message: renderGateFinding(f) })));
   },
 };

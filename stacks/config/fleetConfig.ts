@@ -5,6 +5,7 @@ import {
   assessmentFindings,
   buildFindings,
   GateConfig,
+  GateFinding,
   GENERATION_RULE,
   HostState,
   imageReferenceVerdict,
@@ -84,7 +85,7 @@ export interface PlannedHost {
   /** Marked remediated and the whole gate holds: placed in the published subnet and pool. */
   readonly verified: boolean;
   /** Why a remediated host is not verified (it then stays isolated; the pack reports the same). */
-  readonly gateFindings: readonly string[];
+  readonly gateFindings: readonly GateFinding[];
 }
 
 export class FleetConfigError extends Error {
@@ -318,7 +319,7 @@ export function planFleet(config: FleetConfig, readFile: (name: string) => strin
         `${spec.name}: generation ${spec.generation} was found compromised and cannot be marked remediated; raise its generation to rebuild it`,
       );
     }
-    let gateFindings: string[] = [];
+    let gateFindings: GateFinding[] = [];
     if (spec.state === "remediated") {
       const links: AssessmentLink[] = currentRecords.map((r) => ({ assessment: r.view, certain: true, how: "by record" }));
       const newest = newestFirst(links)[0];
@@ -327,9 +328,12 @@ export function planFleet(config: FleetConfig, readFile: (name: string) => strin
       if (config.gate.approvedImages.length > 0) {
         const v = imageReferenceVerdict("id" in img ? { id: img.id } : img, config.gate.approvedImages);
         if (v.kind !== "approved")
-          gateFindings.push(
-            `${spec.name}: image ${"id" in img ? img.id : `${img.publisher}:${img.offer}:${img.sku}:${img.version}`} is not in the gate's approvedImages`,
-          );
+          gateFindings.push({
+            host: spec.name,
+            kind: "image-not-approved",
+            image: "id" in img ? img.id : `${img.publisher}:${img.offer}:${img.sku}:${img.version}`,
+            approved: config.gate.approvedImages,
+          });
       }
     }
     planned.push({

@@ -4,6 +4,7 @@
  * verdict is unknown, and the OS-disk findings.
  */
 import { assessmentFindings, buildFindings, describeNewest, osDiskFindings } from "../../policies/model/gate";
+import { GateFinding, renderGateFinding } from "../../policies/model/gateFindings";
 import { resolveGate } from "../../policies/model/config";
 import { ResourceGraph } from "../../policies/model/graph";
 import { analyse, toInputs } from "../support/judge";
@@ -11,6 +12,9 @@ import { stateText } from "../../policies/rules/wording";
 import { ago, clean, Estate, gateOf, HOST_TAGS, host, NOW, rawAssessment, UNKNOWN } from "../support/gateFixtures";
 
 const GATE = resolveGate({}).gate;
+/** The findings as users read them. */
+const texts = (fs: readonly GateFinding[]) => fs.map(renderGateFinding);
+const kinds = (fs: readonly GateFinding[]) => fs.map((f) => f.kind);
 
 describe("describeNewest", () => {
   it.each<[string, (e: Estate, vm: ReturnType<typeof host>) => void, string]>([
@@ -52,8 +56,8 @@ describe("a state tag that cannot be read is judged as if it said remediated", (
     const g = gateOf(e, vm);
     expect(g.host.stateUnknown).toBe(true);
     expect(g.verified).toBe(false);
-    expect(g.requiresAssessment).toHaveLength(1);
-    expect(g.requiresAssessment[0]).toMatch(
+    expect(g.requiresAssessment).toEqual([{ host: "ex01", kind: "no-assessment", unreadableStateTag: "remediation-state" }]);
+    expect(texts(g.requiresAssessment)[0]).toMatch(
       /^the remediation-state tag of host ex01 cannot be read, so it may say remediated: host ex01 is marked remediated but no compromise assessment/,
     );
   });
@@ -69,7 +73,9 @@ describe("a state tag that cannot be read is judged as if it said remediated", (
   it("a compromise history counts against it as against a remediated host", () => {
     const { e, vm } = unreadable();
     e.assessment("a", vm, clean({ verdict: "compromised", completedAt: "2026-10-01T00:00:00Z" }));
-    expect(gateOf(e, vm).rebuiltFromScratch.join("\n")).toContain("was found compromised");
+    const g = gateOf(e, vm);
+    expect(kinds(g.rebuiltFromScratch)).toEqual(["compromised-marked-remediated"]);
+    expect(texts(g.rebuiltFromScratch).join("\n")).toContain("was found compromised");
   });
 });
 
@@ -80,7 +86,8 @@ describe("compromise history", () => {
     e.assessment("a1", vm, clean({ verdict: "compromised", completedAt: "2026-10-01T00:00:00Z" }));
     e.assessment("a2", vm, clean());
     const g = gateOf(e, vm);
-    expect(g.rebuiltFromScratch[0]).toMatch(
+    expect(g.rebuiltFromScratch[0]).toMatchObject({ kind: "compromised-marked-remediated", completedAt: new Date("2026-10-01T00:00:00Z") });
+    expect(texts(g.rebuiltFromScratch)[0]).toMatch(
       /^host ex01 was found compromised \(assessment [^,]+, 2026-10-01T00:00:00\.000Z\) and is marked remediated: /,
     );
     expect(g.effectiveState).toBe("compromised");
@@ -90,7 +97,9 @@ describe("compromise history", () => {
     const e = new Estate();
     const vm = host(e);
     e.assessment("a1", vm, clean({ verdict: "compromised", completedAt: "last week" }));
-    expect(gateOf(e, vm).rebuiltFromScratch[0]).toMatch(/^host ex01 was found compromised \(assessment [^,)]+\) and is marked remediated/);
+    const [f] = gateOf(e, vm).rebuiltFromScratch;
+    expect(f).toMatchObject({ kind: "compromised-marked-remediated", completedAt: undefined });
+    expect(renderGateFinding(f)).toMatch(/^host ex01 was found compromised \(assessment [^,)]+\) and is marked remediated/);
   });
 
   it("a host tagged unverified whose record says compromised is compromised", () => {
@@ -121,10 +130,10 @@ describe("buildFindings and assessmentFindings on a record that cannot be read",
   };
 
   it("a verdict unknown at preview: the build cannot be judged, naming the unknown", () => {
-    expect(buildFindings("ex01", newest(clean({ verdict: UNKNOWN })), GATE)).toEqual([
+    expect(texts(buildFindings("ex01", newest(clean({ verdict: UNKNOWN })), GATE))).toEqual([
       "the build of host ex01 cannot be judged: assessment a1: additionalData.verdict is unknown at preview",
     ]);
-    expect(buildFindings("ex01", newest(UNKNOWN), GATE)).toEqual([
+    expect(texts(buildFindings("ex01", newest(UNKNOWN), GATE))).toEqual([
       "the build of host ex01 cannot be judged: assessment a1: additionalData is unknown at preview",
     ]);
   });
@@ -135,16 +144,20 @@ describe("buildFindings and assessmentFindings on a record that cannot be read",
   });
 
   it("a build unknown at preview, or missing", () => {
-    expect(buildFindings("ex01", newest(clean({ exchangeBuild: UNKNOWN })), GATE)).toEqual([
+    expect(kinds(buildFindings("ex01", newest(UNKNOWN), GATE))).toEqual(["verdict-unknown"]);
+    expect(texts(buildFindings("ex01", newest(clean({ exchangeBuild: UNKNOWN })), GATE))).toEqual([
       "the Exchange build of host ex01 is unknown at preview (assessment a1 additionalData.exchangeBuild)",
     ]);
-    expect(buildFindings("ex01", newest(clean({ exchangeBuild: "15.2" })), GATE)[0]).toMatch(
+    expect(kinds(buildFindings("ex01", newest(clean({ exchangeBuild: UNKNOWN })), GATE))).toEqual(["build-unknown"]);
+    expect(kinds(buildFindings("ex01", newest(clean({ exchangeBuild: "15.2" })), GATE))).toEqual(["build-missing"]);
+    expect(texts(buildFindings("ex01", newest(clean({ exchangeBuild: "15.2" })), GATE))[0]).toMatch(
       /^assessment a1 of host ex01 records no valid Exchange build/,
     );
   });
 
   it("an undated newest record: the reason comes from the unknown, else the problem, else a plain statement", () => {
-    const at = (data: unknown) => assessmentFindings("ex01", [newest(data)], GATE, NOW);
+    const at = (data: unknown) => texts(assessmentFindings("ex01", [newest(data)], GATE, NOW));
+    expect(kinds(assessmentFindings("ex01", [newest(clean({ completedAt: UNKNOWN }))], GATE, NOW))).toEqual(["newest-undated"]);
     expect(at(clean({ completedAt: UNKNOWN }))).toEqual([
       "the newest assessment of host ex01 cannot be determined: assessment a1: additionalData.completedAt is unknown at preview",
     ]);
@@ -163,7 +176,7 @@ describe("osDiskFindings", () => {
     const graph = new ResourceGraph(toInputs(e.resources));
     const node = graph.node(vm.urn)!;
     const patched = { ...node, props: { storageProfile } } as unknown as typeof node;
-    return osDiskFindings(graph, patched, "ex01", approved);
+    return texts(osDiskFindings(graph, patched, "ex01", approved));
   };
   const market = { publisher: "MicrosoftWindowsServer", offer: "WindowsServer", sku: "2022-datacenter" };
 
