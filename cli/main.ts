@@ -7,6 +7,7 @@ import { audit } from "./commands/audit";
 import { check } from "./commands/check";
 import { ingest } from "./commands/ingest";
 import { ROOT } from "./commands/shared";
+import { CliIo, PROCESS_IO } from "./io";
 
 export const EXAMPLE_EXPORT = path.join(ROOT, "examples", "example.export.json");
 export const EXAMPLE_POLICY_CONFIG = path.join(ROOT, "stacks", "policy-config", "example.json");
@@ -49,10 +50,22 @@ The folder holds one server's Test-ProxyLogon.ps1 -OutPath files (<COMPUTERNAME>
 msert.log (required for a clean verdict) and optionally msert.old.log, EOMT.log, EOMTSummary.txt.
 Exit codes: 0 record written, 2 refused (another server's reports, a mixed folder, an unfinished scan, …).`;
 
-async function main(argv: string[]): Promise<number> {
+/** The whole CLI: parses `argv`, runs the command, and answers its exit code; every error is written to `io.stderr`. */
+export async function main(argv: readonly string[], io: CliIo = PROCESS_IO): Promise<number> {
+  try {
+    return await run(argv, io);
+  } catch (e) {
+    const msg = e instanceof InputError ? e.message : e instanceof Error ? `${e.message}` : String(e);
+    io.stderr.write(`exchange-guard: ${msg}\n`);
+    return 2;
+  }
+}
+
+async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const program = new Command();
   let code = 0;
   program
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .name("exchange-guard")
     .description("Checks Exchange Server hosts on Azure against the exchange-compromise-guard policy pack, offline.")
     .version(packageVersion(), "-V, --version", "print the version")
@@ -71,7 +84,7 @@ async function main(argv: string[]): Promise<number> {
     .option("-q, --quiet", "no progress or timing lines on stderr")
     .addHelpText("after", CHECK_EXAMPLES)
     .action(async (opts: { stack: string; stacksDir?: string; policyPackConfig?: string; json?: boolean; sarif?: string; sarifRoot?: string }) => {
-      code = await check(opts.stack, opts);
+      code = await check(opts.stack, opts, io);
     });
   program
     .command("audit")
@@ -91,10 +104,14 @@ async function main(argv: string[]): Promise<number> {
         opts: { policyPackConfig?: string; json?: boolean; sarif?: string; sarifRoot?: string; stacksDir?: string },
       ) => {
         const useExample = file === undefined;
-        code = await audit(file ?? EXAMPLE_EXPORT, {
-          ...opts,
-          policyPackConfig: opts.policyPackConfig ?? (useExample ? EXAMPLE_POLICY_CONFIG : undefined),
-        });
+        code = await audit(
+          file ?? EXAMPLE_EXPORT,
+          {
+            ...opts,
+            policyPackConfig: opts.policyPackConfig ?? (useExample ? EXAMPLE_POLICY_CONFIG : undefined),
+          },
+          io,
+        );
       },
     );
   program
@@ -113,18 +130,18 @@ async function main(argv: string[]): Promise<number> {
     .addHelpText("after", INGEST_EXAMPLES)
     .action(
       async (opts: { host: string; from: string; build: string; generation?: string; completedAt?: string; utcOffset?: string; out?: string }) => {
-        code = await ingest(opts);
+        code = await ingest(opts, io);
       },
     );
 
   // `check` is the default command, so commander would hand an unknown word to it as an argument; say what it is.
   const first = argv[0];
   if (first !== undefined && !first.startsWith("-") && !COMMANDS.includes(first)) {
-    process.stderr.write(`exchange-guard: unknown command '${first}'. Commands: ${COMMANDS.join(", ")} (exchange-guard help <command>)\n`);
+    io.stderr.write(`exchange-guard: unknown command '${first}'. Commands: ${COMMANDS.join(", ")} (exchange-guard help <command>)\n`);
     return 2;
   }
   try {
-    await program.parseAsync(argv, { from: "user" });
+    await program.parseAsync([...argv], { from: "user" });
   } catch (e) {
     if (!(e instanceof CommanderError)) throw e;
     if (["commander.helpDisplayed", "commander.help", "commander.version"].includes(e.code)) return 0;
@@ -134,14 +151,5 @@ async function main(argv: string[]): Promise<number> {
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (e: unknown) => {
-      const msg = e instanceof InputError ? e.message : e instanceof Error ? `${e.message}` : String(e);
-      process.stderr.write(`exchange-guard: ${msg}\n`);
-      process.exit(2);
-    },
-  );
+  void main(process.argv.slice(2)).then((code) => process.exit(code));
 }
-
-export { main };

@@ -2,6 +2,7 @@ import * as fs from "fs";
 import { InputError, readStackExport } from "../audit/stackExport";
 import { exportLocator, Locator, stackConfigLocator } from "../report/sarif";
 import { stackFile, STACKS_DIR } from "../../stacks/config/stackFile";
+import { CliIo } from "../io";
 import { progressFor } from "./progress";
 import { judgeAndReport, OutputOptions } from "./shared";
 
@@ -15,19 +16,20 @@ export function auditLocator(exportFile: string, stack: string, stacksDir = STAC
 }
 
 /** `audit EXPORT.json`: judge a `pulumi stack export` like `pulumi policy analyze --file` (inputs to Analyze, outputs to AnalyzeStack). */
-export async function audit(file: string, opts: OutputOptions & { stacksDir?: string }): Promise<number> {
+export async function audit(file: string, opts: OutputOptions & { stacksDir?: string }, io: CliIo): Promise<number> {
   let text: string;
   try {
     text = fs.readFileSync(file, "utf8");
   } catch (e) {
     throw new InputError(`cannot read ${file}: ${(e as Error).message}`);
   }
-  progressFor(opts).phase(`reading the stack export ${file}`);
+  progressFor(opts, io.stderr).phase(`reading the stack export ${file}`);
   const stack = readStackExport(text, file);
   return judgeAndReport(
     `exchange-guard audit of ${file} (${stack.analyzeStack.length} resources)`,
     stack,
     opts,
     auditLocator(file, stack.stack, opts.stacksDir),
+    io,
   );
 }

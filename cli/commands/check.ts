@@ -7,6 +7,7 @@ import { listStacks, stackFile, STACKS_DIR } from "../../stacks/config/stackFile
 import { InputError } from "../audit/stackExport";
 import { didYouMean } from "../../policies/model";
 import { stackConfigLocator } from "../report/sarif";
+import { CliIo } from "../io";
 import { progressFor } from "./progress";
 import { judgeAndReport, OutputOptions } from "./shared";
 
@@ -33,11 +34,11 @@ export function unknownStackMessage(stack: string, dir: string): string {
 }
 
 /** `check [--stack NAME]`: the offline preview — the stack program under mocks, judged by the pack over the engine interface. */
-export async function check(stack: string, opts: OutputOptions & { stacksDir?: string }): Promise<number> {
+export async function check(stack: string, opts: OutputOptions & { stacksDir?: string }, io: CliIo): Promise<number> {
   const started = Date.now();
   const dir = opts.stacksDir ?? STACKS_DIR;
   if (!fs.existsSync(stackFile(stack, dir))) throw new InputError(unknownStackMessage(stack, dir));
-  progressFor(opts).phase(`running the program of stack ${stack} offline (mock runtime, preview)`);
+  progressFor(opts, io.stderr).phase(`running the program of stack ${stack} offline (mock runtime, preview)`);
   let offline;
   try {
     offline = await runOfflineStack(stack, { preview: true, stacksDir: opts.stacksDir });
@@ -52,9 +53,10 @@ export async function check(stack: string, opts: OutputOptions & { stacksDir?: s
     offline,
     { ...opts, policyPackConfig },
     stackConfigLocator(offline.configFile),
+    io,
     ({ timings }) => {
       if (!opts.json && !opts.quiet)
-        process.stderr.write(
+        io.stderr.write(
           `checked in ${((Date.now() - started) / 1000).toFixed(1)} s (pack start ${timings.startMs} ms, analysis ${timings.analyzeMs + timings.analyzeStackMs} ms)\n`,
         );
     },

@@ -2,6 +2,7 @@ import * as fs from "fs";
 import { ingestAssessment, IngestError } from "../ingest";
 import { InputError } from "../audit/stackExport";
 import { GENERATION_RULE, isGeneration } from "../../policies/model";
+import { CliIo } from "../io";
 
 export interface IngestCliOptions {
   readonly host: string;
@@ -14,7 +15,7 @@ export interface IngestCliOptions {
 }
 
 /** `ingest --host NAME --from DIR --build 15.x.y.z`: the assessment tools' output → an assessment record (stdout or --out). */
-export async function ingest(opts: IngestCliOptions): Promise<number> {
+export async function ingest(opts: IngestCliOptions, io: CliIo): Promise<number> {
   let generation: number | undefined;
   if (opts.generation !== undefined) {
     generation = Number(opts.generation);
@@ -36,8 +37,8 @@ export async function ingest(opts: IngestCliOptions): Promise<number> {
   }
   const json = JSON.stringify(result.record, null, 2) + "\n";
   if (opts.out) writeNewFile(opts.out, json);
-  else process.stdout.write(json);
-  process.stderr.write(result.summary.map((l) => `  ${l}`).join("\n") + "\n");
+  else io.stdout.write(json);
+  io.stderr.write(result.summary.map((l) => `  ${l}`).join("\n") + "\n");
   return 0;
 }
 

@@ -3,12 +3,14 @@
  * phase on stderr, so a slow or stuck run shows where it is without flooding the log. Never on stdout, which
  * carries the report (or JSON).
  */
+import { OutStream } from "../io";
+
 export interface Progress {
   phase(text: string): void;
   count?: (done: number, total: number) => void;
 }
 
-export function progressFor(opts: { quiet?: boolean; json?: boolean }, stream: NodeJS.WriteStream = process.stderr): Progress {
+export function progressFor(opts: { quiet?: boolean; json?: boolean }, stream: OutStream): Progress {
   if (opts.quiet) return { phase: () => {} };
   if (stream.isTTY) {
     // A terminal shows the counter; JSON on a terminal is for a program, so it stays silent.

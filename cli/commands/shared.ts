@@ -9,6 +9,7 @@ import { InputError } from "../audit/stackExport";
 import { checkNotEmpty, checkPolicyPackConfig } from "../engine/strictConfig";
 import { findProjectRoot } from "../../stacks/config/stackFile";
 import { GATE_HOME } from "../../policies/model";
+import { CliIo } from "../io";
 import { progressFor } from "./progress";
 
 export const ROOT = findProjectRoot();
@@ -51,10 +52,11 @@ export async function judgeAndReport(
   stack: { analyze: readonly EngineResource[]; analyzeStack: readonly EngineResource[]; stack: string; project: string },
   opts: OutputOptions,
   locator: Locator,
+  io: CliIo,
   extra?: (judged: Judged) => void,
 ): Promise<number> {
   const cfg = readConfigFile(opts.policyPackConfig);
-  const progress = progressFor(opts);
+  const progress = progressFor(opts, io.stderr);
   const result = await runPolicyPack({
     packDir: PACK_DIR,
     policyPackConfig: cfg.text,
@@ -88,7 +90,7 @@ export async function judgeAndReport(
     }
   }
   if (opts.json) {
-    process.stdout.write(
+    io.stdout.write(
       JSON.stringify(
         { title, hosts: report.rows, other: report.other, mandatory: report.mandatory, advisory: report.advisory, timings: result.timings },
         null,
@@ -96,12 +98,12 @@ export async function judgeAndReport(
       ) + "\n",
     );
   } else {
-    process.stdout.write(renderText(report, title, process.stdout.isTTY ? COLOUR : PLAIN) + "\n");
+    io.stdout.write(renderText(report, title, io.stdout.isTTY ? COLOUR : PLAIN) + "\n");
   }
   if (report.rows.length === 0 && !opts.allowNoHosts) {
     // A fleet whose hosts are tagged under other names than the gate's would otherwise pass with nothing judged.
     const gate = result.config[GATE_HOME]?.properties ?? {};
-    process.stderr.write(
+    io.stderr.write(
       `exchange-guard: no Exchange host found: no VM is tagged ${String(gate.hostTag ?? "workload")}=${JSON.stringify(gate.hostTagValues ?? ["exchange"])}. ` +
         `If the hosts carry other tag names, set hostTag/hostTagValues/stateTag on ${GATE_HOME} in --policy-pack-config; ` +
         `if this stack really has no Exchange host, pass --allow-no-hosts\n`,

@@ -1,10 +1,14 @@
-import { execFile } from "child_process";
+/**
+ * The CLI's behaviour, run in process through `main` (test/cli/runCli.ts): every command, exit code and message. The
+ * built binary itself is proved by the few spawned runs in bin.smoke.test.ts.
+ */
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import Ajv from "ajv-draft-04";
 import addFormats from "ajv-formats";
 import { RULES } from "../../policies/rules";
+import { ROOT, runInProcess as run } from "./runCli";
 
 /** The official SARIF 2.1.0 schema (OASIS, rtm.5), as shipped by Microsoft's @microsoft/jest-sarif. */
 const SARIF_SCHEMA = JSON.parse(fs.readFileSync(require.resolve("@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json"), "utf8"));
@@ -12,17 +16,6 @@ const SARIF_SCHEMA = JSON.parse(fs.readFileSync(require.resolve("@microsoft/jest
 const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
 addFormats(ajv as never);
 const validateSarif = ajv.compile(SARIF_SCHEMA);
-
-const ROOT = path.join(__dirname, "../..");
-const MAIN = path.join(ROOT, "dist/cli/main.js");
-
-function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [MAIN, ...args], { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "exg-cli-"));
 
@@ -195,6 +188,18 @@ describe("a well-made CLI", () => {
       /^exchange-guard: reading the stack export .*\nexchange-guard: starting the policy pack\nexchange-guard: analysing \d+ resources\nexchange-guard: analysing the stack\n$/,
     );
     expect((await run(["audit", "--quiet"])).stderr).toBe("");
+  });
+
+  it("on a TTY, a counter redrawn in place and a coloured report; JSON stays plain and silent", async () => {
+    const r = await run(["audit"], { tty: true });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/^(\ranalysing resources \d+\/\d+)+\n$/);
+    expect(r.stderr).not.toContain("exchange-guard: reading");
+    expect(r.stdout).toContain("\u001b[");
+    const json = await run(["audit", "--json"], { tty: true });
+    expect(json.stderr).toBe("");
+    expect(json.stdout).not.toContain("\u001b[");
+    expect(JSON.parse(json.stdout).mandatory).toBe(0);
   });
 });
 

@@ -1,0 +1,32 @@
+import { execFile } from "child_process";
+import * as path from "path";
+import { main } from "../../cli/main";
+
+export const ROOT = path.join(__dirname, "../..");
+const BIN = path.join(ROOT, "dist/cli/main.js");
+
+export interface CliRun {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** The CLI's `main` in this process, its output captured: the same code path as the binary without paying a Node start per call. */
+export async function runInProcess(args: readonly string[], opts: { tty?: boolean } = {}): Promise<CliRun> {
+  let stdout = "";
+  let stderr = "";
+  const code = await main(args, {
+    stdout: { write: (s: string) => (stdout += s), isTTY: opts.tty },
+    stderr: { write: (s: string) => (stderr += s), isTTY: opts.tty },
+  });
+  return { code, stdout, stderr };
+}
+
+/** The built binary as a pipeline runs it (`node dist/cli/main.js`), with its real exit code and streams. */
+export function runSpawned(args: readonly string[]): Promise<CliRun> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [BIN, ...args], { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
+      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
