@@ -19,6 +19,9 @@ module.exports = {
   // Jest's default is one worker per core but one; on the 2-core machines that is a single worker, while the main
   // process mostly waits. Tests that start a pack or the CLI wait on that child process, so two workers fit.
   maxWorkers: "100%",
+  // A folder where the layers share the offline captures of the stacks they judge (test/support/capturedStacks.ts).
+  globalSetup: "<rootDir>/test/support/captureCache.setup.js",
+  globalTeardown: "<rootDir>/test/support/captureCache.teardown.js",
   projects: [
     // The pure model and each policy on its own.
     layer("unit", ["unit", "policies"]),

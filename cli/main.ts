@@ -7,7 +7,8 @@ import { audit } from "./commands/audit";
 import { check } from "./commands/check";
 import { ingest } from "./commands/ingest";
 import { ROOT } from "./commands/shared";
-import { CliIo, PROCESS_IO } from "./io";
+import { CliIo, PROCESS_IO, RunStack } from "./io";
+import { runOfflineStack } from "./preview/offlineStack";
 
 export const EXAMPLE_EXPORT = path.join(ROOT, "examples", "example.export.json");
 export const EXAMPLE_POLICY_CONFIG = path.join(ROOT, "stacks", "policy-config", "example.json");
@@ -51,9 +52,9 @@ msert.log (required for a clean verdict) and optionally msert.old.log, EOMT.log,
 Exit codes: 0 record written, 2 refused (another server's reports, a mixed folder, an unfinished scan, …).`;
 
 /** The whole CLI: parses `argv`, runs the command, and answers its exit code; every error is written to `io.stderr`. */
-export async function main(argv: readonly string[], io: CliIo = PROCESS_IO): Promise<number> {
+export async function main(argv: readonly string[], io: CliIo = PROCESS_IO, runStack: RunStack = runOfflineStack): Promise<number> {
   try {
-    return await run(argv, io);
+    return await run(argv, io, runStack);
   } catch (e) {
     const msg = e instanceof InputError ? e.message : e instanceof Error ? `${e.message}` : String(e);
     io.stderr.write(`exchange-guard: ${msg}\n`);
@@ -61,7 +62,7 @@ export async function main(argv: readonly string[], io: CliIo = PROCESS_IO): Pro
   }
 }
 
-async function run(argv: readonly string[], io: CliIo): Promise<number> {
+async function run(argv: readonly string[], io: CliIo, runStack: RunStack): Promise<number> {
   const program = new Command();
   let code = 0;
   program
@@ -84,7 +85,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     .option("-q, --quiet", "no progress or timing lines on stderr")
     .addHelpText("after", CHECK_EXAMPLES)
     .action(async (opts: { stack: string; stacksDir?: string; policyPackConfig?: string; json?: boolean; sarif?: string; sarifRoot?: string }) => {
-      code = await check(opts.stack, opts, io);
+      code = await check(opts.stack, opts, io, runStack);
     });
   program
     .command("audit")

@@ -1,13 +1,12 @@
 import * as fs from "fs";
 import * as path from "path";
-import { runOfflineStack } from "../preview/offlineStack";
 import { FleetConfigError } from "../../stacks/config/fleetConfig";
 import { StackFileError } from "../../stacks/config/programConfig";
 import { listStacks, stackFile, STACKS_DIR } from "../../stacks/config/stackFile";
 import { InputError } from "../audit/stackExport";
 import { didYouMean } from "../../policies/model";
 import { stackConfigLocator } from "../report/sarif";
-import { CliIo } from "../io";
+import { CliIo, RunStack } from "../io";
 import { progressFor } from "./progress";
 import { judgeAndReport, OutputOptions } from "./shared";
 
@@ -34,14 +33,14 @@ export function unknownStackMessage(stack: string, dir: string): string {
 }
 
 /** `check [--stack NAME]`: the offline preview — the stack program under mocks, judged by the pack over the engine interface. */
-export async function check(stack: string, opts: OutputOptions & { stacksDir?: string }, io: CliIo): Promise<number> {
+export async function check(stack: string, opts: OutputOptions & { stacksDir?: string }, io: CliIo, runStack: RunStack): Promise<number> {
   const started = Date.now();
   const dir = opts.stacksDir ?? STACKS_DIR;
   if (!fs.existsSync(stackFile(stack, dir))) throw new InputError(unknownStackMessage(stack, dir));
   progressFor(opts, io.stderr).phase(`running the program of stack ${stack} offline (mock runtime, preview)`);
   let offline;
   try {
-    offline = await runOfflineStack(stack, { preview: true, stacksDir: opts.stacksDir });
+    offline = await runStack(stack, { preview: true, stacksDir: opts.stacksDir });
   } catch (e) {
     // The program refused its config before registering anything: bad input, exit 2.
     if (e instanceof FleetConfigError || e instanceof StackFileError) throw new InputError((e as Error).message);

@@ -15,14 +15,15 @@ afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 const steady = (text: string) => text.replace(/"(startMs|analyzeMs|analyzeStackMs)": \d+/g, '"$1": 0');
 
 describe("exchange-guard, spawned", () => {
-  it("the default check of the bundled example: exit 0, a plain report, the same JSON as in process", async () => {
+  it("the default check of the bundled example: exit 0, a plain report; a check in process gives the same JSON", async () => {
     const r = await runSpawned([]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^HOST\s+STATE\s+NEWEST ASSESSMENT\s+INTERNET EXPOSURE\s+VERDICT/m);
     expect(r.stdout).toContain("0 mandatory and 0 advisory violation(s).");
     expect(r.stdout).not.toContain("\u001b[");
     expect(r.stderr).toMatch(/^exchange-guard: running the program of stack example offline/);
-    const [bin, inProcess] = [await runSpawned(["audit", "--json", "--quiet"]), await runInProcess(["audit", "--json", "--quiet"])];
+    const args = ["check", "--stack", "incident-2-compromised", "--json", "--quiet"];
+    const [bin, inProcess] = [await runSpawned(args), await runInProcess(args)];
     expect(bin.code).toBe(inProcess.code);
     expect(steady(bin.stdout)).toBe(steady(inProcess.stdout));
   });

@@ -33,7 +33,7 @@ afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 describe("exchange-guard check", () => {
   it("checks the bundled example by default and exits 0", async () => {
-    const r = await run([]);
+    const r = await run([], { fresh: true });
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^HOST\s+STATE\s+NEWEST ASSESSMENT\s+INTERNET EXPOSURE\s+VERDICT/m);
     for (const h of ["ex01-g1", "ex02-g1", "ex03-g1", "ex04-g2", "ex05-g2"]) expect(r.stdout).toContain(h);

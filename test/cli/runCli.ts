@@ -1,6 +1,8 @@
 import { execFile } from "child_process";
 import * as path from "path";
 import { main } from "../../cli/main";
+import { runOfflineStack } from "../../cli/preview/offlineStack";
+import { capturedStack } from "../support/capturedStacks";
 
 export const ROOT = path.join(__dirname, "../..");
 const BIN = path.join(ROOT, "dist/cli/main.js");
@@ -11,14 +13,22 @@ export interface CliRun {
   readonly stderr: string;
 }
 
-/** The CLI's `main` in this process, its output captured: the same code path as the binary without paying a Node start per call. */
-export async function runInProcess(args: readonly string[], opts: { tty?: boolean } = {}): Promise<CliRun> {
+/**
+ * The CLI's `main` in this process, its output captured: the binary's code path without a Node start per call. `check`
+ * judges the run's shared capture of the stack (test/support/capturedStacks.ts) unless `fresh` asks it to run the
+ * program itself.
+ */
+export async function runInProcess(args: readonly string[], opts: { tty?: boolean; fresh?: boolean } = {}): Promise<CliRun> {
   let stdout = "";
   let stderr = "";
-  const code = await main(args, {
-    stdout: { write: (s: string) => (stdout += s), isTTY: opts.tty },
-    stderr: { write: (s: string) => (stderr += s), isTTY: opts.tty },
-  });
+  const code = await main(
+    args,
+    {
+      stdout: { write: (s: string) => (stdout += s), isTTY: opts.tty },
+      stderr: { write: (s: string) => (stderr += s), isTTY: opts.tty },
+    },
+    opts.fresh ? runOfflineStack : capturedStack,
+  );
   return { code, stdout, stderr };
 }
 

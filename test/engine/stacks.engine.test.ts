@@ -2,37 +2,43 @@
  * Every bundled stack and every known-bad fixture through the real `pulumi preview --policy-pack`, as a pipeline runs
  * it, and `exchange-guard check` of the same stack giving the same verdicts.
  */
-import { execFile } from "child_process";
 import * as path from "path";
 import { listStacks, STACKS_DIR } from "../../stacks/config/stackFile";
 import { FIXTURE_STACKS_DIR, KNOWN_BAD, KNOWN_BAD_POLICY_CONFIG } from "../support/knownBad";
-import { mandatoryViolations, REPO, RunResult, Workspace } from "./support/engine";
+import { runInProcess } from "../cli/runCli";
+import { mandatoryViolations, RunResult, Workspace } from "./support/engine";
 
 // Each step runs the real CLI or a whole suite: minutes, not the default minute.
 jest.setTimeout(15 * 60_000);
-
-const CLI = path.join(REPO, "dist/cli/main.js");
 
 interface CheckJson {
   hosts: { diagnostics: { policyName: string; urn: string; enforcementLevel: string }[] }[];
   other: { policyName: string; urn?: string; enforcementLevel: string }[];
 }
 
-/** `exchange-guard check --json` of a stack, spawned as users run it: its mandatory verdicts as `policy|URN`. */
-function checkVerdicts(stack: string, stacksDir: string | undefined, policyConfig: string): Promise<{ code: number; verdicts: string[] }> {
-  const args = [CLI, "check", "--stack", stack, "--policy-pack-config", policyConfig, "--json", ...(stacksDir ? ["--stacks-dir", stacksDir] : [])];
-  return new Promise((resolve, reject) => {
-    execFile(process.execPath, args, { cwd: REPO, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
-      const code = err ? Number((err as { code?: number }).code ?? 1) : 0;
-      if (code === 2) return reject(new Error(`check ${stack} exited 2: ${stderr}`));
-      const json = JSON.parse(stdout) as CheckJson;
-      const diags = [...json.hosts.flatMap((h) => h.diagnostics), ...json.other];
-      resolve({
-        code,
-        verdicts: diags.filter((d) => d.enforcementLevel === "mandatory").map((d) => `${d.policyName}|${(d as { urn?: string }).urn ?? ""}`),
-      });
-    });
-  });
+/**
+ * `exchange-guard check --json` of a stack: its mandatory verdicts as `policy|URN`. Run in process on the run's shared
+ * capture of the stack (the spawned binary gives the same JSON: test/cli/bin.smoke.test.ts).
+ */
+async function checkVerdicts(stack: string, stacksDir: string | undefined, policyConfig: string): Promise<{ code: number; verdicts: string[] }> {
+  const args = [
+    "check",
+    "--stack",
+    stack,
+    "--policy-pack-config",
+    policyConfig,
+    "--json",
+    "--quiet",
+    ...(stacksDir ? ["--stacks-dir", stacksDir] : []),
+  ];
+  const r = await runInProcess(args);
+  if (r.code === 2) throw new Error(`check ${stack} exited 2: ${r.stderr}`);
+  const json = JSON.parse(r.stdout) as CheckJson;
+  const diags = [...json.hosts.flatMap((h) => h.diagnostics), ...json.other];
+  return {
+    code: r.code,
+    verdicts: diags.filter((d) => d.enforcementLevel === "mandatory").map((d) => `${d.policyName}|${(d as { urn?: string }).urn ?? ""}`),
+  };
 }
 
 const sorted = (xs: readonly string[]) => [...xs].sort();

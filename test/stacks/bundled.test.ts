@@ -2,8 +2,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { Diagnostic } from "../../cli/engine/analyzerClient";
 import { PackSession } from "../../cli/engine/session";
-import { runOfflineStack } from "../../cli/preview/offlineStack";
 import { listStacks, STACKS_DIR } from "../../stacks/config/stackFile";
+import { capturedStack } from "../support/capturedStacks";
 import { FIXTURE_STACKS_DIR, KNOWN_BAD, KNOWN_BAD_POLICY_CONFIG } from "../support/knownBad";
 
 const PACK = path.join(__dirname, "../../policies");
@@ -18,7 +18,7 @@ afterAll(async () => {
 
 async function judge(stack: string, dir: string, preview: boolean, policyConfig: string): Promise<{ diagnostics: Diagnostic[]; resources: number }> {
   await session.configure(policyConfig);
-  const offline = await runOfflineStack(stack, { preview, stacksDir: dir });
+  const offline = await capturedStack(stack, { preview, stacksDir: dir });
   const diagnostics: Diagnostic[] = [];
   for (const r of offline.analyze) diagnostics.push(...(await session.client.analyze(r)).diagnostics);
   diagnostics.push(...(await session.client.analyzeStack(offline.analyzeStack)).diagnostics);
