@@ -325,14 +325,14 @@ describe("planFleet: the gate decides verified, and says why not", () => {
     [
       "image not approved",
       { name: "ex01", state: "remediated", records: [CLEAN] },
-      { gate: { asOf: NOW.toISOString(), approvedImages: ["Contoso:Hardened:2022"] } },
+      { gate: { asOf: NOW.toISOString(), securityBaseline: PINNED_BASELINE, approvedImages: ["Contoso:Hardened:2022"] } },
       "image-not-approved",
       /^host ex01 is built from MicrosoftWindowsServer:WindowsServer:\S+, which is not in approvedImages: build it from one of Contoso:Hardened:2022$/,
     ],
     [
       "stricter maxAssessmentAgeDays",
       { name: "ex01", state: "remediated", records: [{ daysAgo: 8 }] },
-      { gate: { asOf: NOW.toISOString(), maxAssessmentAgeDays: 7 } },
+      { gate: { asOf: NOW.toISOString(), securityBaseline: PINNED_BASELINE, maxAssessmentAgeDays: 7 } },
       "too-old",
       /limit 7/,
     ],
