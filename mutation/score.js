@@ -12,10 +12,12 @@ for (const f of fs.readdirSync(dir).filter((f) => /^(sets|nsg|gate|graph|paths)\
   const detected = c.Killed + c.Timeout;
   const valid = detected + c.Survived + c.NoCoverage;
   console.log(
-    `${f.replace(".json", "")}: ${((100 * detected) / valid).toFixed(2)}% (${detected}/${valid} detected; ${c.Survived} survived, ${c.NoCoverage} without coverage)`,
+    `${f.replace(".json", "")}: ${((100 * detected) / valid).toFixed(2)}% (${detected}/${valid} detected: ${c.Killed} killed, ${c.Timeout} timed out; ${c.Survived} survived, ${c.NoCoverage} without coverage; killed alone ${((100 * c.Killed) / valid).toFixed(2)}%)`,
   );
   killed += c.Killed;
   timeout += c.Timeout;
   total += valid;
 }
-console.log(`overall mutation score: ${((100 * (killed + timeout)) / total).toFixed(2)}% of ${total} mutants`);
+console.log(
+  `overall mutation score: ${((100 * (killed + timeout)) / total).toFixed(2)}% of ${total} mutants (killed alone ${((100 * killed) / total).toFixed(2)}%)`,
+);
