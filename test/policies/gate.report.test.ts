@@ -169,6 +169,36 @@ describe("buildFindings and assessmentFindings on a record that cannot be read",
   });
 });
 
+describe("each gate finding comes from the finding it is about, not from the first one", () => {
+  const linkOf = (data: unknown, status: unknown = { code: "Healthy" }) => {
+    const e = new Estate({ preview: true });
+    const vm = host(e);
+    rawAssessment(e, "a1", { resourceId: UNKNOWN, data, status, deps: { resourceId: [vm] } });
+    return gateOf(e, vm).links[0];
+  };
+
+  it("an undated record names its completedAt problem even when another field's problem comes first", () => {
+    const { completedAt: _c, ...undated } = clean();
+    const fs = assessmentFindings("ex01", [linkOf(undated, { code: "Meh" })], GATE, NOW);
+    expect(fs).toMatchObject([{ kind: "newest-undated", why: "additionalData.completedAt is missing" }]);
+    const unknownFirst = assessmentFindings("ex01", [linkOf({ ...undated, checks: UNKNOWN })], GATE, NOW);
+    expect(unknownFirst).toMatchObject([{ kind: "newest-undated", why: "additionalData.completedAt is missing" }]);
+  });
+
+  it("a malformed record is not also unknown at preview, and an unknown field is not also malformed", () => {
+    expect(kinds(assessmentFindings("ex01", [linkOf(clean(), { code: "Meh" })], GATE, NOW))).toEqual(["malformed"]);
+    expect(kinds(assessmentFindings("ex01", [linkOf(clean({ checks: UNKNOWN }))], GATE, NOW))).toEqual(["unknown-at-preview", "missing-checks"]);
+  });
+
+  it("an invalid verdict beside another unknown field leaves the build to the record check", () => {
+    expect(buildFindings("ex01", linkOf(clean({ verdict: "maybe", exchangeBuild: UNKNOWN })), GATE)).toEqual([]);
+  });
+
+  it("a build of the wrong type is missing, not unknown at preview", () => {
+    expect(kinds(buildFindings("ex01", linkOf(clean({ exchangeBuild: 15 })), GATE))).toEqual(["build-missing"]);
+  });
+});
+
 describe("osDiskFindings", () => {
   const findings = (storageProfile: unknown, approved: string[] = []) => {
     const e = new Estate();
@@ -194,6 +224,23 @@ describe("osDiskFindings", () => {
     expect(findings({ osDisk: { createOption: "FromImage" }, imageReference: market }, ["a:b:c", "d:e:f"])).toEqual([
       "host ex01 is built from microsoftwindowsserver:windowsserver:2022-datacenter, which is not in approvedImages: build it from one of a:b:c, d:e:f",
     ]);
+  });
+
+  it("a machine of a type whose disks the pack cannot read is named with its type; a scale set's profile is read", () => {
+    const e = new Estate();
+    const vm = host(e);
+    const graph = new ResourceGraph(toInputs(e.resources));
+    const node = graph.node(vm.urn)!;
+    const other = { ...node, type: "azure-native:compute:VirtualMachineScaleSetVM" } as typeof node;
+    expect(osDiskFindings(graph, other, "ex01", [])).toEqual([
+      { host: "ex01", kind: "os-disk-unreadable", resourceType: "azure-native:compute:VirtualMachineScaleSetVM" },
+    ]);
+    const profile = { osDisk: { createOption: "Attach" } };
+    const scaleSet = { ...node, type: "azure-native:compute:VirtualMachineScaleSet", props: { virtualMachineProfile: { storageProfile: profile } } };
+    expect(kinds(osDiskFindings(graph, scaleSet as typeof node, "ex01", []))).toEqual(["not-from-image"]);
+    expect(
+      kinds(osDiskFindings(graph, { ...node, props: { virtualMachineProfile: { storageProfile: profile } } } as typeof node, "ex01", [])),
+    ).toEqual(["create-option-missing"]);
   });
 
   it("Attach and Copy are not built from an image; a missing option is named", () => {

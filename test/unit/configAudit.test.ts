@@ -44,12 +44,57 @@ describe("configMistakes: what the engine lets pass silently", () => {
   });
 });
 
+describe("configMistakes: each message in full", () => {
+  const shapes: PolicyShape[] = [
+    { name: GATE_HOME, keys: ["hostTag", "maxAssessmentAgeDays"] },
+    { name: "exchange-unverified-isolated", keys: ["forensicsSourcePrefixes"] },
+    { name: "exchange-evidence-preserved", keys: [] },
+  ];
+
+  it.each<[string, Record<string, Record<string, unknown>>, string]>([
+    [
+      "an unknown policy with a close name",
+      { "exchange-unverfied-isolated": {} },
+      '"exchange-unverfied-isolated" is not a policy of this pack, so its settings would never apply; did you mean "exchange-unverified-isolated"?',
+    ],
+    [
+      "the gate home's own key on it is fine; on another policy it is a gate setting",
+      { [GATE_HOME]: { hostTag: "r" }, "exchange-unverified-isolated": { hostTag: "r" } },
+      `exchange-unverified-isolated: hostTag is a gate setting: set it once on ${GATE_HOME}, which every policy reads the gate from (here it would be ignored)`,
+    ],
+    [
+      "a key no policy has, on a policy with settings",
+      { "exchange-unverified-isolated": { colour: "red" } },
+      "exchange-unverified-isolated: colour is not a setting of exchange-unverified-isolated; its settings are forensicsSourcePrefixes",
+    ],
+    [
+      "a key no policy has, on a policy without settings",
+      { "exchange-evidence-preserved": { colour: "red" } },
+      "exchange-evidence-preserved: colour is not a setting of exchange-evidence-preserved; it has no settings",
+    ],
+    [
+      "a key of another policy",
+      { "exchange-evidence-preserved": { forensicsSourcePrefixes: [] } },
+      "exchange-evidence-preserved: forensicsSourcePrefixes is not a setting of exchange-evidence-preserved; it is a setting of exchange-unverified-isolated",
+    ],
+  ])("%s", (_label, given, message) => {
+    expect(configMistakes(given, shapes).map((m) => m.message)).toEqual([message]);
+  });
+});
+
 describe("didYouMean", () => {
   it.each<[string, string[], string | undefined]>([
     ["hosttag", ["hostTag", "stateTag"], "hostTag"],
     ["statTag", ["hostTag", "stateTag"], "stateTag"],
     ["zzz", ["hostTag", "stateTag"], undefined],
     ["x", [], undefined],
+    // The closest wins, not the first close one; ties keep the first.
+    ["hostTagz", ["hostTagsX", "hostTag"], "hostTag"],
+    ["ab", ["ax", "ay"], "ax"],
+    // The limit grows with the longer word (a quarter of it, at least 2): 3 edits pass when the longer has 13 letters, not 8.
+    ["maxAgeDaysX", ["maxAgeDaysABC"], "maxAgeDaysABC"],
+    ["abcdefgh", ["abcdexyz"], undefined],
+    ["abcdefgh", ["abcdefxy"], "abcdefxy"],
   ])("%s among %p → %p", (word, candidates, expected) => {
     expect(didYouMean(word, candidates)).toBe(expected);
   });
