@@ -2,7 +2,6 @@
 import { Command, CommanderError } from "commander";
 import * as fs from "fs";
 import * as path from "path";
-import { InputError } from "./audit/stackExport";
 import { audit } from "./commands/audit";
 import { check } from "./commands/check";
 import { ingest } from "./commands/ingest";
@@ -56,7 +55,7 @@ export async function main(argv: readonly string[], io: CliIo = PROCESS_IO, runS
   try {
     return await run(argv, io, runStack);
   } catch (e) {
-    const msg = e instanceof InputError ? e.message : e instanceof Error ? `${e.message}` : String(e);
+    const msg = e instanceof Error ? e.message : String(e);
     io.stderr.write(`exchange-guard: ${msg}\n`);
     return 2;
   }
