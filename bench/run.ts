@@ -18,7 +18,7 @@ const CONFIG = JSON.stringify({
 // Both packs get the same room; the engine passes NODE_OPTIONS through to the pack process.
 const ENV = { NODE_OPTIONS: "--max-old-space-size=12288" };
 
-interface Run {
+export interface Run {
   readonly startMs: number;
   readonly analyzeMs: number;
   readonly analyzeStackMs: number;
@@ -46,8 +46,14 @@ async function analyzeAll(session: PackSession, inputs: readonly EngineResource[
   return violations;
 }
 
-async function runOnce(pack: PackName, inputs: readonly EngineResource[], resources: readonly EngineResource[]): Promise<Run> {
-  const session = await PackSession.start(PACKS[pack], pack === "guard" ? CONFIG : "", { env: ENV });
+export async function runOnce(
+  pack: PackName,
+  inputs: readonly EngineResource[],
+  resources: readonly EngineResource[],
+  dryRun: boolean,
+): Promise<Run> {
+  // An update (dryRun false) is what pulumi up's update phase sends: the guard then also judges at admission.
+  const session = await PackSession.start(PACKS[pack], pack === "guard" ? CONFIG : "", { env: ENV, dryRun });
   try {
     const t0 = process.hrtime.bigint();
     let violations = await analyzeAll(session, inputs);
@@ -108,8 +114,8 @@ async function main(): Promise<void> {
     );
     for (const size of SIZES) {
       const estate = syntheticEstate(size, preview);
-      const floor = await runOnce("floor", estate.inputs, estate.resources);
-      const guard = await runOnce("guard", estate.inputs, estate.resources);
+      const floor = await runOnce("floor", estate.inputs, estate.resources, preview);
+      const guard = await runOnce("guard", estate.inputs, estate.resources, preview);
       (stackTimes[form] ??= {})[size] = guard.analyzeStackMs;
       (stackTimes[`${form} floor`] ??= {})[size] = floor.analyzeStackMs;
       for (const [name, r] of [
@@ -156,7 +162,9 @@ async function main(): Promise<void> {
   process.stdout.write(lines.join("\n") + "\n");
 }
 
-main().catch((e) => {
-  process.stderr.write(`${(e as Error).stack ?? e}\n`);
-  process.exit(1);
-});
+if (require.main === module) {
+  main().catch((e) => {
+    process.stderr.write(`${(e as Error).stack ?? e}\n`);
+    process.exit(1);
+  });
+}
