@@ -9,9 +9,9 @@ import { BENCH_NOW, syntheticEstate } from "./estate";
 import { largestPair, scalingExponent, SIZES } from "./sizes";
 
 const ROOT = findProjectRoot();
-const PACKS = { guard: path.join(ROOT, "policies"), floor: path.join(ROOT, "bench", "floor-pack") } as const;
+export const PACKS = { guard: path.join(ROOT, "policies"), floor: path.join(ROOT, "bench", "floor-pack") } as const;
 type PackName = keyof typeof PACKS;
-const CONFIG = JSON.stringify({
+export const CONFIG = JSON.stringify({
   "exchange-remediated-requires-assessment": { asOf: BENCH_NOW },
   "exchange-unverified-isolated": { forensicsSourcePrefixes: ["10.9.0.0/24", "10.9.1.0/26"] },
 });
@@ -24,6 +24,17 @@ export interface Run {
   readonly analyzeStackMs: number;
   readonly peakMb: number;
   readonly violations: number;
+  /** CPU time the pack process spent (user + system), which the machine's other load disturbs far less than wall time. */
+  readonly cpuMs: number;
+}
+
+function cpuMs(pid: number | undefined): number {
+  if (!pid) return NaN;
+  // /proc/<pid>/stat: the command may hold spaces, so count fields after its closing parenthesis (utime is 14th, stime 15th).
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return (ticks * 1000) / 100;
 }
 
 function peakRssMb(pid: number | undefined): number {
@@ -52,8 +63,18 @@ export async function runOnce(
   resources: readonly EngineResource[],
   dryRun: boolean,
 ): Promise<Run> {
-  // An update (dryRun false) is what pulumi up's update phase sends: the guard then also judges at admission.
-  const session = await PackSession.start(PACKS[pack], pack === "guard" ? CONFIG : "", { env: ENV, dryRun });
+  return runPack(PACKS[pack], pack === "guard" ? CONFIG : "", inputs, resources, dryRun);
+}
+
+/** One estate through the pack in `dir`. An update (dryRun false) is what pulumi up's update phase sends. */
+export async function runPack(
+  dir: string,
+  config: string,
+  inputs: readonly EngineResource[],
+  resources: readonly EngineResource[],
+  dryRun: boolean,
+): Promise<Run> {
+  const session = await PackSession.start(dir, config, { env: ENV, dryRun });
   try {
     const t0 = process.hrtime.bigint();
     let violations = await analyzeAll(session, inputs);
@@ -67,6 +88,7 @@ export async function runOnce(
       analyzeStackMs: Number(t2 - t1) / 1e6,
       peakMb: peakRssMb(session.pid),
       violations,
+      cpuMs: cpuMs(session.pid),
     };
   } finally {
     await session.stop();

@@ -26,12 +26,30 @@ export interface Registered {
   readonly ownNames: readonly string[];
   /** Top-level resources named by ARM ids anywhere in the inputs. */
   readonly outgoing: ReadonlySet<Key>;
+  /** Subnets named by ARM ids, as `virtualnetworks|vnet/subnet` (a VNet's subnets are reached one by one). */
+  readonly subnets: ReadonlySet<string>;
   /** IPv4 literals and host names (URLs included) found in any string. */
   readonly addresses: ReadonlySet<string>;
   readonly secrets: ReadonlySet<string>;
   /** The resource's own ARM id, once a later resource named it. */
   learnedId?: string;
+  /** The inputs with the learned id, made once. */
+  withId?: ResourceInput;
 }
+
+/** What an OS disk can be made from, at any depth. */
+const DISK_CHAIN: ReadonlySet<string> = new Set([
+  T.VM,
+  T.VMSS,
+  T.Disk,
+  T.Snapshot,
+  T.Image,
+  T.Gallery,
+  T.GalleryImage,
+  T.GalleryImageVersion,
+  "azure-native:compute:RestorePoint",
+  "azure-native:compute:RestorePointCollection",
+]);
 
 /** Machines and NICs: many share a subnet or an NSG; one host's own are reached forward from its VM, never backwards. */
 const PER_MACHINE = new Set<string>([T.VM, T.VMSS, T.NIC]);
@@ -53,11 +71,27 @@ const EXTRA_NAMES: Readonly<Record<string, { arm: string; topKey: string; child?
   [T.PrivateRecordSetLegacy]: { arm: "microsoft.network/privatednszones", topKey: "privateZoneName", child: true },
 };
 
-const IPV4 = /(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d.])/g;
-const URL_HOST = /[a-z][a-z0-9+.-]*:\/\/(?:[^@/\s]*@)?(\[[^\]]+\]|[^/:?#\s]+)/gi;
+const IPV4 = /^(?:\d{1,3}\.){3}\d{1,3}(?:\/32)?$/;
+const URL_HOST = /[a-z][a-z0-9+.-]*:\/\/(?:[^@/\s]*@)?(\[[^\]]+\]|[^/:?#\s"'<>]+)/gi;
 const FQDN = /^(?=.{4,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}\.?$/i;
 
+/** An address a string names: a whole IPv4 literal (or its /32), or a DNS name; every host named by a URL inside it. */
+function addressesIn(s: string, out: Set<string>): void {
+  if (s.includes("://")) for (const m of s.matchAll(URL_HOST)) out.add(m[1].toLowerCase().replace(/\.$/, ""));
+  if (s.length > 253 || !s.includes(".")) return;
+  const t = s.trim();
+  const c = t.charCodeAt(0);
+  if (c >= 48 && c <= 57 && IPV4.test(t)) out.add(t.replace(/\/32$/, ""));
+  else if (!t.includes("/") && !t.includes(" ") && FQDN.test(t)) out.add(t.toLowerCase().replace(/\.$/, ""));
+}
+
 const key = (type: string, name: string): Key => `${type.toLowerCase()}|${name.toLowerCase()}`;
+
+/** `microsoft.network/virtualnetworks|vnet/snet` when an id names a subnet. */
+function subnetKeyOfId(id: string): string | undefined {
+  const m = /\/providers\/microsoft\.network\/virtualnetworks\/([^/]+)\/subnets\/([^/]+)/i.exec(id);
+  return m ? `microsoft.network/virtualnetworks|${m[1].toLowerCase()}/${m[2].toLowerCase()}` : undefined;
+}
 
 /** The top-level resources an ARM id string points into: the first provider's, and an extension's host resource. */
 export function keysOfId(id: string): Key[] {
@@ -128,23 +162,24 @@ function strings(v: unknown, out: string[], depth = 0): void {
   else if (typeof v === "object" && v !== null) for (const x of Object.values(v as Record<string, unknown>)) strings(x, out, depth + 1);
 }
 
-function referencesOf(props: unknown): { ids: string[]; outgoing: Set<Key>; addresses: Set<string> } {
+function referencesOf(props: unknown): { ids: string[]; outgoing: Set<Key>; subnets: Set<string>; addresses: Set<string> } {
   const all: string[] = [];
   strings(props, all);
   const ids: string[] = [];
   const outgoing = new Set<Key>();
+  const subnets = new Set<string>();
   const addresses = new Set<string>();
   for (const s of all) {
-    if (/\/providers\//i.test(s)) {
+    if (s.length > 20 && /\/providers\//i.test(s)) {
       ids.push(s);
       for (const k of keysOfId(s)) outgoing.add(k);
+      const sub = subnetKeyOfId(s);
+      if (sub) subnets.add(sub);
       continue;
     }
-    for (const m of s.matchAll(IPV4)) addresses.add(m[0]);
-    for (const m of s.matchAll(URL_HOST)) addresses.add(m[1].toLowerCase().replace(/\.$/, ""));
-    if (FQDN.test(s.trim())) addresses.add(s.trim().toLowerCase().replace(/\.$/, ""));
+    addressesIn(s, addresses);
   }
-  return { ids, outgoing, addresses };
+  return { ids, outgoing, subnets, addresses };
 }
 
 /** The static private addresses a NIC (or a scale set's inline NIC) declares. */
@@ -191,6 +226,7 @@ export class RegistrationIndex {
       ownType,
       ownNames,
       outgoing: refs.outgoing,
+      subnets: refs.subnets,
       addresses: refs.addresses,
       secrets,
     };
@@ -227,10 +263,11 @@ export class RegistrationIndex {
     // An extension id ({vm id}/providers/Microsoft.Security/…) names its host resource before the second provider.
     const second = idText.toLowerCase().indexOf("/providers/", idText.toLowerCase().indexOf("/providers/") + 1);
     if (second > 0) idText = idText.slice(0, second);
+    const top = keysOfId(idText)[0];
+    // Most ids name a resource whose id is learned already: nothing to parse.
+    if (!top || !(this.byIdentity.get(top) ?? []).some((e) => e.learnedId === undefined && e.node.id === undefined)) return;
     const id = parseArmId(idText);
     if (!id.type || id.names.length === 0) return;
-    const top = keysOfId(idText)[0];
-    if (!top) return;
     const segments = id.type.split("/");
     for (let depth = 2; depth <= segments.length; depth++) {
       const type = segments.slice(0, depth).join("/");
@@ -267,21 +304,52 @@ export class RegistrationIndex {
       seen.add(e);
       queue.push(e);
     };
-    while (queue.length > 0) {
-      const e = queue.shift()!;
+    for (let qi = 0; qi < queue.length; qi++) {
+      const e = queue[qi];
       const machine = PER_MACHINE.has(e.node.type);
       if (machine && !own.has(e)) continue;
+      // A VNet's standalone subnets are its parts one by one: only those named are reached, not every subnet of a VNet.
+      const named = (x: Registered) => x.node.type !== T.Subnet || x === e || e.subnets.has(subnetKeyOf(x));
       for (const k of e.outgoing) {
-        for (const x of this.byIdentity.get(k) ?? []) visit(x, e === start && x.node.type === T.NIC);
+        for (const x of this.byIdentity.get(k) ?? []) if (named(x)) visit(x, e === start && x.node.type === T.NIC);
       }
       if (e.identity) {
-        for (const x of this.byIdentity.get(e.identity) ?? []) if (!PER_MACHINE.has(x.node.type)) visit(x);
+        for (const x of this.byIdentity.get(e.identity) ?? []) if (!PER_MACHINE.has(x.node.type) && x.node.type !== T.Subnet) visit(x);
         for (const x of this.referrers.get(e.identity) ?? []) visit(x);
       }
       if (own.has(e)) for (const a of staticAddresses(e.node)) for (const x of this.byAddress.get(a) ?? []) visit(x);
       for (const fqdn of recordNames(e)) for (const x of this.byAddress.get(fqdn) ?? []) visit(x);
     }
     return [...seen].sort((a, b) => a.seq - b.seq);
+  }
+
+  /**
+   * What the gate reads of a machine: the machine, its own NICs (their state tags count), tags applied to either from
+   * outside, the assessments naming it, and the chain its OS disk is made from (images, galleries, disks, snapshots and
+   * the machines they came from).
+   */
+  gateScope(urn: string): Registered[] {
+    const start = this.byUrn.get(urn);
+    if (!start) return [];
+    const out = new Set<Registered>([start]);
+    const queue: Registered[] = [start];
+    for (let i = 0; i < queue.length; i++) {
+      const e = queue[i];
+      for (const k of e.outgoing) {
+        for (const x of this.byIdentity.get(k) ?? []) {
+          const follow = e === start ? x.node.type === T.NIC || DISK_CHAIN.has(x.node.type) : DISK_CHAIN.has(x.node.type);
+          if (follow && !out.has(x)) {
+            out.add(x);
+            if (x.node.type !== T.NIC) queue.push(x);
+          }
+        }
+      }
+    }
+    for (const e of [...out]) {
+      if ((e !== start && e.node.type !== T.NIC) || !e.identity) continue;
+      for (const x of this.referrers.get(e.identity) ?? []) if (x.node.type === T.TagAtScope || x.node.type === T.Assessment) out.add(x);
+    }
+    return [...out].sort((a, b) => a.seq - b.seq);
   }
 
   /** Does a TagAtScope registered so far name this resource (so it may be a host by tags applied from outside)? */
@@ -308,12 +376,16 @@ export class RegistrationIndex {
 
   /** The inputs of these entries as a stack analysis reads them: learned ids filled in. */
   static inputs(entries: readonly Registered[]): ResourceInput[] {
-    return entries.map((e) =>
-      e.learnedId !== undefined && e.node.id === undefined && typeof e.input.props === "object" && e.input.props !== null
-        ? { ...e.input, props: { ...(e.input.props as Record<string, unknown>), id: e.learnedId } }
-        : e.input,
-    );
+    return entries.map((e) => {
+      if (e.learnedId === undefined || e.node.id !== undefined || typeof e.input.props !== "object" || e.input.props === null) return e.input;
+      e.withId ??= { ...e.input, props: { ...(e.input.props as Record<string, unknown>), id: e.learnedId } };
+      return e.withId;
+    });
   }
+}
+
+function subnetKeyOf(e: Registered): string {
+  return `${e.identity ?? ""}/${(e.node.azName ?? "").toLowerCase()}`;
 }
 
 /** The names a private DNS A record set answers for: `<record>.<zone>`. */

@@ -1,5 +1,5 @@
 import { StackAnalysis } from "../model/analysis";
-import { GateConfig } from "../model/gate";
+import { GateConfig, HostGate } from "../model/gate";
 import { ResourceInput } from "../model/graph";
 import { Host, matchesHostTag } from "../model/hosts";
 import { Registered, RegistrationIndex } from "../model/registration";
@@ -7,6 +7,7 @@ import { canonicalType, T } from "../model/resourceTypes";
 import { field } from "../model/values";
 import { publicAttachmentFindings } from "../model/publicAttachments";
 import { StackRule, Violation } from "./types";
+import { stateText } from "./wording";
 import { unverifiedIsolated } from "./unverifiedIsolated";
 import { unverifiedNotInternetExposed } from "./unverifiedNotInternetExposed";
 import { verifiedExposesOnlyClientPorts } from "./verifiedExposesOnlyClientPorts";
@@ -49,15 +50,37 @@ class AdmissionAnalysis extends StackAnalysis {
     super(resources, gate, now, secrets);
   }
 
+  private readonly pendingGates = new Map<string, HostGate>();
+
   /** Marked remediated, nothing linked yet, and nothing the gate can already hold against it. */
   pending(host: Host): boolean {
-    const g = this.gateOf(host);
+    const g = super.gateOf(host);
     return host.state === "remediated" && !host.stateUnknown && !host.hostNote && g.links.length === 0 && g.rebuiltFromScratch.length === 0;
   }
 
-  override verified(host: Host): boolean {
-    return this.pending(host) || super.verified(host);
+  /** A pending host reads as verified, in every word, exactly as it will once a clean assessment links to it. */
+  override gateOf(host: Host): HostGate {
+    const g = super.gateOf(host);
+    if (!this.pending(host)) return g;
+    let read = this.pendingGates.get(host.urn);
+    if (!read) this.pendingGates.set(host.urn, (read = { ...g, requiresAssessment: [], verified: true }));
+    return read;
   }
+}
+
+/**
+ * How the gate reads a host (what the admission rules' verdicts depend on besides the network): verified or not,
+ * its effective state, and the words that say so.
+ */
+function readingOf(a: AdmissionAnalysis, host: Host): string {
+  return `${a.verified(host)}|${a.gateOf(host).effectiveState}|${host.stateUnknown}|${stateText(a, host)}`;
+}
+
+/** The gate's reading of a host from what the gate reads of it (RegistrationIndex.gateScope). */
+export function readingAtAdmission(scoped: readonly ResourceInput[], hostUrn: string, settings: AdmissionSettings): string {
+  const a = new AdmissionAnalysis(scoped, settings.gate, settings.now, new Set());
+  const host = a.hosts.find((h) => h.urn === hostUrn);
+  return host ? readingOf(a, host) : "not a host";
 }
 
 /** The findings the admission rules (and the public-attachment scan of the host's own NICs) give one host. */
@@ -67,9 +90,19 @@ export function judgeAtAdmission(
   settings: AdmissionSettings,
   secrets: ReadonlySet<string>,
 ): AdmissionFinding[] {
+  return judgeHostAtAdmission(scoped, hostUrn, settings, secrets).findings;
+}
+
+/** The findings, and the gate's reading of the host they were made with. */
+function judgeHostAtAdmission(
+  scoped: readonly ResourceInput[],
+  hostUrn: string,
+  settings: AdmissionSettings,
+  secrets: ReadonlySet<string>,
+): { reading: string; findings: AdmissionFinding[] } {
   const a = new AdmissionAnalysis(scoped, settings.gate, settings.now, secrets);
   const host = a.hosts.find((h) => h.urn === hostUrn);
-  if (!host) return [];
+  if (!host) return { reading: "not a host", findings: [] };
   const out: AdmissionFinding[] = [];
   for (const rule of ADMISSION_RULES) {
     if (!settings.enforced(rule)) continue;
@@ -90,8 +123,37 @@ export function judgeAtAdmission(
       }
     }
   }
-  return out;
+  return { reading: readingOf(a, host), findings: out };
 }
+
+/** What changes how the gate reads a host, and nothing of its network: assessments and tags applied from outside. */
+const GATE_ONLY: ReadonlySet<string> = new Set([T.Assessment, T.TagAtScope]);
+
+/**
+ * What opens no way to an already registered host by being registered: other machines and NICs (they join only their
+ * own host's neighbourhood), and resources that matter only once something names them — and what names them comes
+ * later and is judged then (a reference to one not registered yet cannot be followed, so its host was refused already).
+ */
+const PASSIVE: ReadonlySet<string> = new Set([
+  T.VM,
+  T.VMSS,
+  T.NIC,
+  T.VNet,
+  T.Subnet,
+  T.NSG,
+  T.PublicIP,
+  T.PublicIPPrefix,
+  T.ASG,
+  T.RouteTable,
+  T.Disk,
+  T.Snapshot,
+  T.Image,
+  T.Gallery,
+  T.GalleryImage,
+  T.GalleryImageVersion,
+  T.AssessmentMetadata,
+  "azure-native:resources:ResourceGroup",
+]);
 
 /** Could this registered resource be an Exchange host's machine? (Its own tags, or tags applied to it from outside.) */
 function maybeHost(e: Registered, gate: GateConfig): boolean {
@@ -106,6 +168,7 @@ function maybeHost(e: Registered, gate: GateConfig): boolean {
 export class AdmissionGuard {
   readonly index = new RegistrationIndex();
   private readonly verdicts = new Map<string, Set<string>>();
+  private readonly readings = new Map<string, string>();
   /** What each judged host's neighbourhood is made of (RegistrationIndex.extent), inverted: part → hosts. */
   private readonly near = new Map<string, Set<string>>();
 
@@ -116,6 +179,11 @@ export class AdmissionGuard {
     const hosts = host ? [entry] : this.hostsTouchedBy(entry);
     const out: Violation[] = [];
     for (const host of hosts) {
+      // An assessment or a tag set changes only how the gate reads the host: when that reading holds, nothing changed.
+      if (entry !== host && GATE_ONLY.has(entry.node.type)) {
+        const reading = readingAtAdmission(RegistrationIndex.inputs(this.index.gateScope(host.input.urn)), host.input.urn, settings);
+        if (reading === this.readings.get(host.input.urn)) continue;
+      }
       const scope = this.index.neighbourhood(host.input.urn);
       for (const part of RegistrationIndex.extent(scope)) {
         let set = this.near.get(part);
@@ -124,7 +192,9 @@ export class AdmissionGuard {
       }
       const allSecrets = new Set<string>();
       for (const e of scope) for (const s of e.secrets) allSecrets.add(s);
-      const findings = judgeAtAdmission(RegistrationIndex.inputs(scope), host.input.urn, settings, allSecrets);
+      const judged = judgeHostAtAdmission(RegistrationIndex.inputs(scope), host.input.urn, settings, allSecrets);
+      this.readings.set(host.input.urn, judged.reading);
+      const findings = judged.findings;
       const before = this.verdicts.get(host.input.urn) ?? new Set<string>();
       const now = new Set(findings.map((f) => `${f.policy}\u0000${f.message}`));
       this.verdicts.set(host.input.urn, now);
@@ -143,7 +213,7 @@ export class AdmissionGuard {
 
   /** Hosts judged so far whose neighbourhood `entry` joins; another machine or NIC joins only its own host's. */
   private hostsTouchedBy(entry: Registered): Registered[] {
-    if (this.near.size === 0 || entry.node.type === T.VM || entry.node.type === T.VMSS || entry.node.type === T.NIC) return [];
+    if (this.near.size === 0 || PASSIVE.has(entry.node.type)) return [];
     const urns = new Set<string>();
     for (const part of RegistrationIndex.reach(entry)) for (const u of this.near.get(part) ?? []) urns.add(u);
     return [...urns].map((u) => this.index.get(u)).filter((e): e is Registered => e !== undefined);

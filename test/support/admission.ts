@@ -1,3 +1,4 @@
+import type { EngineResource } from "../../cli/engine/analyzerClient";
 import { resolveGate } from "../../policies/model/config";
 import { ResourceInput } from "../../policies/model/graph";
 import { AdmissionGuard, AdmissionSettings } from "../../policies/rules/admission";
@@ -10,6 +11,13 @@ export function analyzeInput(r: Res): ResourceInput {
   const { id: _id, ...props } = r.properties;
   void _id;
   return { urn: r.urn, type: r.type, name: r.name, props };
+}
+
+/** `analyzeInput` in the engine's wire shape (EngineResource), for the pack over gRPC. */
+export function analyzeRequest(r: Res): EngineResource {
+  const { id: _id, ...properties } = r.properties;
+  void _id;
+  return { urn: r.urn, type: r.type, name: r.name, properties };
 }
 
 /** The same resource as AnalyzeStack sees it once the update is done: with its id. */

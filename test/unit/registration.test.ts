@@ -1,6 +1,7 @@
 import { keysOfId, RegistrationIndex } from "../../policies/model/registration";
 import { analyzeInput } from "../support/admission";
 import { Estate, HOST_TAGS, Res, rule } from "../support/estate";
+import { firewall } from "../support/networks";
 
 function indexOf(resources: readonly Res[]): RegistrationIndex {
   const index = new RegistrationIndex();
@@ -127,6 +128,8 @@ describe("RegistrationIndex: a host's neighbourhood", () => {
       remoteVirtualNetwork: f.e.ref(hub),
     });
     const fwSubnet = f.e.subnet("AzureFirewallSubnet", hub, "10.100.0.0/26");
+    const lonely = f.e.subnet("unused", hub, "10.100.9.0/24");
+    const fw = firewall(f.e, "fw-hub", { subnet: fwSubnet, publicIp: f.e.publicIp("pip-fw") });
     const generic = f.e.add("azure-native:resources:Resource", "portal-rule", {
       resourceProviderNamespace: "Microsoft.Network",
       parentResourcePath: "networkSecurityGroups/nsg-shared",
@@ -137,7 +140,9 @@ describe("RegistrationIndex: a host's neighbourhood", () => {
       properties: { access: "Allow", direction: "Inbound", priority: 50, protocol: "*" },
     });
     const index = indexOf(f.e.resources);
-    expect(names(index, f.vm1.urn)).toEqual(expect.arrayContaining([hub.name, peering.name, fwSubnet.name, generic.name]));
+    expect(names(index, f.vm1.urn)).toEqual(expect.arrayContaining([hub.name, peering.name, fw.name, fwSubnet.name, "pip-fw", generic.name]));
+    // A subnet is reached when something names it, not for being in a VNet the host's network reaches.
+    expect(names(index, f.vm1.urn)).not.toContain(lonely.name);
     expect(index.get(generic.urn)!.identity).toBe("microsoft.network/networksecuritygroups|nsg-shared");
   });
 

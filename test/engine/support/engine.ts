@@ -154,18 +154,12 @@ export class Workspace {
     return this.pulumi(project, ["preview", "--stack", stack, "--policy-pack", PACK_DIR, ...configArgs(policyConfig), ...extra]);
   }
 
-  up(project: string, stack: string, policyConfig?: string, extra: readonly string[] = []): Promise<RunResult> {
-    return this.pulumi(project, [
-      "up",
-      "--yes",
-      "--skip-preview",
-      "--stack",
-      stack,
-      "--policy-pack",
-      PACK_DIR,
-      ...configArgs(policyConfig),
-      ...extra,
-    ]);
+  up(project: string, stack: string, policyConfig?: string, extra: readonly string[] = [], extraEnv: NodeJS.ProcessEnv = {}): Promise<RunResult> {
+    return this.pulumi(
+      project,
+      ["up", "--yes", "--skip-preview", "--stack", stack, "--policy-pack", PACK_DIR, ...configArgs(policyConfig), ...extra],
+      extraEnv,
+    );
   }
 
   dispose(): void {
