@@ -182,23 +182,7 @@ export function lastSegment(id: string): string {
  * standalone `SecurityRule` resource's properties). Never throws: what cannot be read
  * widens an allow and narrows a deny.
  */
-/**
- * Parsed rules by the raw rule object they came from: a rule object is parsed once however many analyses read it (the
- * guard at admission analyses one host's neighbourhood at a time, and a subnet NSG is in many).
- */
-const parsed = new WeakMap<object, Map<string, RuleSpec>>();
-
 export function parseSecurityRule(rule: unknown, origin: "inline" | "standalone", fallbackName: string): RuleSpec {
-  if (typeof rule !== "object" || rule === null) return parseRule(rule, origin, fallbackName);
-  let byName = parsed.get(rule);
-  if (!byName) parsed.set(rule, (byName = new Map()));
-  const key = `${origin}\u0000${fallbackName}`;
-  let spec = byName.get(key);
-  if (!spec) byName.set(key, (spec = parseRule(rule, origin, fallbackName)));
-  return spec;
-}
-
-function parseRule(rule: unknown, origin: "inline" | "standalone", fallbackName: string): RuleSpec {
   const notes: string[] = [];
   const texts: string[] = [];
   if (typeof rule === "string" || typeof rule !== "object" || rule === null) {
