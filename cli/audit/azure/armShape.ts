@@ -145,7 +145,8 @@ export function armToProps(body: Obj, identity: ArmIdentity = {}): AzureNativeVi
     return { token: unmodelledToken(armType), modelled: false, name, props };
   }
   const props: Obj = {};
-  for (const k of ENVELOPE) if (body[k] !== undefined && body[k] !== null) props[k] = flattenSubResources(body[k]);
+  // ARM's own keys (and any other beside the envelope, such as a VM's inline `resources`) stay at the top.
+  for (const [k, v] of Object.entries(body)) if (k !== "properties" && v !== undefined && v !== null) props[k] = flattenSubResources(v);
   const inner = isObj(body.properties) ? body.properties : {};
   for (const [k, v] of Object.entries(inner)) if (!(k in props)) props[k] = flattenSubResources(v);
   props.id = id;
