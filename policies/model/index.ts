@@ -4,6 +4,7 @@
  * considers internal can change without touching them. The policies themselves (`rules/`) use the modules directly.
  */
 export { INTERNET, parseAddressPrefix } from "./addresses";
+export { normalizeId, parseArmId } from "./armIds";
 export { StackAnalysis } from "./analysis";
 export {
   CLOCK_SKEW_MS,
@@ -26,5 +27,5 @@ export type { ResourceInput } from "./graph";
 export type { HostState } from "./hosts";
 export { imageReferenceVerdict } from "./images";
 export type { Grant } from "./nsgEvaluator";
-export { TYPE_INFO } from "./resourceTypes";
+export { canonicalType, T, TYPE_INFO } from "./resourceTypes";
 export { SECRET_SIG, SECRET_SIG_KEY, unwrapSecrets } from "./values";

@@ -12,6 +12,8 @@ const fs = require("fs");
 const path = require("path");
 const { serve, UNKNOWN } = require("./server");
 const { armIdFor, OFFLINE_SUBSCRIPTION } = require("../../../dist/cli/preview/mockCloud");
+// The cloud keeps each resource's ARM body (the inverse of `audit --azure`'s mapping), so tests can list it as Resource Graph would.
+const { propsToArm } = require("../../../dist/cli/audit/azure/armShape");
 const version = require("@pulumi/azure-native/package.json").version;
 
 const TENANT = "00000000-0000-0000-0000-00000000beef";
@@ -91,11 +93,16 @@ serve({
         throw new Error(`Status=404 Code="NotFound" Message="Source resource ${source} of snapshot ${id} not found."`);
       }
     }
-    cloud[key(id)] = { type, id };
+    cloud[key(id)] = { type, id, arm: propsToArm(type, outputs(type, _name, inputs, id)) };
     if (type === "azure-native:compute:VirtualMachine") {
       const disk = osDiskIdOf(inputs, id);
       cloud[key(disk)] = { type: "azure-native:compute:Disk", id: disk, managedBy: id };
     }
+    writeCloud(cloud);
+  },
+  updated(type, name, inputs, id) {
+    const cloud = readCloud();
+    if (cloud[key(id)]) cloud[key(id)].arm = propsToArm(type, outputs(type, name, inputs, id));
     writeCloud(cloud);
   },
   deleted(type, id, props) {
