@@ -18,6 +18,7 @@ export {
 } from "./assessments";
 export { GATE_HOME, prefixSet, resolveClientPorts, resolveGate } from "./config";
 export { configMistakes, didYouMean } from "./configAudit";
+export { NO_PUBLIC_IP_ON_NICS, NO_PUBLIC_IP_ON_NICS_NAME } from "./controlPlane";
 export { describeService } from "./describe";
 export { openToInternet } from "./exposure";
 export { parseExchangeBuild } from "./exchangeBuilds";

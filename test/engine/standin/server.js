@@ -45,7 +45,7 @@ function stableJson(v) {
  * @param {(type: string, olds: object, news: object) => string[]} [p.replaces]  top-level keys whose change replaces
  * @param {(type: string, name: string, inputs: object, id: string) => void} [p.created]  after a real create
  * @param {(type: string, name: string, inputs: object, id: string) => void} [p.updated]  after a real update
- * @param {(type: string, id: string, props: object) => void} [p.deleted]  after a real delete
+ * @param {(type: string, id: string, props: object) => void} [p.deleted]  at a real delete; throw to refuse it
  * @param {(token: string, args: object) => object} [p.invoke]  functions; throw to fail like the real provider
  */
 function serve(p) {
@@ -128,9 +128,13 @@ function serve(p) {
       }
     },
     delete(call, callback) {
-      const req = call.request;
-      p.deleted?.(typeOf(req.getUrn()), req.getId(), req.getProperties()?.toJavaScript() ?? {});
-      callback(null, new Empty());
+      try {
+        const req = call.request;
+        p.deleted?.(typeOf(req.getUrn()), req.getId(), req.getProperties()?.toJavaScript() ?? {});
+        callback(null, new Empty());
+      } catch (e) {
+        failure(callback, e);
+      }
     },
     invoke(call, callback) {
       try {
