@@ -63,6 +63,33 @@ export type Provenance =
       readonly witness: CompromiseWitness;
     };
 
+/**
+ * The ancestry answer for a host whose image reference is `image` (a stack config's image, before any resource exists),
+ * as the pack gives it for a stack that builds no image of its own: a marketplace or platform image has no customer
+ * source, an approved id is trusted, and any other id is one the stack cannot place — untraceable while a host is
+ * compromised (`witness`), else no finding.
+ */
+export function configImageProvenance(
+  vmName: string,
+  image: unknown,
+  approvedImages: readonly string[],
+  witness: CompromiseWitness | undefined,
+): Provenance | undefined {
+  if (witness === undefined) return undefined;
+  for (const key of ["id", "sharedGalleryImageId", "communityGalleryImageId"]) {
+    const id = known(field(image, key));
+    if (id === undefined) continue;
+    if (PLATFORM_IMAGE.test(normalizeId(id)) || idApproved(id, parseApproved(approvedImages).ids)) return undefined;
+    return {
+      kind: "untraceable",
+      chain: [{ type: "VM", name: vmName, field: `imageReference.${key}` }],
+      unknown: { kind: "outside-stack", id },
+      witness,
+    };
+  }
+  return undefined;
+}
+
 /** A "descends from" link: `from` was made from `to`, as `field` of `from` records. */
 export interface Link<N> {
   readonly to: N;

@@ -6,10 +6,10 @@
 import { ResourceGraph } from "../../policies/model/graph";
 import { DEFAULT_HOST_TAGS, HostInventory } from "../../policies/model/hosts";
 import { NetworkModel } from "../../policies/model/network";
-import { CompromiseWitness, Provenance, ProvenanceHop, ProvenanceIndex } from "../../policies/model/provenance";
+import { CompromiseWitness, configImageProvenance, Provenance, ProvenanceHop, ProvenanceIndex } from "../../policies/model/provenance";
 import { Estate, FORMS, Res, UNKNOWN, withDeps, withProps } from "../support/gateFixtures";
 import { toInputs } from "../support/judge";
-import { Lineage } from "../support/lineage";
+import { Lineage, MARKETPLACE } from "../support/lineage";
 
 const WITNESS: CompromiseWitness = { host: "ex09", by: "tag" };
 
@@ -590,6 +590,46 @@ describe.each(FORMS)("provenance (%s form)", (_form, preview) => {
         l.compute("virtualMachineScaleSets", "ex-ss"),
       );
       expect(rows(descends(provenance(e, ss)).chain)[0]).toEqual(["scale set", "ex-ss", "virtualMachineProfile.storageProfile.imageReference.id"]);
+    });
+  });
+});
+
+describe("configImageProvenance: a stack config's image, judged before any resource exists, as the pack judges the VM", () => {
+  const SUB = "00000000-0000-0000-0000-000000000001";
+  const golden = `/subscriptions/${SUB}/resourceGroups/rg-images/providers/Microsoft.Compute/images/golden`;
+  const platform = `/Subscriptions/${SUB}/Providers/Microsoft.Compute/Locations/westeurope/Publishers/MicrosoftWindowsServer/ArtifactTypes/VMImage/Offers/WindowsServer/Skus/2022-datacenter/Versions/1.0.0`;
+  const cases: Array<[string, Record<string, unknown>, string[]]> = [
+    ["a marketplace image", MARKETPLACE, []],
+    ["a platform image id", { id: platform }, []],
+    ["an image id outside the stack", { id: golden }, []],
+    ["the same id, approved", { id: golden }, [golden.toLowerCase()]],
+    [
+      "a gallery version of an approved gallery image",
+      { id: `${golden.replace("images/golden", "galleries/g/images/i")}/versions/1.0.0` },
+      [golden.replace("images/golden", "galleries/g/images/i")],
+    ],
+    ["a direct-shared gallery image", { sharedGalleryImageId: "/SharedGalleries/abc-gal/Images/exchange/Versions/latest" }, []],
+    ["a community gallery image", { communityGalleryImageId: "/CommunityGalleries/contoso-1/Images/exchange/Versions/1.0.0" }, []],
+  ];
+
+  it.each(cases)("%s", (_label, image, approved) => {
+    for (const [, preview] of FORMS) {
+      const e = new Estate({ preview });
+      const vm = new Lineage(e).vm("ex01");
+      withProps(e, vm, { storageProfile: { ...(vm.properties.storageProfile as object), imageReference: image } });
+      const host = e.resources.find((r) => r.urn === vm.urn)!;
+      for (const witness of [false, true]) {
+        expect(configImageProvenance("ex01", image, approved, witness ? WITNESS : undefined)).toEqual(provenance(e, host, { witness, approved }));
+      }
+    }
+  });
+
+  it("says so for an id it cannot place while a host is compromised", () => {
+    expect(configImageProvenance("ex01", { id: golden }, [], WITNESS)).toEqual({
+      kind: "untraceable",
+      chain: [{ type: "VM", name: "ex01", field: "imageReference.id" }],
+      unknown: { kind: "outside-stack", id: golden },
+      witness: WITNESS,
     });
   });
 });
