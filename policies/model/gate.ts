@@ -143,9 +143,10 @@ const NOT_FROM_AN_IMAGE: ReadonlySet<RebuildProblem["kind"]> = new Set([
 
 /** The model's answer on where a host's OS disk comes from, as the rebuild policy's finding. */
 export function provenanceFinding(host: string, p: Provenance): GateFinding<RebuildProblem> {
+  const elided = p.elided ? { elided: p.elided } : {};
   return p.kind === "descends"
-    ? { host, kind: "descends-from-exchange-host", chain: p.chain, origin: p.origin }
-    : { host, kind: "ancestry-untraceable", chain: p.chain, unknown: p.unknown, witness: p.witness };
+    ? { host, kind: "descends-from-exchange-host", chain: p.chain, origin: p.origin, ...elided }
+    : { host, kind: "ancestry-untraceable", chain: p.chain, unknown: p.unknown, witness: p.witness, ...elided };
 }
 
 /** The hosts that make an untraceable ancestry matter: found or tagged compromised, or whose state tag may say so. */

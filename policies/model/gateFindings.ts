@@ -3,7 +3,7 @@
  * Decisions read `kind` and the fields; only the edges (policy messages, reports, the fleet plan) call `renderGateFinding`.
  */
 import type { AssessmentFinding } from "./assessments";
-import type { CompromiseWitness, ExchangeOrigin, ProvenanceHop, UnknownOrigin } from "./provenance";
+import type { CompromiseWitness, Elision, ExchangeOrigin, ProvenanceHop, UnknownOrigin } from "./provenance";
 
 /** exchange-remediated-requires-assessment: the newest linked assessment does not prove the host clean. */
 export type AssessmentProblem =
@@ -42,12 +42,18 @@ export type RebuildProblem =
   | { readonly kind: "no-image-reference" }
   | { readonly kind: "image-unknown"; readonly why: string }
   | { readonly kind: "image-not-approved"; readonly image: string; readonly approved: readonly string[] }
-  | { readonly kind: "descends-from-exchange-host"; readonly chain: readonly ProvenanceHop[]; readonly origin: ExchangeOrigin }
+  | {
+      readonly kind: "descends-from-exchange-host";
+      readonly chain: readonly ProvenanceHop[];
+      readonly origin: ExchangeOrigin;
+      readonly elided?: Elision;
+    }
   | {
       readonly kind: "ancestry-untraceable";
       readonly chain: readonly ProvenanceHop[];
       readonly unknown: UnknownOrigin;
       readonly witness: CompromiseWitness;
+      readonly elided?: Elision;
     };
 
 export type GateProblem = AssessmentProblem | BuildProblem | RebuildProblem;
@@ -64,14 +70,14 @@ const UNTRACEABLE_FIX =
   "build it from a marketplace image or from an image this stack builds from a non-Exchange source, or verify the source of an image made outside this stack and list it in approvedImages";
 
 /** A chain as messages show it: `VM ex02-g2 imageReference.id → image img-golden (sourceVirtualMachine) → VM ex02-g1`. */
-function chainText(chain: readonly ProvenanceHop[]): string {
-  return chain
-    .map((h, i) => {
-      const via = h.field === undefined ? "" : h.byDependency ? `${h.field}, by dependency` : h.field;
-      if (via === "") return `${h.type} ${h.name}`;
-      return i === 0 && !h.byDependency ? `${h.type} ${h.name} ${via}` : `${h.type} ${h.name} (${via})`;
-    })
-    .join(" → ");
+function chainText(chain: readonly ProvenanceHop[], elided: Elision | undefined): string {
+  const hops = chain.map((h, i) => {
+    const via = h.field === undefined ? "" : h.byDependency ? `${h.field}, by dependency` : h.field;
+    if (via === "") return `${h.type} ${h.name}`;
+    return i === 0 && !h.byDependency ? `${h.type} ${h.name} ${via}` : `${h.type} ${h.name} (${via})`;
+  });
+  if (elided) hops.splice(elided.after + 1, 0, `… ${elided.count} more …`);
+  return hops.join(" → ");
 }
 
 /** What makes the chain's last resource an Exchange host's. */
@@ -197,9 +203,9 @@ function problemText(f: GateFinding): string {
     case "image-not-approved":
       return `host ${h} is built from ${f.image}, which is not in approvedImages: build it from one of ${f.approved.join(", ")}`;
     case "descends-from-exchange-host":
-      return `host ${h}'s OS disk descends from ${originHeadline(f.origin, f.chain.at(-1))}: ${chainText(f.chain)} (${originText(f.origin)}). Fix: ${DESCENT_FIX}`;
+      return `host ${h}'s OS disk descends from ${originHeadline(f.origin, f.chain.at(-1))}: ${chainText(f.chain, f.elided)} (${originText(f.origin)}). Fix: ${DESCENT_FIX}`;
     case "ancestry-untraceable":
-      return `the origin of host ${h}'s OS disk cannot be traced while this stack holds a compromised host (${witnessText(f.witness)}): ${chainText(f.chain)} → ${unknownText(f.unknown)}. Fix: ${UNTRACEABLE_FIX}`;
+      return `the origin of host ${h}'s OS disk cannot be traced while this stack holds a compromised host (${witnessText(f.witness)}): ${chainText(f.chain, f.elided)} → ${unknownText(f.unknown)}. Fix: ${UNTRACEABLE_FIX}`;
   }
 }
 

@@ -54,14 +54,25 @@ export type CompromiseWitness =
   | { readonly host: string; readonly by: "assessment"; readonly label: string }
   | { readonly host: string; readonly by: "unreadable-tag" };
 
+/** Resources of a long chain left out of `chain` after its hop `after` (they are counted, not listed). */
+export interface Elision {
+  readonly after: number;
+  readonly count: number;
+}
+
 export type Provenance =
-  | { readonly kind: "descends"; readonly chain: readonly ProvenanceHop[]; readonly origin: ExchangeOrigin }
+  | { readonly kind: "descends"; readonly chain: readonly ProvenanceHop[]; readonly origin: ExchangeOrigin; readonly elided?: Elision }
   | {
       readonly kind: "untraceable";
       readonly chain: readonly ProvenanceHop[];
       readonly unknown: UnknownOrigin;
       readonly witness: CompromiseWitness;
+      readonly elided?: Elision;
     };
+
+/** How much of a long chain a message shows: its first and last hops. */
+export const CHAIN_HEAD = 8;
+export const CHAIN_TAIL = 4;
 
 /**
  * The ancestry answer for a host whose image reference is `image` (a stack config's image, before any resource exists),
@@ -201,10 +212,6 @@ const GENERATION = /^(.+)-g\d+$/i;
 const EVIDENCE_TAG = "purpose";
 const EVIDENCE_VALUE = "exchange-compromise-evidence";
 
-function lc(s: string | undefined): string | undefined {
-  return s === undefined ? undefined : s.toLowerCase();
-}
-
 function known(v: unknown): string | undefined {
   const s = str(v);
   return typeof s === "string" && s.trim() !== "" ? s.trim() : undefined;
@@ -224,6 +231,12 @@ function generationStems(name: string): string[] {
   const out: string[] = [];
   for (const m of name.matchAll(/-g\d+(?=-|$)/gi)) out.push(name.slice(0, m.index).toLowerCase());
   return out;
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }
 
 function rgCompatible(a: string | undefined, b: string | undefined): boolean {
@@ -255,7 +268,12 @@ export class ProvenanceIndex {
   private readonly stems = new Map<string, Host[]>();
   private readonly byName = new Map<string, GraphNode[]>();
   private readonly versionsOf = new Map<GraphNode, GraphNode[]>();
+  /** Gallery image versions by `gallery|image` (lower case). */
+  private readonly versionsByName = new Map<string, GraphNode[]>();
+  /** Galleries by the names a direct-shared (`shared|…`) or community (`community|…`) gallery id carries. */
+  private publicGalleries?: Map<string, GraphNode[]>;
   private readonly approved: string[];
+  private readonly tails = new Map<Paths, Map<Node, Node>>();
   private toExchange?: Paths;
   private toUnknown?: Paths;
 
@@ -270,10 +288,7 @@ export class ProvenanceIndex {
       for (const n of graph.ofType(type)) {
         const own = this.namesOf(n).at(-1);
         if (own === undefined) continue;
-        const key = `${SHAPES[type].arm}|${own.toLowerCase()}`;
-        const l = this.byName.get(key);
-        if (l) l.push(n);
-        else this.byName.set(key, [n]);
+        push(this.byName, `${SHAPES[type].arm}|${own.toLowerCase()}`, n);
       }
     }
     for (const h of hosts) {
@@ -282,7 +297,7 @@ export class ProvenanceIndex {
       const m = GENERATION.exec(h.name);
       if (m) {
         const stem = m[1].toLowerCase();
-        this.stems.set(stem, [...(this.stems.get(stem) ?? []), h]);
+        push(this.stems, stem, h);
       }
     }
     for (const h of hosts) this.indexHost(h);
@@ -306,16 +321,17 @@ export class ProvenanceIndex {
     this.toExchange ??= pathsToSources(this.links, [...this.roots.keys(), ...this.exchangeEnds]);
     const viaExchange = this.shortest(start, this.toExchange);
     if (viaExchange) {
-      const { chain, end } = this.walk(host, viaExchange, this.toExchange.next);
-      if (end instanceof Ending) return { kind: "descends", chain: [...chain, end.hop!], origin: end.origin! };
-      return { kind: "descends", chain: [...chain, this.hop(end)], origin: this.roots.get(end)! };
+      const { chain, end, elided } = this.walk(host, viaExchange, this.toExchange);
+      const last = end instanceof Ending ? end.hop! : this.hop(end);
+      const origin = end instanceof Ending ? end.origin! : this.roots.get(end)!;
+      return { kind: "descends", chain: [...chain, last], origin, ...(elided ? { elided } : {}) };
     }
     if (this.witnesses.length === 0) return undefined;
     this.toUnknown ??= pathsToSources(this.links, this.unknownEnds);
     const viaUnknown = this.shortest(start, this.toUnknown);
     if (!viaUnknown) return undefined;
-    const { chain, end } = this.walk(host, viaUnknown, this.toUnknown.next);
-    return { kind: "untraceable", chain, unknown: (end as Ending).unknown!, witness: this.witnesses[0] };
+    const { chain, end, elided } = this.walk(host, viaUnknown, this.toUnknown);
+    return { kind: "untraceable", chain, unknown: (end as Ending).unknown!, witness: this.witnesses[0], ...(elided ? { elided } : {}) };
   }
 
   private shortest(start: readonly Link<Node>[], paths: Paths): Link<Node> | undefined {
@@ -328,16 +344,43 @@ export class ProvenanceIndex {
     return best;
   }
 
-  /** The hops from the host's machine along `first`, then along the shortest path, up to the node the path ends at. */
-  private walk(host: Host, first: Link<Node>, next: ReadonlyMap<Node, Link<Node> | null>): { chain: ProvenanceHop[]; end: Node } {
+  /**
+   * The hops from the host's machine along `first`, then along the shortest path, up to the node the path ends at. A
+   * long path shows its first CHAIN_HEAD and last CHAIN_TAIL hops and counts the rest, so reporting every host of a
+   * long lineage stays linear.
+   */
+  private walk(host: Host, first: Link<Node>, paths: Paths): { chain: ProvenanceHop[]; end: Node; elided?: Elision } {
     const chain: ProvenanceHop[] = [this.hop(host.vm, first)];
+    let elided: Elision | undefined;
     let cur = first.to;
-    for (let link = next.get(cur); link; link = next.get(cur)) {
+    for (let link = paths.next.get(cur); link; link = paths.next.get(cur)) {
+      const dist = paths.dist.get(cur)!;
+      if (elided === undefined && chain.length === CHAIN_HEAD && dist > CHAIN_TAIL + 1) {
+        const resume = this.tailOf(cur, paths);
+        elided = { after: chain.length - 1, count: dist - paths.dist.get(resume)! };
+        cur = resume;
+        continue;
+      }
       // Only the stack's resources have links; an Ending is always the last node.
       chain.push(this.hop(cur as GraphNode, link));
       cur = link.to;
     }
-    return { chain, end: cur };
+    return { chain, end: cur, elided };
+  }
+
+  /** The node CHAIN_TAIL links before the end of `x`'s shortest path, memoised along the way (each node is set once). */
+  private tailOf(x: Node, paths: Paths): Node {
+    let memo = this.tails.get(paths);
+    if (!memo) this.tails.set(paths, (memo = new Map()));
+    const passed: Node[] = [];
+    let cur = x;
+    while (!memo.has(cur) && paths.dist.get(cur)! > CHAIN_TAIL) {
+      passed.push(cur);
+      cur = paths.next.get(cur)!.to;
+    }
+    const found = memo.get(cur) ?? cur;
+    for (const n of passed) memo.set(n, found);
+    return found;
   }
 
   private hop(node: GraphNode, via?: Link<Node>): ProvenanceHop {
@@ -378,7 +421,7 @@ export class ProvenanceIndex {
     if (id !== undefined && !this.keyById.has(normalizeId(id))) this.keyById.set(normalizeId(id), { rg, ...keyed });
     if (name !== undefined) {
       const k = `${arm}|${name.toLowerCase()}`;
-      this.keyByName.set(k, [...(this.keyByName.get(k) ?? []), { rg, ...keyed }]);
+      push(this.keyByName, k, { rg, ...keyed });
     }
   }
 
@@ -489,7 +532,8 @@ export class ProvenanceIndex {
       const [gallery, image] = this.namesOf(v);
       const images =
         own.nodes.length > 0 && !own.guessed ? own.nodes : gallery && image ? this.named(T.GalleryImage, [gallery, image], v.rg, true) : [];
-      for (const gi of images) this.versionsOf.set(gi, [...(this.versionsOf.get(gi) ?? []), v]);
+      for (const gi of images) push(this.versionsOf, gi, v);
+      if (gallery && image) push(this.versionsByName, `${gallery}|${image}`.toLowerCase(), v);
     }
   }
 
@@ -530,11 +574,9 @@ export class ProvenanceIndex {
       const images = this.named(T.GalleryImage, names, id.resourceGroup);
       if (images.length > 0) return images;
       // The image definition lives elsewhere: its versions built in this stack are what "latest" may pick.
-      return this.graph.ofType(T.GalleryImageVersion).filter((v) => {
-        const [g, i] = this.namesOf(v);
-        const under = v.id ? v.id.startsWith(id.normalized + "/versions/") : lc(g) === lc(names[0]) && lc(i) === lc(names[1]);
-        return under && rgCompatible(v.rg, id.resourceGroup);
-      });
+      return (this.versionsByName.get(`${names[0]}|${names[1]}`.toLowerCase()) ?? []).filter(
+        (v) => (v.id === undefined || v.id.startsWith(id.normalized + "/versions/")) && rgCompatible(v.rg, id.resourceGroup),
+      );
     }
     for (const [nodeType, shape] of Object.entries(SHAPES)) {
       if (shape.arm === type) return this.named(nodeType, names, id.resourceGroup);
@@ -544,13 +586,19 @@ export class ProvenanceIndex {
 
   /** A direct-shared or community gallery id: the stack's gallery whose unique name or public name it carries. */
   private publicGalleryTargets(kind: string, galleryName: string, image: string, version: string | undefined): GraphNode[] {
-    const want = galleryName.toLowerCase();
-    const galleries = this.graph.ofType(T.Gallery).filter((g) => {
-      if (kind.toLowerCase() === "shared") return lc(known(path(g.props, "identifier", "uniqueName"))) === want;
-      const names = arr(path(g.props, "sharingProfile", "communityGalleryInfo", "publicNames"));
-      return Array.isArray(names) && names.some((n) => lc(known(n)) === want);
-    });
-    return galleries.flatMap((g) => {
+    if (!this.publicGalleries) {
+      this.publicGalleries = new Map();
+      for (const g of this.graph.ofType(T.Gallery)) {
+        const unique = known(path(g.props, "identifier", "uniqueName"));
+        if (unique !== undefined) push(this.publicGalleries, `shared|${unique.toLowerCase()}`, g);
+        const names = arr(path(g.props, "sharingProfile", "communityGalleryInfo", "publicNames"));
+        for (const n of Array.isArray(names) ? names : []) {
+          const name = known(n);
+          if (name !== undefined) push(this.publicGalleries, `community|${name.toLowerCase()}`, g);
+        }
+      }
+    }
+    return (this.publicGalleries.get(`${kind}|${galleryName}`.toLowerCase()) ?? []).flatMap((g) => {
       const gname = g.azName;
       if (gname === undefined) return [];
       if (version !== undefined) return this.named(T.GalleryImageVersion, [gname, image, version], g.rg, true);

@@ -203,6 +203,24 @@ describe("the ancestry findings name the chain's end in words of its own kind", 
     expect(untraceable({ kind: "blob" }, witness)).toContain(`while this stack holds a compromised host (${text}): `);
   });
 
+  it("a long chain shows where resources were left out, and how many", () => {
+    const text = renderGateFinding({
+      host: "ex01",
+      kind: "descends-from-exchange-host",
+      chain: [
+        { type: "VM", name: "ex01", field: "imageReference.id" },
+        { type: "image", name: "img", field: "storageProfile.osDisk.snapshot" },
+        { type: "snapshot", name: "s0", field: "creationData.sourceResourceId" },
+        { type: "VM", name: "ex02" },
+      ],
+      origin: { kind: "host", host: "ex02", tagsUnreadable: false },
+      elided: { after: 1, count: 17 },
+    });
+    expect(text).toContain(
+      ": VM ex01 imageReference.id → image img (storageProfile.osDisk.snapshot) → … 17 more … → snapshot s0 (creationData.sourceResourceId) → VM ex02 (an Exchange host). Fix: ",
+    );
+  });
+
   it("a first hop read by dependency says so in parentheses", () => {
     const text = renderGateFinding({
       host: "ex01",

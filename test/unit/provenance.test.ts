@@ -6,7 +6,15 @@
 import { ResourceGraph } from "../../policies/model/graph";
 import { DEFAULT_HOST_TAGS, HostInventory } from "../../policies/model/hosts";
 import { NetworkModel } from "../../policies/model/network";
-import { CompromiseWitness, configImageProvenance, Provenance, ProvenanceHop, ProvenanceIndex } from "../../policies/model/provenance";
+import {
+  CHAIN_HEAD,
+  CHAIN_TAIL,
+  CompromiseWitness,
+  configImageProvenance,
+  Provenance,
+  ProvenanceHop,
+  ProvenanceIndex,
+} from "../../policies/model/provenance";
 import { Estate, FORMS, Res, UNKNOWN, withDeps, withProps } from "../support/gateFixtures";
 import { toInputs } from "../support/judge";
 import { Lineage, MARKETPLACE } from "../support/lineage";
@@ -419,6 +427,33 @@ describe.each(FORMS)("provenance (%s form)", (_form, preview) => {
       const p = descends(provenance(e, vm));
       expect(p.chain.map((h) => h.type)).toEqual(["VM", "image", "disk", "gallery image version", "snapshot", "disk", preview ? "VM" : "disk"]);
       expectLinkedBy(p);
+    });
+
+    it("a long chain shows its first and last hops and counts the others", () => {
+      const { e, l } = setup();
+      const old = l.vm("ex01");
+      let prev: Res | string = preview ? old : l.compute("disks", "ex01-osdisk");
+      for (let i = 0; i < 30; i++) prev = l.snapshot(`s${i}`, { source: prev });
+      const vm = l.vm("ex02", l.image("img", { os: { snapshot: prev } }));
+      const p = descends(provenance(e, vm));
+      // ex02, img, s29 … s0, ex01's disk (or VM): 33 resources.
+      expect(p.chain).toHaveLength(CHAIN_HEAD + CHAIN_TAIL + 1);
+      expect(p.elided).toEqual({ after: CHAIN_HEAD - 1, count: 33 - (CHAIN_HEAD + CHAIN_TAIL + 1) });
+      expect(p.chain.map((h) => h.name)).toEqual([
+        "ex02",
+        "img",
+        "s29",
+        "s28",
+        "s27",
+        "s26",
+        "s25",
+        "s24",
+        "s3",
+        "s2",
+        "s1",
+        "s0",
+        preview ? "ex01" : "ex01-osdisk",
+      ]);
     });
 
     it("a cycle of images, snapshots and disks without an Exchange host: no finding, and the search ends", () => {
