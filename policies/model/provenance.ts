@@ -262,7 +262,6 @@ export class ProvenanceIndex {
   private readonly roots = new Map<GraphNode, ExchangeOrigin>();
   private readonly exchangeEnds: Ending[] = [];
   private readonly unknownEnds: Ending[] = [];
-  private readonly hostOfMachine = new Map<string, Host>();
   private readonly keyById = new Map<string, Keyed>();
   private readonly keyByName = new Map<string, Keyed[]>();
   private readonly stems = new Map<string, Host[]>();
@@ -292,7 +291,6 @@ export class ProvenanceIndex {
       }
     }
     for (const h of hosts) {
-      this.hostOfMachine.set(h.vm.urn, h);
       this.roots.set(h.vm, { kind: "host", host: h.name, tagsUnreadable: h.hostNote !== undefined });
       const m = GENERATION.exec(h.name);
       if (m) {
@@ -401,7 +399,7 @@ export class ProvenanceIndex {
     return out;
   }
 
-  private ending(hop: ProvenanceHop | undefined, origin: ExchangeOrigin): Ending {
+  private ending(hop: ProvenanceHop, origin: ExchangeOrigin): Ending {
     const e = new Ending(hop, origin, undefined);
     this.exchangeEnds.push(e);
     return e;
