@@ -22,11 +22,12 @@ export { NO_PUBLIC_IP_ON_NICS, NO_PUBLIC_IP_ON_NICS_NAME } from "./controlPlane"
 export { describeService } from "./describe";
 export { openToInternet } from "./exposure";
 export { parseExchangeBuild } from "./exchangeBuilds";
-export { assessmentFindings, buildFindings, describeNewest, type GateConfig } from "./gate";
+export { assessmentFindings, buildFindings, describeNewest, provenanceFinding, type GateConfig } from "./gate";
 export { renderGateFinding, type GateFinding } from "./gateFindings";
 export type { ResourceInput } from "./graph";
 export type { HostState } from "./hosts";
 export { imageReferenceVerdict } from "./images";
 export type { Grant } from "./nsgEvaluator";
+export { configImageProvenance, type CompromiseWitness } from "./provenance";
 export { canonicalType, T, TYPE_INFO } from "./resourceTypes";
 export { SECRET_SIG, SECRET_SIG_KEY, unwrapSecrets } from "./values";
