@@ -4,6 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import type { EngineResource } from "../cli/engine/analyzerClient";
 import { PackSession } from "../cli/engine/session";
+import { RULES } from "../policies/rules";
 import { findProjectRoot } from "../stacks/config/stackFile";
 import { BENCH_NOW, syntheticEstate } from "./estate";
 import { largestPair, scalingExponent, SIZES } from "./sizes";
@@ -116,7 +117,7 @@ async function main(): Promise<void> {
     "# Benchmarks",
     "",
     `Produced by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: ${os.cpus().length} × ${cpu}, ${f(os.totalmem() / 2 ** 30)} GiB RAM, ${os.type()} ${os.release()}, Node.js ${process.version}.`,
-    "Each estate is judged through the engine interface (the pack started as the engine starts it, Analyze per resource with 8 calls in flight, AnalyzeStack once) by exchange-compromise-guard and by a floor pack: the same @pulumi/policy framework with the same number of policies (7 stack, 2 resource) that touch every resource and report nothing. Times are wall-clock milliseconds seen by the engine side; peak memory is the pack process's peak resident set (VmHWM).",
+    `Each estate is judged through the engine interface (the pack started as the engine starts it, Analyze per resource with 8 calls in flight, AnalyzeStack once) by exchange-compromise-guard and by a floor pack: the same @pulumi/policy framework with the same number of policies (${RULES.filter((r) => r.kind === "stack").length} stack, ${RULES.filter((r) => r.kind === "resource").length} resource) that touch every resource and report nothing. Times are wall-clock milliseconds seen by the engine side; peak memory is the pack process's peak resident set (VmHWM).`,
     "",
   );
   const guardStart = await startTimes("guard");

@@ -3,8 +3,10 @@ import { Command, CommanderError } from "commander";
 import * as fs from "fs";
 import * as path from "path";
 import { audit } from "./commands/audit";
+import { auditAzure } from "./commands/auditAzure";
 import { check } from "./commands/check";
 import { ingest } from "./commands/ingest";
+import { InputError } from "./audit/stackExport";
 import { ROOT } from "./commands/shared";
 import { CliIo, PROCESS_IO, RunStack } from "./io";
 import { runOfflineStack } from "./preview/offlineStack";
@@ -39,7 +41,20 @@ Examples:
 
 The export must be \`pulumi stack export\` output (JSON with deployment.resources). Give the same
 --policy-pack-config the pipeline's preview uses, or the defaults judge it. An export with no Exchange host
-exits 1 unless --allow-no-hosts is given. Exit codes: 0 clean, 1 a mandatory violation, 2 bad input.`;
+exits 1 unless --allow-no-hosts is given. Exit codes: 0 clean, 1 a mandatory violation, 2 bad input.
+
+The live estate (Azure Resource Graph), which also sees what was changed outside Pulumi:
+  az graph query -q "$(cat pipelines/resource-graph/resources.kql)" --subscriptions <id> --first 1000 > rg-1.json
+  #   … while rg-N.json has a "skip_token": again with --skip-token <token> > rg-N+1.json
+  az graph query -q "$(cat pipelines/resource-graph/security-assessments.kql)" --subscriptions <id> --first 1000 > sa-1.json
+  exchange-guard audit --azure rg-*.json sa-*.json --policy-pack-config stacks/policy-config/prod.json \\
+    --export ./prod.export.json --stack prod --sarif ./live.sarif
+
+--azure judges the Resource Graph output with the same pack and verdicts as an export; every page of a run must be
+given (a page missing, a file that is not Resource Graph JSON: exit 2). Hosts are named by ARM id; SARIF results
+point at the host's line in stacks/Pulumi.<stack>.yaml with --stack, else at each resource's ARM id. With --export,
+drift from the stack (resources, NSG rules, public IPs, pool members changed outside Pulumi) is reported too; drift
+alone never changes the exit code: only the policies' verdicts on the live estate do.`;
 
 const INGEST_EXAMPLES = `
 Examples:
@@ -88,8 +103,11 @@ async function run(argv: readonly string[], io: CliIo, runStack: RunStack): Prom
     });
   program
     .command("audit")
-    .description("judge a `pulumi stack export` file (default: the bundled example fleet)")
+    .description("judge a `pulumi stack export` file (default: the bundled example fleet), or the live estate from Azure Resource Graph")
     .argument("[export]", "stack export JSON file")
+    .option("--azure <files...>", "judge the live estate instead: Resource Graph output of the shipped queries (every page)")
+    .option("--export <file>", "with --azure: the stack's `pulumi stack export`, to report drift from it")
+    .option("--stack <name>", "with --azure: SARIF results point at stacks/Pulumi.<name>.yaml (default: at ARM ids)")
     .option("--policy-pack-config <file>", "policy pack config JSON, as for pulumi preview --policy-pack-config")
     .option("--json", "machine-readable output")
     .option("--sarif <file>", "also write SARIF 2.1.0 for code scanning")
@@ -101,8 +119,24 @@ async function run(argv: readonly string[], io: CliIo, runStack: RunStack): Prom
     .action(
       async (
         file: string | undefined,
-        opts: { policyPackConfig?: string; json?: boolean; sarif?: string; sarifRoot?: string; stacksDir?: string },
+        opts: {
+          policyPackConfig?: string;
+          json?: boolean;
+          sarif?: string;
+          sarifRoot?: string;
+          stacksDir?: string;
+          azure?: string[];
+          export?: string;
+          stack?: string;
+        },
       ) => {
+        if (opts.azure !== undefined) {
+          if (file !== undefined)
+            throw new InputError(`audit --azure takes Resource Graph files, not a stack export (${file}): give the export with --export`);
+          code = await auditAzure(opts.azure, opts, io);
+          return;
+        }
+        if (opts.export !== undefined || opts.stack !== undefined) throw new InputError("--export and --stack go with --azure");
         const useExample = file === undefined;
         code = await audit(
           file ?? EXAMPLE_EXPORT,

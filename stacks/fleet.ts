@@ -3,7 +3,7 @@ import * as compute from "@pulumi/azure-native/compute";
 import * as resources from "@pulumi/azure-native/resources";
 import * as security from "@pulumi/azure-native/security";
 import * as pulumi from "@pulumi/pulumi";
-import { renderGateFinding } from "../policies/model";
+import { NO_PUBLIC_IP_ON_NICS, NO_PUBLIC_IP_ON_NICS_NAME, renderGateFinding } from "../policies/model";
 import { FleetConfig, PlannedHost, vmName } from "./config/fleetConfig";
 import { ExchangeHost, evidenceSnapshot } from "./components/exchangeHost";
 import { ExchangeNetwork } from "./components/exchangeNetwork";
@@ -65,6 +65,21 @@ export async function deployFleet(config: FleetConfig, plan: readonly PlannedHos
         tags,
       })
     : undefined;
+
+  // The control plane holds too: whoever attaches a public IP to a host's NIC outside Pulumi (the portal, the CLI,
+  // another template, an attacker's token) is denied by Azure itself. The hosts are published only through the load
+  // balancer or application gateway, never a NIC public IP, so the assignment never blocks this program.
+  new authorization.PolicyAssignment("no-public-ip-on-nics", {
+    scope: rg.id,
+    policyAssignmentName: "exg-no-public-ip-on-nics",
+    policyDefinitionId: NO_PUBLIC_IP_ON_NICS,
+    enforcementMode: "Default",
+    displayName: `${NO_PUBLIC_IP_ON_NICS_NAME} (Exchange hosts)`,
+    description: "Denies a public IP on any network interface of the Exchange hosts' resource group (exchange-compromise-guard).",
+    nonComplianceMessages: [
+      { message: "Exchange hosts are published only through the load balancer or application gateway, never a public IP on a NIC." },
+    ],
+  });
 
   const metadata = new security.AssessmentMetadataInSubscription("exchange-compromise-assessment", {
     assessmentMetadataName: config.assessmentMetadataGuid,

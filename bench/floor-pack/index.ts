@@ -25,9 +25,14 @@ const resource = (i: number): ResourceValidationPolicy => ({
   },
 });
 
-// The same shape as the real pack: seven stack policies, two resource policies.
+// The same shape as the real pack (test/unit/policyGuide.test.ts holds them equal to RULES).
+const STACK_POLICIES = 8;
+const RESOURCE_POLICIES = 2;
 new PolicyPack("exchange-guard-floor", {
-  policies: [stack(1), stack(2), stack(3), stack(4), stack(5), stack(6), stack(7), resource(1), resource(2)],
+  policies: [
+    ...Array.from({ length: STACK_POLICIES }, (_, i) => stack(i + 1)),
+    ...Array.from({ length: RESOURCE_POLICIES }, (_, i) => resource(i + 1)),
+  ],
 });
 
 process.on("exit", () => void sink);

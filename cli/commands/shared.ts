@@ -1,10 +1,10 @@
 import * as fs from "fs";
 import * as path from "path";
-import type { EngineResource } from "../engine/analyzerClient";
+import type { EngineResource, PolicyConfigEntry } from "../engine/analyzerClient";
 import { runPolicyPack } from "../engine/session";
 import { buildReport, Report } from "../report/hostRows";
-import { gitRoot, Locator, SarifLocationError, toSarif } from "../report/sarif";
-import { COLOUR, PLAIN, renderText } from "../report/text";
+import { ExtraFinding, gitRoot, Locator, SarifLocationError, toSarif } from "../report/sarif";
+import { COLOUR, PLAIN, renderFindings, renderText } from "../report/text";
 import { InputError } from "../audit/stackExport";
 import { checkNotEmpty, checkPolicyPackConfig } from "../engine/strictConfig";
 import { findProjectRoot } from "../../stacks/config/stackFile";
@@ -41,6 +41,14 @@ export function readConfigFile(file: string | undefined): { text?: string; sourc
   return { text, source: file };
 }
 
+/** What a report shows beside the policies' verdicts (drift from the stack), never changing the exit code. */
+export interface ReportExtras {
+  /** Computed once the pack's reconciled config is known (the gate's tag names). */
+  readonly findings?: (config: Readonly<Record<string, PolicyConfigEntry>>) => readonly ExtraFinding[];
+  /** The heading of the findings' section in the text report. */
+  readonly heading?: string;
+}
+
 export interface Judged {
   readonly report: Report;
   readonly timings: { startMs: number; analyzeMs: number; analyzeStackMs: number };
@@ -51,9 +59,10 @@ export async function judgeAndReport(
   title: string,
   stack: { analyze: readonly EngineResource[]; analyzeStack: readonly EngineResource[]; stack: string; project: string },
   opts: OutputOptions,
-  locator: Locator,
+  locator: Locator | undefined,
   io: CliIo,
   extra?: (judged: Judged) => void,
+  extras: ReportExtras = {},
 ): Promise<number> {
   const cfg = readConfigFile(opts.policyPackConfig);
   const progress = progressFor(opts, io.stderr);
@@ -73,12 +82,13 @@ export async function judgeAndReport(
   const diagnostics = [...result.resourceDiagnostics, ...result.stackDiagnostics];
   const report = buildReport(stack.analyzeStack, result.config, diagnostics);
   extra?.({ report, timings: result.timings });
+  const findings = extras.findings?.(result.config) ?? [];
   if (opts.sarif) {
     // Locations are relative to the repository that holds the located file (or --sarif-root), never to this tool.
-    const root = opts.sarifRoot ?? gitRoot(path.dirname(locator.file)) ?? process.cwd();
+    const root = opts.sarifRoot ?? (locator ? gitRoot(path.dirname(locator.file)) : undefined) ?? process.cwd();
     let log;
     try {
-      log = toSarif(result.info, report, locator, root);
+      log = toSarif(result.info, report, locator, root, findings);
     } catch (e) {
       if (e instanceof SarifLocationError) throw new InputError(`--sarif ${opts.sarif}: ${e.message}`);
       throw e;
@@ -92,13 +102,23 @@ export async function judgeAndReport(
   if (opts.json) {
     io.stdout.write(
       JSON.stringify(
-        { title, hosts: report.rows, other: report.other, mandatory: report.mandatory, advisory: report.advisory, timings: result.timings },
+        {
+          title,
+          hosts: report.rows,
+          other: report.other,
+          mandatory: report.mandatory,
+          advisory: report.advisory,
+          ...(extras.findings ? { drift: findings.map((f) => ({ id: f.id, host: f.host, message: f.message })) } : {}),
+          timings: result.timings,
+        },
         null,
         2,
       ) + "\n",
     );
   } else {
-    io.stdout.write(renderText(report, title, io.stdout.isTTY ? COLOUR : PLAIN) + "\n");
+    const style = io.stdout.isTTY ? COLOUR : PLAIN;
+    io.stdout.write(renderText(report, title, style) + "\n");
+    if (extras.findings) io.stdout.write(renderFindings(extras.heading ?? "Other findings", findings, style) + "\n");
   }
   if (report.rows.length === 0 && !opts.allowNoHosts) {
     // A fleet whose hosts are tagged under other names than the gate's would otherwise pass with nothing judged.

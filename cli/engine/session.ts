@@ -65,7 +65,9 @@ export async function runPolicyPack(opts: PackRunOptions): Promise<PackRunResult
             if (rem.properties) r = { ...r, properties: rem.properties };
           }
         }
-        resourceDiagnostics.push(...(await client.analyze(r)).diagnostics);
+        // @pulumi/policy leaves a resource policy's diagnostic without a URN; the engine reports it on the resource analysed.
+        const analysed = r;
+        resourceDiagnostics.push(...(await client.analyze(r)).diagnostics.map((d) => (d.urn ? d : { ...d, urn: analysed.urn })));
         done++;
         opts.onProgress?.(done, opts.analyze.length);
       }

@@ -40,6 +40,13 @@ export function armIdFor(args: MockResourceArgs, subscription = OFFLINE_SUBSCRIP
   if (args.type === "azure-native:security:Assessment") {
     return `${String(inputs.resourceId)}/providers/Microsoft.Security/assessments/${String(inputs.assessmentName ?? args.name)}`;
   }
+  // Extension resources: their id is the scope's id with their own provider segment.
+  if (args.type === "azure-native:authorization:ManagementLockByScope") {
+    return `${String(inputs.scope)}/providers/Microsoft.Authorization/locks/${String(inputs.lockName ?? args.name)}`;
+  }
+  if (args.type === "azure-native:authorization:PolicyAssignment") {
+    return `${String(inputs.scope)}/providers/Microsoft.Authorization/policyAssignments/${String(inputs.policyAssignmentName ?? args.name)}`;
+  }
   const info = TYPE_INFO[args.type];
   const [, mod] = args.type.split(":");
   if (!info || !PROVIDERS[mod]) return `${args.name}-id`;

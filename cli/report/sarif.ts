@@ -86,7 +86,54 @@ export function stableFacts(d: Diagnostic): string {
  * reference that ships in the repository, security-severity), one result per violation, located at the line of
  * the file in the repository that declares the host. Throws SarifLocationError when that file is not in `root`.
  */
-export function toSarif(info: AnalyzerInfo, report: Report, locator: Locator, root: string): sarif.Log {
+/** A finding beside the policies' (drift from the stack): reported under its own rule, never as a policy violation. */
+export interface ExtraFinding {
+  readonly ruleId: string;
+  readonly message: string;
+  /** The ARM id of the resource it is about. */
+  readonly id: string;
+  readonly host?: string;
+  /** What identifies it across runs. */
+  readonly facts: string;
+}
+
+export const DRIFT_RULE: sarif.ReportingDescriptor = {
+  id: "exchange-guard-drift",
+  name: "ExchangeGuardDrift",
+  shortDescription: { text: "The live Azure estate differs from the Pulumi stack on a path to an Exchange host" },
+  fullDescription: {
+    text: "A host, NIC, NSG rule, public IP, pool or proxy in Azure is missing from the stack or differs from it: a change made outside Pulumi.",
+  },
+  help: {
+    text: "Undo the change in Azure (or run pulumi up), or take it into the stack with pulumi refresh / pulumi import after review.",
+  },
+  defaultConfiguration: { level: "warning" },
+  properties: { tags: ["security", "drift"], "security-severity": "5.0", precision: "high" },
+};
+
+/** Where Azure resources live when no file in the repository declares them: their ARM ids, under Resource Manager's endpoint. */
+export const ARM_BASE_ID = "AZURE_RESOURCE_MANAGER";
+
+/** A location naming an Azure resource by its ARM id: a logical location, and the id as a URI under ARM_BASE_ID. */
+export function armLocation(id: string): sarif.Location {
+  const trimmed = id.replace(/^\/+/, "");
+  return {
+    physicalLocation: { artifactLocation: { uri: trimmed.split("/").map(encodeURIComponent).join("/"), uriBaseId: ARM_BASE_ID } },
+    logicalLocations: [{ fullyQualifiedName: id, name: trimmed.split("/").pop(), kind: "resource" }],
+  };
+}
+
+/**
+ * SARIF 2.1.0 for code scanning (see below); without a locator (an audit of the live estate with no stack file to point
+ * at), each result is located at its resource's ARM id instead of a line of a file.
+ */
+export function toSarif(
+  info: AnalyzerInfo,
+  report: Report,
+  locator: Locator | undefined,
+  root: string,
+  extra: readonly ExtraFinding[] = [],
+): sarif.Log {
   const rules: sarif.ReportingDescriptor[] = info.policies.map((p) => ({
     id: p.name,
     name: p.name.replace(/(^|-)([a-z])/g, (_m, _d, c: string) => c.toUpperCase()),
@@ -99,8 +146,20 @@ export function toSarif(info: AnalyzerInfo, report: Report, locator: Locator, ro
     defaultConfiguration: { level: p.enforcementLevel === "mandatory" ? "error" : "warning" },
     properties: { tags: ["security", ...p.tags], "security-severity": SEVERITY_SCORE[p.severity] ?? "5.0", precision: "high" },
   }));
+  if (extra.some((f) => f.ruleId === DRIFT_RULE.id)) rules.push(DRIFT_RULE);
   const index = new Map(rules.map((r, i) => [r.id, i]));
-  const uri = repoRelativeUri(locator.file, root);
+  const uri = locator ? repoRelativeUri(locator.file, root) : undefined;
+  const located = (urn: string | undefined, line: () => number): sarif.Location[] | undefined => {
+    if (locator && uri !== undefined) {
+      return [
+        {
+          physicalLocation: { artifactLocation: { uri, uriBaseId: "%SRCROOT%" }, region: { startLine: line() } },
+          logicalLocations: urn ? [{ fullyQualifiedName: urn, kind: "resource" }] : undefined,
+        },
+      ];
+    }
+    return urn ? [armLocation(urn)] : undefined;
+  };
   const results: sarif.Result[] = [];
   const seen = new Map<string, number>();
   const add = (d: Diagnostic, host: string | undefined) => {
@@ -114,24 +173,46 @@ export function toSarif(info: AnalyzerInfo, report: Report, locator: Locator, ro
       ruleIndex: index.get(d.policyName),
       level: d.enforcementLevel === "mandatory" ? "error" : "warning",
       message: { text: messageBody(d) },
-      locations: [
-        {
-          physicalLocation: { artifactLocation: { uri, uriBaseId: "%SRCROOT%" }, region: { startLine: locator.lineOf(d, host) } },
-          logicalLocations: d.urn ? [{ fullyQualifiedName: d.urn, kind: "resource" }] : undefined,
-        },
-      ],
+      locations: located(d.urn || undefined, () => locator!.lineOf(d, host)),
       partialFingerprints: { "exchangeGuard/v2": createHash("sha256").update(`${facts}|${n}`).digest("hex").slice(0, 32) },
     });
   };
   for (const r of report.rows) for (const d of r.diagnostics) add(d, r.host);
   for (const d of report.other) add(d, undefined);
+  for (const f of extra) {
+    results.push({
+      ruleId: f.ruleId,
+      ruleIndex: index.get(f.ruleId),
+      level: "warning",
+      message: { text: f.message },
+      locations: located(f.id, () =>
+        locator!.lineOf(
+          {
+            policyName: f.ruleId,
+            policyPackName: "",
+            policyPackVersion: "",
+            description: "",
+            message: f.message,
+            enforcementLevel: "advisory",
+            urn: f.id,
+            severity: "",
+          },
+          f.host,
+        ),
+      ),
+      partialFingerprints: { "exchangeGuard/v2": createHash("sha256").update(`${f.ruleId}|${f.facts}`).digest("hex").slice(0, 32) },
+    });
+  }
   return {
     $schema: "https://json.schemastore.org/sarif-2.1.0.json",
     version: "2.1.0",
     runs: [
       {
         tool: { driver: { name: "exchange-compromise-guard", version: info.version, rules } },
-        originalUriBaseIds: { "%SRCROOT%": { uri: `file://${path.resolve(root).split(path.sep).join("/")}/` } },
+        originalUriBaseIds: {
+          "%SRCROOT%": { uri: `file://${path.resolve(root).split(path.sep).join("/")}/` },
+          ...(locator ? {} : { [ARM_BASE_ID]: { uri: "https://management.azure.com/" } }),
+        },
         results,
       },
     ],

@@ -56,3 +56,11 @@ export function renderText(report: Report, title: string, style: Style): string 
 export function messageBody(d: Diagnostic): string {
   return d.description && d.message.startsWith(d.description + "\n") ? d.message.slice(d.description.length + 1) : d.message;
 }
+
+/** Findings beside the policies' (drift from the stack), one line each under their heading. */
+export function renderFindings(heading: string, findings: readonly { message: string }[], style: Style): string {
+  const out = ["", style.bold(`${heading} (${findings.length})`)];
+  if (findings.length === 0) out.push("  none");
+  for (const f of findings) out.push(`  ${style.yellow("drift")} ${f.message}`);
+  return out.join("\n");
+}

@@ -7,7 +7,7 @@ import { configuredLevel, configuredPolicies } from "./configCapture";
  * passes unknown policy names and keys on silently; the Configure capture sees the whole map. One stack policy
  * (see configReporter) reports, as a violation of its own, the mistakes no blocking policy reports itself: unknown
  * policy names, and unknown or misplaced keys on policies that are advisory or disabled. So a mistake blocks the
- * run whatever the level of the policy it concerns.
+ * run whatever the level of the policy it concerns; so do values of such policies that only the pack can judge.
  */
 let rules: readonly GuardRule[] = [];
 
@@ -26,7 +26,7 @@ export function wholeConfigErrors(policy: string): string[] {
   if (reporter !== policy) return [];
   const shapes: PolicyShape[] = rules.map((r) => ({ name: r.name, keys: r.schemas.flatMap((s) => Object.keys(s.properties)) }));
   const byName = new Map(rules.map((r) => [r.name, r]));
-  return configMistakes(Object.fromEntries(given), shapes)
+  const mistakes = configMistakes(Object.fromEntries(given), shapes)
     .filter((m) => {
       const owner = byName.get(m.policy);
       // A blocking policy reports its own keys (schemaErrors); everything else is reported here.
@@ -34,4 +34,10 @@ export function wholeConfigErrors(policy: string): string[] {
     })
     .filter((m) => !(m.policy === policy && m.key !== undefined)) // the reporter's own keys: already in its schemaErrors
     .map((m) => m.message);
+  // A value only the pack can judge (a CIDR that does not parse, a scope id of the wrong form) on a policy that does not
+  // block would otherwise only warn: the reporter blocks on it too.
+  const values = rules
+    .filter((r) => r.name !== policy && r.configErrors && given.has(r.name) && !blocking(levelOf(r)))
+    .flatMap((r) => r.configErrors!(given.get(r.name) ?? {}).map((e) => `${r.name}: ${e}`));
+  return [...mistakes, ...values];
 }

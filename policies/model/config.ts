@@ -117,6 +117,17 @@ export const CLIENT_PORTS_SCHEMA: PolicySchema = {
   },
 };
 
+export const CONTROL_PLANE_SCHEMA: PolicySchema = {
+  properties: {
+    controlPlaneAssignedAt: {
+      type: "string",
+      minLength: 1,
+      description:
+        'Where the built-in Azure Policy "Network interfaces should not have public IPs" is assigned when not in the stack: a management group id (/providers/Microsoft.Management/managementGroups/<name>) or a subscription id (/subscriptions/<guid>).',
+    },
+  },
+};
+
 const ajv = new Ajv({ allErrors: true, useDefaults: false, strict: false });
 const validators = new Map<PolicySchema, ValidateFunction>();
 

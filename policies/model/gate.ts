@@ -4,6 +4,7 @@ import { AssessmentProblem, BuildProblem, GateFinding, GateProblem, isoDate, Reb
 import { GraphNode, ResourceGraph } from "./graph";
 import { Host, HostState, HostTagConfig } from "./hosts";
 import { imageVerdict } from "./images";
+import { CompromiseWitness, Provenance, ProvenanceIndex } from "./provenance";
 import { T } from "./resourceTypes";
 import { field, isIndeterminate, path, str } from "./values";
 
@@ -109,15 +110,56 @@ export function buildFindings(host: string, newest: AssessmentLink | undefined, 
   ];
 }
 
-/** exchange-compromised-rebuilt-from-scratch for one host: compromise history and how its OS disk was made. */
-function rebuildFindings(graph: ResourceGraph, host: Host, compromised: readonly AssessmentLink[], cfg: GateConfig): GateFinding<RebuildProblem>[] {
+/** exchange-compromised-rebuilt-from-scratch for one host: compromise history, how its OS disk was made, and from what. */
+function rebuildFindings(
+  graph: ResourceGraph,
+  host: Host,
+  compromised: readonly AssessmentLink[],
+  cfg: GateConfig,
+  provenance: ProvenanceIndex,
+): GateFinding<RebuildProblem>[] {
   const out: GateFinding<RebuildProblem>[] = [];
   if ((host.state === "remediated" || host.stateUnknown) && compromised.length > 0) {
     const c = compromised[0].assessment;
     out.push({ host: host.name, kind: "compromised-marked-remediated", label: c.label, completedAt: c.completedAt });
   }
-  out.push(...osDiskFindings(graph, host.vm, host.name, cfg.approvedImages));
+  const disk = osDiskFindings(graph, host.vm, host.name, cfg.approvedImages);
+  out.push(...disk);
+  // Only a disk made from an image has an image's ancestry; an attached or copied one is refused above.
+  if (!disk.some((f) => NOT_FROM_AN_IMAGE.has(f.kind))) {
+    const p = provenance.of(host);
+    if (p) out.push(provenanceFinding(host.name, p));
+  }
   return out;
+}
+
+const NOT_FROM_AN_IMAGE: ReadonlySet<RebuildProblem["kind"]> = new Set([
+  "os-disk-unreadable",
+  "create-option-unknown",
+  "create-option-missing",
+  "not-from-image",
+  "no-image-reference",
+]);
+
+/** The model's answer on where a host's OS disk comes from, as the rebuild policy's finding. */
+export function provenanceFinding(host: string, p: Provenance): GateFinding<RebuildProblem> {
+  const elided = p.elided ? { elided: p.elided } : {};
+  return p.kind === "descends"
+    ? { host, kind: "descends-from-exchange-host", chain: p.chain, origin: p.origin, ...elided }
+    : { host, kind: "ancestry-untraceable", chain: p.chain, unknown: p.unknown, witness: p.witness, ...elided };
+}
+
+/** The hosts that make an untraceable ancestry matter: found or tagged compromised, or whose state tag may say so. */
+function compromiseWitnesses(hosts: readonly Host[], links: ReadonlyMap<string, AssessmentLink[]>): CompromiseWitness[] {
+  const certain: CompromiseWitness[] = [];
+  const possible: CompromiseWitness[] = [];
+  for (const h of hosts) {
+    const found = (links.get(h.urn) ?? []).find((l) => l.assessment.saysCompromised);
+    if (found) certain.push({ host: h.name, by: "assessment", label: found.assessment.label });
+    else if (h.state === "compromised") certain.push({ host: h.name, by: "tag" });
+    else if (h.stateUnknown) possible.push({ host: h.name, by: "unreadable-tag" });
+  }
+  return [...certain, ...possible];
 }
 
 /** Where a machine declares its disks: a VM's storageProfile, a scale set's virtualMachineProfile.storageProfile. */
@@ -158,6 +200,7 @@ export function judgeHosts(
   now: Date,
 ): Map<string, HostGate> {
   const out = new Map<string, HostGate>();
+  const provenance = new ProvenanceIndex(graph, hosts, compromiseWitnesses(hosts, links), cfg.approvedImages);
   for (const host of hosts) {
     const all = links.get(host.urn) ?? [];
     const ordered = newestFirst(all);
@@ -170,7 +213,7 @@ export function judgeHosts(
       host.stateUnknown && !remediated ? list.map((f) => ({ ...f, unreadableStateTag: cfg.stateTag })) : list;
     const requiresAssessment = judged ? maybe(assessmentFindings(host.name, all, cfg, now)) : [];
     const buildPatched = judged ? maybe(buildFindings(host.name, newest, cfg)) : [];
-    const rebuiltFromScratch = rebuildFindings(graph, host, compromised, cfg);
+    const rebuiltFromScratch = rebuildFindings(graph, host, compromised, cfg, provenance);
     const effectiveState: HostState = host.state === "compromised" || compromised.length > 0 ? "compromised" : host.state;
     out.set(host.urn, {
       host,

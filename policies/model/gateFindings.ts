@@ -3,6 +3,7 @@
  * Decisions read `kind` and the fields; only the edges (policy messages, reports, the fleet plan) call `renderGateFinding`.
  */
 import type { AssessmentFinding } from "./assessments";
+import type { CompromiseWitness, Elision, ExchangeOrigin, ProvenanceHop, UnknownOrigin } from "./provenance";
 
 /** exchange-remediated-requires-assessment: the newest linked assessment does not prove the host clean. */
 export type AssessmentProblem =
@@ -40,7 +41,20 @@ export type RebuildProblem =
   | { readonly kind: "not-from-image"; readonly createOption: string }
   | { readonly kind: "no-image-reference" }
   | { readonly kind: "image-unknown"; readonly why: string }
-  | { readonly kind: "image-not-approved"; readonly image: string; readonly approved: readonly string[] };
+  | { readonly kind: "image-not-approved"; readonly image: string; readonly approved: readonly string[] }
+  | {
+      readonly kind: "descends-from-exchange-host";
+      readonly chain: readonly ProvenanceHop[];
+      readonly origin: ExchangeOrigin;
+      readonly elided?: Elision;
+    }
+  | {
+      readonly kind: "ancestry-untraceable";
+      readonly chain: readonly ProvenanceHop[];
+      readonly unknown: UnknownOrigin;
+      readonly witness: CompromiseWitness;
+      readonly elided?: Elision;
+    };
 
 export type GateProblem = AssessmentProblem | BuildProblem | RebuildProblem;
 export type GateProblemKind = GateProblem["kind"];
@@ -49,6 +63,87 @@ export type GateProblemKind = GateProblem["kind"];
 export type GateFinding<P extends GateProblem = GateProblem> = P & { readonly host: string; readonly unreadableStateTag?: string };
 
 const RERUN = "re-run Test-ProxyLogon.ps1 and a full MSERT scan, ingest the output (exchange-guard ingest) and record a new assessment";
+
+const DESCENT_FIX =
+  "build the image from a trusted, non-Exchange source (a marketplace image, or an image captured from a builder VM that never was an Exchange host), never from an Exchange host's VM, disks, snapshots or restore points or an image made from them; evidence snapshots stay evidence";
+const UNTRACEABLE_FIX =
+  "build it from a marketplace image or from an image this stack builds from a non-Exchange source, or verify the source of an image made outside this stack and list it in approvedImages";
+
+/** A chain as messages show it: `VM ex02-g2 imageReference.id → image img-golden (sourceVirtualMachine) → VM ex02-g1`. */
+function chainText(chain: readonly ProvenanceHop[], elided: Elision | undefined): string {
+  const hops = chain.map((h, i) => {
+    const via = h.field === undefined ? "" : h.byDependency ? `${h.field}, by dependency` : h.field;
+    if (via === "") return `${h.type} ${h.name}`;
+    return i === 0 && !h.byDependency ? `${h.type} ${h.name} ${via}` : `${h.type} ${h.name} (${via})`;
+  });
+  if (elided) hops.splice(elided.after + 1, 0, `… ${elided.count} more …`);
+  return hops.join(" → ");
+}
+
+/** What makes the chain's last resource an Exchange host's. */
+function originText(o: ExchangeOrigin): string {
+  switch (o.kind) {
+    case "host":
+      return o.tagsUnreadable ? "treated as an Exchange host: its tags cannot be read" : "an Exchange host";
+    case "host-disk":
+      return o.disk === "OS"
+        ? `the OS disk of Exchange host ${o.host}`
+        : o.disk === "data"
+          ? `a data disk of Exchange host ${o.host}`
+          : `a disk of Exchange host ${o.host}`;
+    case "generation":
+      return `named as a generation of Exchange host ${o.host}`;
+    case "evidence":
+      return "evidence of a compromised Exchange host, by its purpose tag";
+    case "evidence-source":
+      return `the disk evidence snapshot ${o.snapshot} copies`;
+    case "assessed":
+      return `the VM ${o.label} assesses for compromise`;
+  }
+}
+
+/** Whom the chain leads to, for the first words of the message. */
+function originHeadline(o: ExchangeOrigin, last: ProvenanceHop | undefined): string {
+  switch (o.kind) {
+    case "host":
+    case "host-disk":
+      return `Exchange host ${o.host}`;
+    case "generation":
+      return `a generation of Exchange host ${o.host}`;
+    case "evidence":
+    case "evidence-source":
+      return "the evidence of a compromised Exchange host";
+    case "assessed":
+      return `assessed Exchange host ${last?.name ?? "?"}`;
+  }
+}
+
+function unknownText(u: UnknownOrigin): string {
+  switch (u.kind) {
+    case "unknown-id":
+      return `an id that is ${u.described}, and no dependency names the resource`;
+    case "guessed":
+      return "a resource only plain dependencies hint at, as the property has no dependency of its own";
+    case "outside-stack":
+      return `${u.id}, outside this stack and not a resource it knows as an Exchange host's`;
+    case "blob":
+      return "a VHD blob, whose origin cannot be traced";
+    case "uploaded":
+      return `content uploaded after creation (createOption ${u.createOption}), whose origin cannot be traced`;
+    case "unmodelled":
+      return `${u.resourceType} ${u.name}, whose origin the pack does not follow`;
+    case "no-versions":
+      return "no version of it in this stack (its versions are published elsewhere)";
+    case "unreadable":
+      return `a value that is ${u.described}`;
+  }
+}
+
+function witnessText(w: CompromiseWitness): string {
+  if (w.by === "tag") return `${w.host}, tagged compromised`;
+  if (w.by === "assessment") return `${w.host}, found compromised by ${w.label}`;
+  return `${w.host}, whose state tag cannot be read`;
+}
 
 /** The day of an instant, as reports show it. */
 export function isoDate(d: Date): string {
@@ -107,6 +202,10 @@ function problemText(f: GateFinding): string {
       return `the image of host ${h} cannot be checked against approvedImages: ${f.why}`;
     case "image-not-approved":
       return `host ${h} is built from ${f.image}, which is not in approvedImages: build it from one of ${f.approved.join(", ")}`;
+    case "descends-from-exchange-host":
+      return `host ${h}'s OS disk descends from ${originHeadline(f.origin, f.chain.at(-1))}: ${chainText(f.chain, f.elided)} (${originText(f.origin)}). Fix: ${DESCENT_FIX}`;
+    case "ancestry-untraceable":
+      return `the origin of host ${h}'s OS disk cannot be traced while this stack holds a compromised host (${witnessText(f.witness)}): ${chainText(f.chain, f.elided)} → ${unknownText(f.unknown)}. Fix: ${UNTRACEABLE_FIX}`;
   }
 }
 

@@ -29,7 +29,7 @@ export function parseApproved(entries: readonly string[]): { ids: string[]; mark
 }
 
 /** True when `id` is an approved id or a version of an approved gallery image. */
-function idApproved(id: string, approved: readonly string[]): boolean {
+export function idApproved(id: string, approved: readonly string[]): boolean {
   const n = normalizeId(id);
   return approved.some((a) => n === a || (n.startsWith(a + "/versions/") && /\/images\/[^/]+$/.test(a)));
 }

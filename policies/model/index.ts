@@ -4,6 +4,7 @@
  * considers internal can change without touching them. The policies themselves (`rules/`) use the modules directly.
  */
 export { INTERNET, parseAddressPrefix } from "./addresses";
+export { normalizeId, parseArmId } from "./armIds";
 export { StackAnalysis } from "./analysis";
 export {
   CLOCK_SKEW_MS,
@@ -17,14 +18,16 @@ export {
 } from "./assessments";
 export { GATE_HOME, prefixSet, resolveClientPorts, resolveGate } from "./config";
 export { configMistakes, didYouMean } from "./configAudit";
+export { NO_PUBLIC_IP_ON_NICS, NO_PUBLIC_IP_ON_NICS_NAME } from "./controlPlane";
 export { describeService } from "./describe";
 export { openToInternet } from "./exposure";
 export { parseExchangeBuild } from "./exchangeBuilds";
-export { assessmentFindings, buildFindings, describeNewest, type GateConfig } from "./gate";
+export { assessmentFindings, buildFindings, describeNewest, provenanceFinding, type GateConfig } from "./gate";
 export { renderGateFinding, type GateFinding } from "./gateFindings";
 export type { ResourceInput } from "./graph";
 export type { HostState } from "./hosts";
 export { imageReferenceVerdict } from "./images";
 export type { Grant } from "./nsgEvaluator";
-export { TYPE_INFO } from "./resourceTypes";
+export { configImageProvenance, type CompromiseWitness } from "./provenance";
+export { canonicalType, T, TYPE_INFO } from "./resourceTypes";
 export { SECRET_SIG, SECRET_SIG_KEY, unwrapSecrets } from "./values";

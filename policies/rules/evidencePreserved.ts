@@ -1,35 +1,5 @@
-import { normalizeId, parseArmId } from "../model/armIds";
-import { GraphNode } from "../model/graph";
-import { T } from "../model/resourceTypes";
-import { field, isIndeterminate, path, str } from "../model/values";
-import { StackAnalysis } from "../model/analysis";
+import { evidenceSnapshotsOf } from "../model/evidence";
 import { CISA_ED_21_02, DOCS, StackRule, Violation } from "./types";
-
-/** Does this snapshot copy the host VM's OS disk? By disk id, by disk name, or by URN dependency when ids are unknown. */
-function snapshotOfOsDisk(a: StackAnalysis, snap: GraphNode, vm: GraphNode): boolean {
-  const creation = field(snap.props, "creationData");
-  const option = str(field(creation, "createOption"));
-  if (typeof option !== "string" || option.trim().toLowerCase() !== "copy") return false;
-  const source = str(field(creation, "sourceResourceId"));
-  const osDisk = path(vm.props, "storageProfile", "osDisk");
-  const diskId = str(path(osDisk, "managedDisk", "id"));
-  const diskName = str(field(osDisk, "name"));
-  if (typeof source === "string") {
-    if (typeof diskId === "string" && normalizeId(diskId) === normalizeId(source)) return true;
-    const parsed = parseArmId(source);
-    return (
-      parsed.type === "microsoft.compute/disks" &&
-      typeof diskName === "string" &&
-      parsed.names[0]?.toLowerCase() === diskName.toLowerCase() &&
-      (vm.rg === undefined || parsed.resourceGroup === undefined || vm.rg === parsed.resourceGroup)
-    );
-  }
-  if (isIndeterminate(source)) {
-    // The source is an output of the VM (its OS disk id), unknown at preview: the dependency says which VM.
-    return a.graph.dependencyCandidates(snap, "creationData", [T.VM]).includes(vm);
-  }
-  return false;
-}
 
 export const evidencePreserved: StackRule = {
   kind: "stack",
@@ -45,12 +15,11 @@ export const evidencePreserved: StackRule = {
   tags: ["nist-800-53:IR-4", "nist-800-53:AU-9", "evidence"],
   schemas: [],
   evaluate(a) {
-    const snapshots = a.graph.ofType(T.Snapshot);
     const out: Violation[] = [];
     for (const host of a.hosts) {
       const g = a.gateOf(host);
       if (g.compromisedAssessments.length === 0) continue;
-      if (snapshots.some((s) => snapshotOfOsDisk(a, s, host.vm))) continue;
+      if (evidenceSnapshotsOf(a.graph, host.vm).length > 0) continue;
       const c = g.compromisedAssessments[0].assessment;
       out.push({
         urn: host.urn,

@@ -1,6 +1,7 @@
 import { assessmentRecordValid } from "./assessmentRecordValid";
 import { buildPatched } from "./buildPatched";
 import { compromisedRebuiltFromScratch } from "./compromisedRebuiltFromScratch";
+import { controlPlaneGuarded } from "./controlPlaneGuarded";
 import { evidencePreserved } from "./evidencePreserved";
 import { remediatedRequiresAssessment } from "./remediatedRequiresAssessment";
 import { GuardRule } from "./types";
@@ -18,6 +19,7 @@ export const RULES: readonly GuardRule[] = [
   unverifiedIsolated,
   verifiedExposesOnlyClientPorts,
   evidencePreserved,
+  controlPlaneGuarded,
   unverifiedNoPublicAttachment,
   assessmentRecordValid,
 ];
@@ -26,6 +28,7 @@ export {
   assessmentRecordValid,
   buildPatched,
   compromisedRebuiltFromScratch,
+  controlPlaneGuarded,
   evidencePreserved,
   remediatedRequiresAssessment,
   unverifiedIsolated,

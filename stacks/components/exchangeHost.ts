@@ -1,3 +1,4 @@
+import * as authorization from "@pulumi/azure-native/authorization";
 import * as compute from "@pulumi/azure-native/compute";
 import * as network from "@pulumi/azure-native/network";
 import * as security from "@pulumi/azure-native/security";
@@ -215,7 +216,10 @@ export class ExchangeHost extends pulumi.ComponentResource {
   }
 }
 
-/** A full copy of a generation's OS disk, kept after the VM goes (CISA ED 21-02: preserve before changes). */
+/**
+ * A full copy of a generation's OS disk, kept after the VM goes (CISA ED 21-02: preserve before changes), under a
+ * CanNotDelete lock so nobody deletes it outside Pulumi (the lock depends on the snapshot: the engine removes it first).
+ */
 export function evidenceSnapshot(
   vmName: string,
   args: {
@@ -227,7 +231,7 @@ export function evidenceSnapshot(
   },
   opts: pulumi.CustomResourceOptions,
 ): compute.Snapshot {
-  return new compute.Snapshot(
+  const snapshot = new compute.Snapshot(
     `${vmName}-osdisk-evidence`,
     {
       resourceGroupName: args.resourceGroupName,
@@ -238,6 +242,28 @@ export function evidenceSnapshot(
       publicNetworkAccess: "Disabled",
       networkAccessPolicy: "DenyAll",
       tags: { ...(args.tags ?? {}), purpose: "exchange-compromise-evidence", "source-vm": vmName },
+    },
+    opts,
+  );
+  evidenceLock(snapshot, vmName, { parent: opts.parent });
+  return snapshot;
+}
+
+/** The lock name every evidence snapshot carries; `${vmName}-osdisk-evidence-lock` is its Pulumi name. */
+export const EVIDENCE_LOCK_NAME = "exchange-evidence-cannot-delete";
+
+/**
+ * Azure refuses to delete a locked resource whoever asks (the portal, the CLI, an attacker's token without
+ * Microsoft.Authorization/locks/delete), so the evidence outlives a compromise of the control plane.
+ */
+function evidenceLock(snapshot: compute.Snapshot, vmName: string, opts: pulumi.CustomResourceOptions): authorization.ManagementLockByScope {
+  return new authorization.ManagementLockByScope(
+    `${vmName}-osdisk-evidence-lock`,
+    {
+      scope: snapshot.id,
+      lockName: EVIDENCE_LOCK_NAME,
+      level: "CanNotDelete",
+      notes: `Evidence of Exchange host ${vmName} (CISA ED 21-02: preserve before changes). Removing this lock needs Microsoft.Authorization/locks/delete; do not, until the investigation is closed.`,
     },
     opts,
   );

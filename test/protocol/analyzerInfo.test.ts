@@ -1,5 +1,5 @@
 /**
- * GetAnalyzerInfo over gRPC (DESIGN §3.3): the nine public policy names, their default
+ * GetAnalyzerInfo over gRPC (DESIGN §3.3): the ten public policy names, their default
  * enforcement levels, metadata the engine shows (severity, url, remediation steps, framework)
  * and config schemas with defaults (which the engine merges before Configure).
  */
@@ -19,6 +19,7 @@ const EXPECTED: ReadonlyArray<[string, "mandatory" | "advisory"]> = [
   [POLICY.noPublicAttachment, "mandatory"],
   [POLICY.recordValid, "mandatory"],
   [POLICY.evidence, "advisory"],
+  [POLICY.controlPlane, "advisory"],
 ];
 
 let info: AnalyzerInfo;
@@ -42,7 +43,7 @@ describe("GetAnalyzerInfo", () => {
     expect(info.supportsConfig).toBe(true);
   });
 
-  it("lists exactly the nine policies of DESIGN §3.3, each once", () => {
+  it("lists exactly the ten policies of DESIGN §3.3, each once", () => {
     const names = info.policies.map((p) => p.name);
     expect([...names].sort()).toEqual(EXPECTED.map(([n]) => n).sort());
     expect(new Set(names).size).toBe(names.length);
@@ -112,6 +113,12 @@ describe("GetAnalyzerInfo", () => {
     const waves = s.enum as string[];
     expect(waves).toEqual(expect.arrayContaining(["2021-03", "2021-04", "2021-05", "2022-11"]));
     expect(s.default).toBe([...waves].sort().at(-1));
+  });
+
+  it("controlPlaneAssignedAt is a string on exchange-control-plane-guarded, unset by default (no assignment vouched for)", () => {
+    const s = schemaProps(POLICY.controlPlane).controlPlaneAssignedAt;
+    expect(s).toMatchObject({ type: "string", minLength: 1 });
+    expect(s).not.toHaveProperty("default");
   });
 
   it('allowedPublicPorts defaults to ["443/tcp","25/tcp"] on exchange-verified-exposes-only-client-ports', () => {

@@ -162,6 +162,25 @@ describe("semantic errors the schema cannot catch: a mandatory 'invalid policy c
     expect(d.message).toContain(`set it once on ${GATE_HOME}`);
   });
 
+  it("controlPlaneAssignedAt of the wrong form: the advisory policy says so, and the gate home blocks on it", async () => {
+    const bad = "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-exchange";
+    const ds = await stackWith(JSON.stringify({ [POLICY.controlPlane]: { controlPlaneAssignedAt: bad } }));
+    expectDiag(ds, POLICY.controlPlane, "advisory", { has: ["invalid policy config", "controlPlaneAssignedAt", "neither a management group id"] });
+    expectDiag(ds, GATE_HOME, "mandatory", { has: ["invalid policy config", `${POLICY.controlPlane}: controlPlaneAssignedAt`, bad] });
+  });
+
+  it("a well-formed controlPlaneAssignedAt is no config error", async () => {
+    const ds = await stackWith(
+      JSON.stringify({ [POLICY.controlPlane]: { controlPlaneAssignedAt: "/providers/Microsoft.Management/managementGroups/corp" } }),
+    );
+    expect(configDiags(ds)).toEqual([]);
+  });
+
+  it("a bad value on an advisory policy blocks like a bad key: forensicsSourcePrefixes on an advisory isolation policy", async () => {
+    const ds = await stackWith(JSON.stringify({ [POLICY.isolated]: { enforcementLevel: "advisory", forensicsSourcePrefixes: ["corp-vpn"] } }));
+    expectDiag(ds, GATE_HOME, "mandatory", { has: ["invalid policy config", `${POLICY.isolated}: forensicsSourcePrefixes`, "corp-vpn"] });
+  });
+
   it("a typo in a disabled policy's key still blocks", async () => {
     const ds = await stackWith(JSON.stringify({ [POLICY.evidence]: { enforcementLevel: "disabled", hostTag: "role" } }));
     expectDiag(ds, GATE_HOME, "mandatory", { has: ["invalid policy config", POLICY.evidence, "hostTag"] });

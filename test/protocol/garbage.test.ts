@@ -9,6 +9,7 @@ import { Estate, HOST_TAGS, UNKNOWN } from "../support/estate";
 import { junkResources, MALFORMED_ENVELOPES, nested } from "./junk";
 import { alive, expectDiag, expectNoInternalError, expectNoPreviewDowngrade, exposedHost, POLICY, summary, useSession } from "./helpers";
 import { RULES } from "../../policies/rules";
+import { assignment, rgId } from "../support/controlPlane";
 
 const session = useSession(`{"${POLICY.noPublicAttachment}": "remediate"}`);
 
@@ -140,6 +141,8 @@ describe("garbage", () => {
 
   it("10,000 unrelated resources around one exposed host: succeeds quickly, only the host is reported, the pack lives on", async () => {
     const h = exposedHost(true);
+    // The control plane guarded too, so only the exposure of the host is left to report.
+    assignment(h.e, { scope: rgId(h.e) });
     const many: EngineResource[] = [];
     for (let i = 0; i < 10_000; i++) {
       many.push(

@@ -19,6 +19,7 @@ export const POLICY = {
   isolated: "exchange-unverified-isolated",
   clientPorts: "exchange-verified-exposes-only-client-ports",
   evidence: "exchange-evidence-preserved",
+  controlPlane: "exchange-control-plane-guarded",
   noPublicAttachment: "exchange-unverified-no-public-attachment",
   recordValid: "exchange-assessment-record-valid",
 } as const;

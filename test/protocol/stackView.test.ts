@@ -7,6 +7,7 @@
  */
 import type { Diagnostic, EngineResource } from "../../cli/engine/analyzerClient";
 import { cleanData, Estate, HOST_TAGS, Res, rule, UNKNOWN } from "../support/estate";
+import { assignment, rgId } from "../support/controlPlane";
 import { baseNet, exHost, hostNic } from "../support/networks";
 import { componentUrn, expectDiag, expectNoPreviewDowngrade, exposedHost, FORMS, of, POLICY, summary, useSession, withUrn } from "./helpers";
 
@@ -161,6 +162,7 @@ describe("the stack's view is a function of the request", () => {
     const bad = exposedHost(true);
     const good = publishedHost(true);
     good.e.assessment("a-ex01", good.vm, cleanData());
+    assignment(good.e, { scope: rgId(good.e) });
     const alone = {
       bad: (await stack(bad.e.resources)).map(key).sort(),
       good: (await stack(good.e.resources)).map(key).sort(),

@@ -7,6 +7,7 @@ import { capturedStack } from "../support/capturedStacks";
 import { FIXTURE_STACKS_DIR, KNOWN_BAD, KNOWN_BAD_POLICY_CONFIG } from "../support/knownBad";
 
 const PACK = path.join(__dirname, "../../policies");
+const CONTROL_PLANE = "exchange-control-plane-guarded";
 
 let session: PackSession;
 beforeAll(async () => {
@@ -33,6 +34,8 @@ describe.each(bundled)("bundled stack %s", (stack) => {
     const { diagnostics, resources } = await judge(stack, STACKS_DIR, preview, config);
     expect(resources).toBeGreaterThan(30);
     expect(diagnostics.filter((d) => d.enforcementLevel === "mandatory").map((d) => d.message)).toEqual([]);
+    // The advisory control-plane policy too: every fleet assigns the no-public-IP built-in and locks its evidence.
+    expect(diagnostics.filter((d) => d.policyName === CONTROL_PLANE).map((d) => d.message)).toEqual([]);
   });
 });
 
@@ -52,5 +55,7 @@ describe.each(Object.entries(KNOWN_BAD))("known-bad %s", (stack, expected) => {
     const mandatory = diagnostics.filter((d) => d.enforcementLevel === "mandatory");
     expect([...new Set(mandatory.map((d) => d.policyName))].sort()).toEqual([...expected].sort());
     for (const d of mandatory) expect(d.message).toMatch(/ex01/);
+    // Whatever else is wrong with it, the program still guards the control plane.
+    expect(diagnostics.filter((d) => d.policyName === CONTROL_PLANE).map((d) => d.message)).toEqual([]);
   });
 });

@@ -78,14 +78,16 @@ describe.each([true, false])("preview=%s", (preview) => {
     ]);
   });
 
-  it("comes up even when the old evidence is gone too: only that snapshot is missing", async () => {
+  it("comes up even when the old evidence is gone too: only that snapshot (and its lock) is missing", async () => {
     const warn = jest.spyOn(console, "warn").mockImplementation(() => undefined);
     try {
       const { regs } = await deployRaw(FLEET, { preview, call: evidenceGoneCall });
       const missing = urns(first).filter((u) => !regs.some((r) => r.urn === u));
-      expect(missing).toHaveLength(1);
-      expect(missing[0].endsWith(`$${T.snapshot}::ex04-g1-osdisk-evidence`)).toBe(true);
-      expect(regs.length).toBe(first.length - 1);
+      expect(missing.map((u) => u.split("$").pop())).toEqual([
+        "azure-native:authorization:ManagementLockByScope::ex04-g1-osdisk-evidence-lock",
+        `${T.snapshot}::ex04-g1-osdisk-evidence`,
+      ]);
+      expect(regs.length).toBe(first.length - 2);
     } finally {
       warn.mockRestore();
     }

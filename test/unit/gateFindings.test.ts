@@ -3,6 +3,7 @@
  * a finding asked only because the state tag cannot be read says so first.
  */
 import { GateProblem, GateProblemKind, renderGateFinding } from "../../policies/model/gateFindings";
+import type { CompromiseWitness, ExchangeOrigin, UnknownOrigin } from "../../policies/model/provenance";
 
 const at = new Date("2026-11-20T08:00:00Z");
 const unknownField = { field: "additionalData.verdict", kind: "unknown", text: "additionalData.verdict is unknown at preview" } as const;
@@ -99,6 +100,30 @@ const EXAMPLES: Record<GateProblemKind, [GateProblem, string]> = {
     { kind: "image-not-approved", image: "a:b:c:1", approved: ["d:e:f", "g:h:i"] },
     "host ex01 is built from a:b:c:1, which is not in approvedImages: build it from one of d:e:f, g:h:i",
   ],
+  "descends-from-exchange-host": [
+    {
+      kind: "descends-from-exchange-host",
+      chain: [
+        { type: "VM", name: "ex01-g2", field: "imageReference.id" },
+        { type: "image", name: "img-golden", field: "sourceVirtualMachine", byDependency: true },
+        { type: "VM", name: "ex01-g1" },
+      ],
+      origin: { kind: "host", host: "ex01-g1", tagsUnreadable: false },
+    },
+    "host ex01's OS disk descends from Exchange host ex01-g1: VM ex01-g2 imageReference.id → image img-golden (sourceVirtualMachine, by dependency) → VM ex01-g1 (an Exchange host). Fix: build the image from a trusted, non-Exchange source (a marketplace image, or an image captured from a builder VM that never was an Exchange host), never from an Exchange host's VM, disks, snapshots or restore points or an image made from them; evidence snapshots stay evidence",
+  ],
+  "ancestry-untraceable": [
+    {
+      kind: "ancestry-untraceable",
+      chain: [
+        { type: "VM", name: "ex01", field: "imageReference.id" },
+        { type: "image", name: "img-vhd", field: "storageProfile.osDisk.blobUri" },
+      ],
+      unknown: { kind: "blob" },
+      witness: { host: "ex02", by: "assessment", label: "assessment a1" },
+    },
+    "the origin of host ex01's OS disk cannot be traced while this stack holds a compromised host (ex02, found compromised by assessment a1): VM ex01 imageReference.id → image img-vhd (storageProfile.osDisk.blobUri) → a VHD blob, whose origin cannot be traced. Fix: build it from a marketplace image or from an image this stack builds from a non-Exchange source, or verify the source of an image made outside this stack and list it in approvedImages",
+  ],
 };
 
 describe("renderGateFinding", () => {
@@ -123,5 +148,89 @@ describe("renderGateFinding", () => {
     expect(renderGateFinding({ ...problem, host: "ex01", unreadableStateTag: "remediation-state" })).toBe(
       `the remediation-state tag of host ex01 cannot be read, so it may say remediated: ${text}`,
     );
+  });
+});
+
+describe("the ancestry findings name the chain's end in words of its own kind", () => {
+  const chain = [
+    { type: "VM", name: "ex01", field: "imageReference.id" },
+    { type: "disk", name: "ex02-g1-osdisk" },
+  ];
+  const descent = (origin: ExchangeOrigin) => renderGateFinding({ host: "ex01", kind: "descends-from-exchange-host", chain, origin });
+
+  it.each<[ExchangeOrigin, string, string]>([
+    [{ kind: "host", host: "ex02-g1", tagsUnreadable: false }, "Exchange host ex02-g1", "an Exchange host"],
+    [{ kind: "host", host: "b1", tagsUnreadable: true }, "Exchange host b1", "treated as an Exchange host: its tags cannot be read"],
+    [{ kind: "host-disk", host: "ex02-g1", disk: "OS" }, "Exchange host ex02-g1", "the OS disk of Exchange host ex02-g1"],
+    [{ kind: "host-disk", host: "ex02-g1", disk: "data" }, "Exchange host ex02-g1", "a data disk of Exchange host ex02-g1"],
+    [{ kind: "host-disk", host: "ex02-g1" }, "Exchange host ex02-g1", "a disk of Exchange host ex02-g1"],
+    [{ kind: "generation", host: "ex02-g2" }, "a generation of Exchange host ex02-g2", "named as a generation of Exchange host ex02-g2"],
+    [{ kind: "evidence" }, "the evidence of a compromised Exchange host", "evidence of a compromised Exchange host, by its purpose tag"],
+    [{ kind: "evidence-source", snapshot: "s1" }, "the evidence of a compromised Exchange host", "the disk evidence snapshot s1 copies"],
+    [{ kind: "assessed", label: "assessment a7" }, "assessed Exchange host ex02-g1-osdisk", "the VM assessment a7 assesses for compromise"],
+  ])("%j", (origin, headline, end) => {
+    expect(descent(origin)).toMatch(
+      new RegExp(
+        `^host ex01's OS disk descends from ${headline}: VM ex01 imageReference\\.id → disk ex02-g1-osdisk \\(${end.replace(/[()]/g, "\\$&")}\\)\\. Fix: `,
+      ),
+    );
+  });
+
+  const untraceable = (unknown: UnknownOrigin, witness: CompromiseWitness = { host: "ex09", by: "tag" }) =>
+    renderGateFinding({ host: "ex01", kind: "ancestry-untraceable", chain: chain.slice(0, 1), unknown, witness });
+
+  it.each<[UnknownOrigin, string]>([
+    [{ kind: "unknown-id", described: "unknown at preview" }, "an id that is unknown at preview, and no dependency names the resource"],
+    [{ kind: "guessed" }, "a resource only plain dependencies hint at, as the property has no dependency of its own"],
+    [{ kind: "outside-stack", id: "/subscriptions/s/x" }, "/subscriptions/s/x, outside this stack and not a resource it knows as an Exchange host's"],
+    [{ kind: "blob" }, "a VHD blob, whose origin cannot be traced"],
+    [{ kind: "uploaded", createOption: "Upload" }, "content uploaded after creation (createOption Upload), whose origin cannot be traced"],
+    [
+      { kind: "unmodelled", resourceType: "azure-native:storage:Blob", name: "b" },
+      "azure-native:storage:Blob b, whose origin the pack does not follow",
+    ],
+    [{ kind: "no-versions" }, "no version of it in this stack (its versions are published elsewhere)"],
+    [{ kind: "unreadable", described: "malformed (expected a string)" }, "a value that is malformed (expected a string)"],
+  ])("%j", (unknown, text) => {
+    expect(untraceable(unknown)).toContain(`(ex09, tagged compromised): VM ex01 imageReference.id → ${text}. Fix: `);
+  });
+
+  it.each<[CompromiseWitness, string]>([
+    [{ host: "ex09", by: "tag" }, "ex09, tagged compromised"],
+    [{ host: "ex09", by: "assessment", label: "assessment a2" }, "ex09, found compromised by assessment a2"],
+    [{ host: "ex09", by: "unreadable-tag" }, "ex09, whose state tag cannot be read"],
+  ])("the compromised host %j", (witness, text) => {
+    expect(untraceable({ kind: "blob" }, witness)).toContain(`while this stack holds a compromised host (${text}): `);
+  });
+
+  it("a long chain shows where resources were left out, and how many", () => {
+    const text = renderGateFinding({
+      host: "ex01",
+      kind: "descends-from-exchange-host",
+      chain: [
+        { type: "VM", name: "ex01", field: "imageReference.id" },
+        { type: "image", name: "img", field: "storageProfile.osDisk.snapshot" },
+        { type: "snapshot", name: "s0", field: "creationData.sourceResourceId" },
+        { type: "VM", name: "ex02" },
+      ],
+      origin: { kind: "host", host: "ex02", tagsUnreadable: false },
+      elided: { after: 1, count: 17 },
+    });
+    expect(text).toContain(
+      ": VM ex01 imageReference.id → image img (storageProfile.osDisk.snapshot) → … 17 more … → snapshot s0 (creationData.sourceResourceId) → VM ex02 (an Exchange host). Fix: ",
+    );
+  });
+
+  it("a first hop read by dependency says so in parentheses", () => {
+    const text = renderGateFinding({
+      host: "ex01",
+      kind: "descends-from-exchange-host",
+      chain: [
+        { type: "VM", name: "ex01", field: "imageReference.id", byDependency: true },
+        { type: "VM", name: "ex02" },
+      ],
+      origin: { kind: "host", host: "ex02", tagsUnreadable: false },
+    });
+    expect(text).toContain(": VM ex01 (imageReference.id, by dependency) → VM ex02 (an Exchange host). Fix: ");
   });
 });

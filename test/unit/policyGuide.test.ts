@@ -38,3 +38,15 @@ describe("the policy guide (policies/README.md)", () => {
     expect(headings.has(name)).toBe(true);
   });
 });
+
+describe("the benchmark's floor pack (bench/floor-pack/index.ts)", () => {
+  const source = fs.readFileSync(path.join(ROOT, "bench/floor-pack/index.ts"), "utf8");
+  const count = (name: string) => Number(new RegExp(`const ${name} = (\\d+);`).exec(source)?.[1]);
+
+  it("has as many stack and resource policies as the pack, so the comparison stays fair", () => {
+    expect({ stack: count("STACK_POLICIES"), resource: count("RESOURCE_POLICIES") }).toEqual({
+      stack: RULES.filter((r) => r.kind === "stack").length,
+      resource: RULES.filter((r) => r.kind === "resource").length,
+    });
+  });
+});

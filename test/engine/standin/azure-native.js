@@ -6,7 +6,8 @@
 // - update: ARM-shaped ids (/subscriptions/…/resourceGroups/…/providers/Microsoft.X/…) and those outputs filled in;
 // - a small "cloud" (a JSON file named by EXG_STANDIN_CLOUD, kept across commands) records what exists, so
 //   getDisk/getSnapshot answer 404 ResourceNotFound as ARM does, a VM's OS disk lives and dies with it
-//   (deleteOption Delete), and a Copy snapshot of a disk that is gone fails like Azure's create does.
+//   (deleteOption Delete), a Copy snapshot of a disk that is gone fails like Azure's create does, and a resource a
+//   management lock holds (its own, or its resource group's) cannot be deleted (409 ScopeLocked) until the lock goes;
 // - Check names what the program left unnamed, as azure-native's autonaming does: a top-level resource gets its logical
 //   name plus 8 hex digits, a child resource its logical name; a name given before is kept.
 // What it does not do: the rest of azure-native's Check (input validation, location defaults, azureApiVersion).
@@ -16,6 +17,8 @@ const { serve, UNKNOWN } = require("./server");
 const crypto = require("crypto");
 const { armIdFor, OFFLINE_SUBSCRIPTION } = require("../../../dist/cli/preview/mockCloud");
 const { TYPE_INFO } = require("../../../policies/bin/model/resourceTypes");
+// The cloud keeps each resource's ARM body (the inverse of `audit --azure`'s mapping), so tests can list it as Resource Graph would.
+const { propsToArm } = require("../../../dist/cli/audit/azure/armShape");
 const version = require("@pulumi/azure-native/package.json").version;
 
 const TENANT = "00000000-0000-0000-0000-00000000beef";
@@ -35,6 +38,22 @@ const key = (id) => id.toLowerCase();
 function notFound(kind, name, rg) {
   return new Error(
     `Status=404 Code="ResourceNotFound" Message="The Resource 'Microsoft.Compute/${kind}/${name}' under resource group '${rg}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix"`,
+  );
+}
+
+// Management locks, as ARM applies them: a lock at a scope holds that resource and everything under it, and deleting a
+// resource (or a resource group) that a lock holds, or that holds a lock, fails with 409 ScopeLocked until the lock goes.
+const LOCK_ID = /^(.*)\/providers\/Microsoft\.Authorization\/locks\/[^/]+$/i;
+function lockedScopes(cloud, id) {
+  const k = key(id);
+  const related = (scope) => k === scope || k.startsWith(`${scope}/`) || scope.startsWith(`${k}/`);
+  return Object.values(cloud)
+    .filter((r) => r.lockScope !== undefined && related(key(r.lockScope)))
+    .map((r) => r.lockScope);
+}
+function scopeLocked(id, scopes) {
+  return new Error(
+    `Status=409 Code="ScopeLocked" Message="The scope '${id}' cannot perform delete operation because following scope(s) are locked: '${scopes.join("', '")}'. Please remove the lock and try again."`,
   );
 }
 
@@ -111,15 +130,27 @@ serve({
         throw new Error(`Status=404 Code="NotFound" Message="Source resource ${source} of snapshot ${id} not found."`);
       }
     }
-    cloud[key(id)] = { type, id };
+    cloud[key(id)] = {
+      type,
+      id,
+      arm: propsToArm(type, outputs(type, _name, inputs, id)),
+      ...(LOCK_ID.test(id) ? { lockScope: LOCK_ID.exec(id)[1], level: inputs.level } : {}),
+    };
     if (type === "azure-native:compute:VirtualMachine") {
       const disk = osDiskIdOf(inputs, id);
       cloud[key(disk)] = { type: "azure-native:compute:Disk", id: disk, managedBy: id };
     }
     writeCloud(cloud);
   },
+  updated(type, name, inputs, id) {
+    const cloud = readCloud();
+    if (cloud[key(id)]) cloud[key(id)].arm = propsToArm(type, outputs(type, name, inputs, id));
+    writeCloud(cloud);
+  },
   deleted(type, id, props) {
     const cloud = readCloud();
+    const locked = LOCK_ID.test(id) ? [] : lockedScopes(cloud, id);
+    if (locked.length > 0) throw scopeLocked(id, locked);
     delete cloud[key(id)];
     if (type === "azure-native:compute:VirtualMachine" && props.storageProfile?.osDisk?.deleteOption === "Delete") {
       delete cloud[key(osDiskIdOf(props, id))];

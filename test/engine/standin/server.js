@@ -44,7 +44,8 @@ function stableJson(v) {
  *   where every computed value must be UNKNOWN
  * @param {(type: string, olds: object, news: object) => string[]} [p.replaces]  top-level keys whose change replaces
  * @param {(type: string, name: string, inputs: object, id: string) => void} [p.created]  after a real create
- * @param {(type: string, id: string, props: object) => void} [p.deleted]  after a real delete
+ * @param {(type: string, name: string, inputs: object, id: string) => void} [p.updated]  after a real update
+ * @param {(type: string, id: string, props: object) => void} [p.deleted]  at a real delete; throw to refuse it
  * @param {(token: string, args: object) => object} [p.invoke]  functions; throw to fail like the real provider
  * @param {(type: string, name: string, urn: string, news: object, olds: object) => object} [p.check]  the checked inputs
  */
@@ -125,6 +126,7 @@ function serve(p) {
         const urn = req.getUrn();
         const news = req.getNews().toJavaScript();
         const resp = new providerPb.UpdateResponse();
+        if (!req.getPreview()) p.updated?.(typeOf(urn), nameOf(urn), news, req.getId());
         resp.setProperties(Struct.fromJavaScript(outputs(urn, news, req.getPreview() ? undefined : req.getId())));
         callback(null, resp);
       } catch (e) {
@@ -132,9 +134,13 @@ function serve(p) {
       }
     },
     delete(call, callback) {
-      const req = call.request;
-      p.deleted?.(typeOf(req.getUrn()), req.getId(), req.getProperties()?.toJavaScript() ?? {});
-      callback(null, new Empty());
+      try {
+        const req = call.request;
+        p.deleted?.(typeOf(req.getUrn()), req.getId(), req.getProperties()?.toJavaScript() ?? {});
+        callback(null, new Empty());
+      } catch (e) {
+        failure(callback, e);
+      }
     },
     invoke(call, callback) {
       try {
