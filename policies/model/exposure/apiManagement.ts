@@ -142,6 +142,14 @@ function frontsOf(address: IntervalSet, agws: AgwCatalog, dnat: DnatCatalog): Ap
   return out;
 }
 
+/** A URL for messages: without user information or query string, which may carry credentials or keys. */
+function shown(raw: string): string {
+  return raw
+    .trim()
+    .replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#@\s]*@/i, "$1")
+    .replace(/[?#].*$/, "");
+}
+
 const DEFAULT_PORTS: Readonly<Record<string, number>> = { "http:": 80, "https:": 443, "ws:": 80, "wss:": 443 };
 
 /** Where a URL leads: its host (an address, a name) and port (explicit, else by scheme). */
@@ -158,21 +166,20 @@ function parseUrl(raw: string): { host: string; ports: IntervalSet; portText: st
   return port === undefined ? { host, ports: ALL_PORTS, portText: "any port" } : { host, ports: portRange(port, port), portText: String(port) };
 }
 
-/** The URLs a policy document sends requests to: `set-backend-service base-url`, `send-request`'s `set-url`, any URL in it. */
-function policyUrls(xml: string): Array<{ url: string | undefined; what: string }> {
-  const out: Array<{ url: string | undefined; what: string }> = [];
-  // A policy expression or a named value is computed at run time: the pack cannot tell where it sends.
+/**
+ * The URLs a policy document names. `set-backend-service base-url` and `send-request`'s `set-url` send requests there
+ * (computed ones, a policy expression or a named value, may send anywhere); any other URL in it counts only where it
+ * names a host (an `openid-config` or a logging endpoint is no way to a host the stack does not name).
+ */
+function policyUrls(xml: string): Array<{ url: string | undefined; what: string; sends: boolean }> {
+  const out: Array<{ url: string | undefined; what: string; sends: boolean }> = [];
   const computed = (v: string) => v.startsWith("@") || v.includes("{{");
-  for (const m of xml.matchAll(/base-url\s*=\s*(?:"([^"]*)"|'([^']*)')/gi)) {
-    const v = (m[1] ?? m[2] ?? "").trim();
-    out.push({ url: computed(v) ? undefined : v, what: computed(v) ? `set-backend-service base-url ${v}` : "set-backend-service base-url" });
-  }
-  for (const m of xml.matchAll(/<set-url>([\s\S]*?)<\/set-url>/gi)) {
-    const v = m[1].trim();
-    if (computed(v)) out.push({ url: undefined, what: `send-request set-url ${v}` });
-  }
+  const sent = (v: string, what: string) =>
+    out.push(computed(v) ? { url: undefined, what: `${what} ${v}`, sends: true } : { url: v, what, sends: true });
+  for (const m of xml.matchAll(/base-url\s*=\s*(?:"([^"]*)"|'([^']*)')/gi)) sent((m[1] ?? m[2] ?? "").trim(), "set-backend-service base-url");
+  for (const m of xml.matchAll(/<set-url>([\s\S]*?)<\/set-url>/gi)) sent(m[1].trim(), "send-request set-url");
   for (const m of xml.matchAll(/\b(?:https?|wss?):\/\/[^\s"'<>]+/gi)) {
-    if (!out.some((o) => o.url === m[0])) out.push({ url: m[0], what: "URL" });
+    if (!out.some((o) => o.url === m[0])) out.push({ url: m[0], what: "URL", sends: false });
   }
   return out;
 }
@@ -249,7 +256,8 @@ export function indexApiManagement(graph: ResourceGraph, network: NetworkModel, 
     return [ext];
   };
 
-  const addUrl = (apim: ApimIndex, raw: unknown, what: string) => {
+  /** `namesOnly`: the URL counts only where it names a host; one the pack cannot resolve is not a way anywhere. */
+  const addUrl = (apim: ApimIndex, raw: unknown, what: string, namesOnly = false) => {
     const s = str(raw);
     if (isIndeterminate(s)) {
       anywhere.push({ apim, what, ports: ALL_PORTS, why: `${what} is ${s.describe()}, so it may name any host` });
@@ -257,25 +265,26 @@ export function indexApiManagement(graph: ResourceGraph, network: NetworkModel, 
     }
     if (s === undefined || s.trim() === "") return;
     const u = parseUrl(s);
+    if (!u && namesOnly) return;
     if (!u) {
-      anywhere.push({ apim, what: `${what} ${s}`, ports: ALL_PORTS, why: `it is not a URL the pack can read, so it may name any host` });
+      anywhere.push({ apim, what: `${what} ${shown(s)}`, ports: ALL_PORTS, why: `it is not a URL the pack can read, so it may name any host` });
       return;
     }
-    const target = (why?: string): ApimTarget => ({ apim, what: `${what} ${s}`, ports: u.ports, why });
+    const target = (why?: string): ApimTarget => ({ apim, what: `${what} ${shown(s)}`, ports: u.ports, why });
     const literal = parseAddressPrefix(u.host);
     if (literal) {
       ipTargets.add(literal, target());
       return;
     }
     const ans = dns.resolve(u.host);
-    if (ans.kind === "addresses") ipTargets.add(ans.addrs, { ...target(), what: `${what} ${s} (${ans.via})` });
+    if (ans.kind === "addresses") ipTargets.add(ans.addrs, { ...target(), what: `${what} ${shown(s)} (${ans.via})` });
     else if (ans.kind === "hosts") {
       for (const h of ans.hosts) {
         let l = hostTargets.get(h.urn);
         if (!l) hostTargets.set(h.urn, (l = []));
-        l.push({ ...target(), what: `${what} ${s} (${ans.via})` });
+        l.push({ ...target(), what: `${what} ${shown(s)} (${ans.via})` });
       }
-    } else anywhere.push(target(ans.why));
+    } else if (!namesOnly) anywhere.push(target(ans.why));
   };
 
   for (const api of graph.ofType(...API_TYPES)) {
@@ -309,7 +318,7 @@ export function indexApiManagement(graph: ResourceGraph, network: NetworkModel, 
             ports: ALL_PORTS,
             why: `${scope} ${u.what} is computed at run time, so it may name any host`,
           });
-        else addUrl(apim, u.url, `${scope} ${u.what}`);
+        else addUrl(apim, u.url, `${scope} ${u.what}`, !u.sends);
       }
     }
   }

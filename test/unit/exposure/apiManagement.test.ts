@@ -84,6 +84,13 @@ describe.each(FORMS)("API Management paths (%s form)", (_form, preview) => {
     expect(hopsOf(e)).toEqual([]);
   });
 
+  it("a URL is shown without its user information or query string (they may carry credentials or keys)", () => {
+    const { e, apim } = estate(preview);
+    apimApi(e, apim, "wsman", `http://admin:Pa55w0rd@${HOST_IP}:5985/wsman?sig=abc123#frag`);
+    const [hops] = hopsOf(e);
+    expect(hops[1]).toBe(`API wsman serviceUrl http://${HOST_IP}:5985/wsman`);
+  });
+
   it("a backend url and a policy's set-backend-service base-url are targets too", () => {
     const { e, apim } = estate(preview);
     apimBackend(e, apim, "ex01-owa", `https://${HOST_IP}/owa`);
@@ -91,6 +98,33 @@ describe.each(FORMS)("API Management paths (%s form)", (_form, preview) => {
     expect(hopsOf(e).map((h) => h[1])).toEqual([
       `backend ex01-owa url https://${HOST_IP}/owa`,
       `policy of API echo set-backend-service base-url http://${HOST_IP}:5986/`,
+    ]);
+  });
+
+  it("other URLs in a policy count only where they name a host: an openid-config endpoint is no path, a host address is", () => {
+    const { e, apim } = estate(preview);
+    apimPolicy(
+      e,
+      apim,
+      `<policies><inbound><validate-jwt header-name="Authorization"><openid-config url="https://login.microsoftonline.com/common/v2.0/.well-known/openid-configuration" /></validate-jwt></inbound></policies>`,
+    );
+    expect(hopsOf(e)).toEqual([]);
+    apimPolicy(e, apim, `<policies><inbound><set-header name="X-Upstream"><value>http://${HOST_IP}:5985</value></set-header></inbound></policies>`, {
+      apiId: "x",
+    });
+    expect(hopsOf(e).map((h) => h[1])).toEqual([`policy of API x URL http://${HOST_IP}:5985`]);
+  });
+
+  it("send-request's set-url: literal, a path; computed, anywhere", () => {
+    const { e, apim } = estate(preview);
+    apimPolicy(
+      e,
+      apim,
+      `<policies><inbound><send-request mode="new" response-variable-name="r"><set-url>http://${HOST_IP}:5986/wsman</set-url></send-request><send-request mode="new" response-variable-name="s"><set-url>{{upstream}}</set-url></send-request></inbound></policies>`,
+    );
+    expect(hopsOf(e).map((h) => h[1])).toEqual([
+      `global policy send-request set-url http://${HOST_IP}:5986/wsman`,
+      "global policy send-request set-url {{upstream}} (global policy send-request set-url {{upstream}} is computed at run time, so it may name any host)",
     ]);
   });
 
