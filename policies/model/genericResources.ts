@@ -265,6 +265,49 @@ const KEPT = ["id", "name", "type", "location", "tags", "sku", "kind", "identity
 export type GenericReading = { readonly kind: "typed"; readonly input: ResourceInput } | { readonly kind: "unmapped"; readonly write: UnmappedWrite };
 
 /**
+ * The Tags API at a resource's scope written generically (`.../virtualMachines/ex01/providers/Microsoft.Resources/tags/default`)
+ * is a `TagAtScope` on that resource: its tag set replaces the resource's. The scope is the write's own id up to the
+ * tags (known once deployed); before that, the same path in its resource group, which names the resource by its
+ * names, or, with the group unknown, only its dependencies.
+ */
+function tagsAtScope(input: ResourceInput, target: Extract<ArmTarget, { kind: "known" }>): GenericReading {
+  const props = input.props;
+  const id = str(field(props, "id"));
+  const marker = id === undefined || typeof id !== "string" ? -1 : id.toLowerCase().lastIndexOf("/providers/microsoft.resources/tags");
+  let scope: unknown = UNKNOWN_AT_DEPTH;
+  if (typeof id === "string" && marker > 0) scope = id.slice(0, marker);
+  else if (target.resourceGroup !== undefined) {
+    const own = target.steps.filter((s) => !s.type.startsWith("microsoft.resources/tags"));
+    const ns = own[0]?.type.split("/")[0];
+    const path = own.map((s) => `${s.type.split("/").pop()}/${s.name ?? ""}`).join("/");
+    if (ns) scope = `/subscriptions/unknown/resourceGroups/${target.resourceGroup}/providers/${ns}/${path}`;
+  }
+  const typed: Record<string, unknown> = { scope, properties: field(props, "properties") };
+  for (const k of KEPT) {
+    const v = field(props, k);
+    if (v !== undefined && !(k in typed)) typed[k] = v;
+  }
+  const pd = input.propertyDependencies;
+  const scopeDeps = pd ? [...(pd.parentResourcePath ?? []), ...(pd.resourceGroupName ?? [])] : undefined;
+  return {
+    kind: "typed",
+    input: {
+      ...input,
+      type: "azure-native:resources:TagAtScope",
+      props: typed,
+      ...(pd !== undefined
+        ? {
+            propertyDependencies: {
+              ...(scopeDeps && scopeDeps.length > 0 ? { scope: scopeDeps } : {}),
+              ...(pd.properties ? { properties: pd.properties } : {}),
+            },
+          }
+        : {}),
+    },
+  };
+}
+
+/**
  * A generic ARM write read as the typed resource it writes: its type from the ARM path, its names on the typed
  * resource's name and parent inputs, its `properties` envelope flattened as azure-native flattens typed inputs and
  * outputs, its envelope (tags, location, sku) kept, and each property dependency moved to the inputs it now feeds.
@@ -276,6 +319,7 @@ export function readGenericWrite(input: ResourceInput): GenericReading | undefin
   const target = armTargetOf(props);
   const unmapped = (why: string): GenericReading => ({ kind: "unmapped", write: { input, target, why } });
   if (target.kind === "unknown") return unmapped(`the pack cannot tell what it writes: ${target.why}`);
+  if (target.extension && target.armType === "microsoft.resources/tags") return tagsAtScope(input, target);
   if (target.extension)
     return unmapped(`it writes ${target.armType}, an extension resource at another resource's scope, which the pack does not map`);
   const shape = TYPED_BY_ARM.get(target.armType);

@@ -102,6 +102,25 @@ describe.each(FORMS)("generic ARM writes (%s form)", (_form, preview) => {
     expectAboutHost(v, vm, "via public IP", "public IP pip-ex01 (Standard) → NIC nic-ex01/ipconfig1", "TCP 443");
   });
 
+  it("the Tags API written generically at a VM's scope tags it as an Exchange host: its published path is reported", () => {
+    const e = new Estate({ preview });
+    const { sub } = baseNet(e);
+    const nsg = e.nsg("nsg-ex01", [rule({ name: "allow-https", priority: 100, source: "Internet", port: "443", protocol: "Tcp" })]);
+    const vm = exHost(e, { nics: [hostNic(e, sub, { nsg, publicIp: e.publicIp("pip-ex01"), tags: {} })], tags: { workload: "sharepoint" } });
+    expect(runStack(EXPOSED, e.resources)).toEqual([]);
+    genericWrite(e, "retag", {
+      namespace: "Microsoft.Compute",
+      parentPath: "virtualMachines/ex01/providers/Microsoft.Resources",
+      type: "tags",
+      resourceName: "default",
+      properties: { tags: HOST_TAGS("unverified") },
+      armId: `${vm.armId}/providers/Microsoft.Resources/tags/default`,
+    });
+    const v = runStack(EXPOSED, e.resources);
+    expect(v).toHaveLength(1);
+    expectAboutHost(v, vm, "TagAtScope", "via public IP");
+  });
+
   it("a generic deny above the published allow closes the public path, as a typed one would", () => {
     const { e } = published(preview);
     expect(runStack(CLIENT_PORTS, e.resources)).toEqual([]);

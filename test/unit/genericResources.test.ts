@@ -228,6 +228,22 @@ describe("readGenericWrite: the typed resource a generic write writes", () => {
     ]);
   });
 
+  it("the Tags API at a VM's scope is a TagAtScope on the VM: scope from its own id, else its path in its resource group, else unknown", () => {
+    const tags = { workload: "exchange" };
+    const base = { ...path("Microsoft.Compute", "virtualMachines/ex01/providers/Microsoft.Resources", "tags", "default"), properties: { tags } };
+    const deployed = typed(generic("t", { ...base, id: `${SUB}/Microsoft.Compute/virtualMachines/ex01/providers/Microsoft.Resources/tags/default` }));
+    expect([deployed.type, deployed.props]).toEqual([
+      "azure-native:resources:TagAtScope",
+      expect.objectContaining({ scope: `${SUB}/Microsoft.Compute/virtualMachines/ex01`, properties: { tags } }),
+    ]);
+    const planned = typed(generic("t", { ...base, id: U }));
+    expect((planned.props as Record<string, unknown>).scope).toBe(
+      "/subscriptions/unknown/resourceGroups/rg-exchange/providers/microsoft.compute/virtualmachines/ex01",
+    );
+    const noGroup = typed(generic("t", { ...base, id: U, resourceGroupName: U }, { propertyDependencies: { parentResourcePath: ["urn:vm"] } }));
+    expect([(noGroup.props as Record<string, unknown>).scope, noGroup.propertyDependencies]).toEqual([UNKNOWN_AT_DEPTH, { scope: ["urn:vm"] }]);
+  });
+
   it("property dependencies follow the inputs they now feed: the body's to every flattened key, the path's to the parent keys", () => {
     const t = typed(
       generic(
@@ -254,9 +270,9 @@ describe("readGenericWrite: the typed resource a generic write writes", () => {
     expect(whyUnmapped(generic("x", path("Microsoft.Network", "", "natGateways", "nat1")))).toBe(
       "it writes microsoft.network/natgateways, a type the pack does not model",
     );
-    expect(whyUnmapped(generic("x", path("Microsoft.Compute", "virtualMachines/ex01/providers/Microsoft.Resources", "tags", "default")))).toMatch(
-      /^it writes microsoft.resources\/tags, an extension resource/,
-    );
+    expect(
+      whyUnmapped(generic("x", path("Microsoft.Compute", "virtualMachines/ex01/providers/Microsoft.Authorization", "locks", "no-delete"))),
+    ).toMatch(/^it writes microsoft.authorization\/locks, an extension resource/);
     expect(whyUnmapped(generic("x", { ...path("Microsoft.Network", "", "networkSecurityGroups", "n"), parentResourcePath: U }))).toBe(
       "the pack cannot tell what it writes: its parentResourcePath is unknown at preview",
     );

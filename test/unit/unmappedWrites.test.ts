@@ -57,9 +57,9 @@ describe.each(FORMS)("unmappedWriteProblems (%s form)", (_form, preview) => {
     });
     genericWrite(e, "c", {
       namespace: "Microsoft.Compute",
-      parentPath: "virtualMachines/ex01/providers/Microsoft.Resources",
-      type: "tags",
-      resourceName: "default",
+      parentPath: "virtualMachines/ex01/providers/Microsoft.Security",
+      type: "assessments",
+      resourceName: "a1",
     });
     expect(problems(e).map((p) => p.split(", and")[0])).toEqual([
       "generic ARM write a (azure-native:resources:Resource) writes into VirtualNetwork vnet of this host",
