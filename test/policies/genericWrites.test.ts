@@ -102,6 +102,32 @@ describe.each(FORMS)("generic ARM writes (%s form)", (_form, preview) => {
     expectAboutHost(v, vm, "via public IP", "public IP pip-ex01 (Standard) → NIC nic-ex01/ipconfig1", "TCP 443");
   });
 
+  it("an Exchange VM written generically is a host: its public path is reported against it", () => {
+    const e = new Estate({ preview });
+    const { sub } = baseNet(e);
+    const nsg = e.nsg("nsg-ex01", [rule({ name: "allow-rdp", priority: 100, source: "Internet", port: "3389", protocol: "Tcp" })]);
+    const nic = hostNic(e, sub, { nsg, publicIp: e.publicIp("pip-ex01") });
+    const vm = genericWrite(e, "vm-generic", {
+      namespace: "Microsoft.Compute",
+      type: "virtualMachines",
+      resourceName: "ex01",
+      extra: { tags: HOST_TAGS("unverified"), location: "westeurope" },
+      properties: {
+        hardwareProfile: { vmSize: "Standard_E8s_v5" },
+        networkProfile: { networkInterfaces: [{ ...e.ref(nic), properties: { primary: true } }] },
+        storageProfile: {
+          osDisk: { createOption: "FromImage" },
+          imageReference: { publisher: "MicrosoftWindowsServer", offer: "WindowsServer", sku: "2022-datacenter-azure-edition", version: "latest" },
+        },
+      },
+      deps: { properties: [nic] },
+    });
+    const v = runStack(EXPOSED, e.resources);
+    expect(v).toHaveLength(1);
+    expect(v[0].urn).toBe(vm.urn);
+    expect(v[0].message).toMatch(/^host ex01 \(unverified\) is reachable from the internet via public IP: public IP pip-ex01 .* TCP 3389/);
+  });
+
   it("the Tags API written generically at a VM's scope tags it as an Exchange host: its published path is reported", () => {
     const e = new Estate({ preview });
     const { sub } = baseNet(e);
