@@ -15,6 +15,8 @@ const INERT_ARM: Readonly<Record<string, string>> = {
   "microsoft.compute/restorepointcollections": "azure-native:compute:RestorePointCollection",
   "microsoft.compute/availabilitysets": "azure-native:compute:AvailabilitySet",
   "microsoft.compute/proximityplacementgroups": "azure-native:compute:ProximityPlacementGroup",
+  // The Tags API at a resource group's scope (at a VM's or NIC's it is read as a TagAtScope): tags the group, not its resources.
+  "microsoft.resources/tags": "azure-native:resources:TagAtScope",
   "microsoft.network/networkwatchers": "azure-native:network:NetworkWatcher",
   "microsoft.network/networkwatchers/flowlogs": "azure-native:network:FlowLog",
   "microsoft.network/networkwatchers/connectionmonitors": "azure-native:network:ConnectionMonitor",

@@ -99,7 +99,7 @@ describe.each(FORMS)("unmappedWriteProblems (%s form)", (_form, preview) => {
     ]);
   });
 
-  it("a write of an inert type (a lock, a diagnostic setting, a VM extension) is no problem, even on the host's VM", () => {
+  it("a write of an inert type (a lock, a diagnostic setting, a VM extension, tags of the group) is no problem, even on the host's VM", () => {
     const { e } = quarantinedHost(preview);
     genericWrite(e, "lock", {
       namespace: "Microsoft.Compute",
@@ -114,6 +114,7 @@ describe.each(FORMS)("unmappedWriteProblems (%s form)", (_form, preview) => {
       type: "extensions",
       resourceName: "AzureMonitorWindowsAgent",
     });
+    genericWrite(e, "rg-tags", { namespace: "Microsoft.Resources", type: "tags", resourceName: "default" });
     expect(problems(e)).toEqual([]);
   });
 });
