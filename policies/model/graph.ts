@@ -1,4 +1,5 @@
 import { ArmId, childPath, parseArmId, topLevelId } from "./armIds";
+import { readGenericWrite, UnmappedWrite } from "./genericResources";
 import { canonicalType, TYPE_INFO } from "./resourceTypes";
 import { field, isIndeterminate, isUnknownSentinel, str } from "./values";
 
@@ -101,13 +102,22 @@ const NONE: RefResolution = { targets: [], external: [] };
  */
 export class ResourceGraph {
   readonly nodes: GraphNode[];
+  /** Generic ARM writes the graph could not read as the typed resource they write; they stay nodes of their own type. */
+  readonly unmappedWrites: readonly UnmappedWrite[];
   private readonly byUrn = new Map<string, GraphNode>();
   private readonly byId = new Map<string, GraphNode>();
   private readonly byType = new Map<string, GraphNode[]>();
   private readonly byArmName = new Map<string, GraphNode[]>();
 
   constructor(resources: readonly ResourceInput[]) {
-    this.nodes = resources.map((r) => new GraphNode(r));
+    const unmapped: UnmappedWrite[] = [];
+    // A generic ARM write joins the graph as the typed resource it writes, so every path module reads it like one.
+    this.nodes = resources.map((r) => {
+      const generic = readGenericWrite(r);
+      if (generic?.kind === "unmapped") unmapped.push(generic.write);
+      return new GraphNode(generic?.kind === "typed" ? generic.input : r);
+    });
+    this.unmappedWrites = unmapped;
     for (const n of this.nodes) {
       this.byUrn.set(n.urn, n);
       if (n.id) this.byId.set(n.id, n);

@@ -3,6 +3,8 @@ import { GraphNode, ResourceGraph } from "./graph";
 import { IntervalSet } from "./intervalSet";
 import { NetworkModel, NsgSlot, refProblem, SubnetView } from "./network";
 import { T } from "./resourceTypes";
+import { readTemplateDeployments } from "./templateDeployments";
+import { unmappedWriteProblems } from "./unmappedWrites";
 import { arr, field, Indeterminate, isIndeterminate, isUnknownSentinel, path, present, str, UNKNOWN } from "./values";
 
 export interface HostTagConfig {
@@ -217,6 +219,9 @@ export class HostInventory {
       if (matchesHostTag(field(node.props, "tags"), cfg) !== "yes") continue;
       this.hosts.push(this.unmodeledHost(node));
     }
+    this.hosts.push(...this.templateHosts());
+    // A generic ARM write the pack cannot read that lands in a host's network leaves its exposure and isolation unknown.
+    for (const host of this.hosts) (host.problems as string[]).push(...unmappedWriteProblems(graph, host));
   }
 
   private readonly scopedTags: ScopedTags;
@@ -397,6 +402,58 @@ export class HostInventory {
     if (ipConfigs.length === 0 && problems.length === 0)
       problems.push(`scale set ${node.display} has no network interface configuration the pack can see`);
     return this.nicLessHost(node, reading, ipConfigs, problems);
+  }
+
+  /**
+   * ARM template deployments that declare a machine carrying the host tag (or tags the pack cannot evaluate), or whose
+   * template it cannot read: one host per deployment, named by it and the template's machine, that no policy can judge.
+   */
+  private templateHosts(): Host[] {
+    const reading = readTemplateDeployments(this.graph);
+    if (reading.machines.length === 0 && reading.opaque.length === 0) return [];
+    const byDeployment = new Map<string, { node: GraphNode; machines: (typeof reading.machines)[number][]; opaque: string[] }>();
+    const entry = (node: GraphNode) => {
+      let e = byDeployment.get(node.urn);
+      if (!e) byDeployment.set(node.urn, (e = { node, machines: [], opaque: [] }));
+      return e;
+    };
+    for (const m of reading.machines) if (matchesHostTag(m.tags, this.cfg) !== "no") entry(m.deployment).machines.push(m);
+    for (const o of reading.opaque) entry(o.deployment).opaque.push(o.why);
+    const out: Host[] = [];
+    for (const { node, machines, opaque } of byDeployment.values()) {
+      const kind = `${node.type.split(":").pop()} ${node.display}`;
+      const first = machines[0]?.name ?? "(a VM its template may declare)";
+      const name = `${node.display}/${first}${machines.length > 1 ? ` and ${machines.length - 1} more` : ""}`;
+      const readings = machines.map((m) => readState(m.tags, this.cfg));
+      const states = readings.map((r) => r.state);
+      const tagged = machines.some((m) => matchesHostTag(m.tags, this.cfg) === "yes");
+      const problems = [
+        ...machines.map(
+          (m) =>
+            `VM ${m.name} is declared in the ARM template of ${kind}; the pack does not read what a template deploys (the VM's NICs, NSGs and public IPs), so it cannot judge this host; declare the host with azure-native resources (compute:VirtualMachine and its network) so every policy can judge it`,
+        ),
+        ...opaque.map(
+          (why) =>
+            `${kind}: ${why}, so it may declare an Exchange VM the pack cannot see; inline the template, or declare the host with azure-native resources`,
+        ),
+      ];
+      out.push({
+        vm: node,
+        name,
+        urn: node.urn,
+        state: worstState(states.length > 0 ? states : ["unverified"]),
+        stateNote: readings.find((r) => r.note)?.note,
+        stateUnknown: opaque.length > 0 || readings.some((r) => r.unknown === true),
+        hostNote: tagged
+          ? undefined
+          : `${kind} may deploy an Exchange VM (its template's tags or resources cannot be read), so it is treated as an Exchange host`,
+        nics: [],
+        ipConfigs: [],
+        problems,
+        identities: new Set([node.urn, ...(node.id ? [node.id] : [])]),
+      });
+    }
+    return out;
   }
 
   private unmodeledHost(node: GraphNode): Host {

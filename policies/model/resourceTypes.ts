@@ -43,6 +43,18 @@ export const T = {
   TagAtScope: "azure-native:resources:TagAtScope",
   Assessment: "azure-native:security:Assessment",
   AssessmentMetadata: "azure-native:security:AssessmentMetadataInSubscription",
+  Apim: "azure-native:apimanagement:ApiManagementService",
+  ApimApi: "azure-native:apimanagement:Api",
+  ApimBackend: "azure-native:apimanagement:Backend",
+  ApimPolicy: "azure-native:apimanagement:Policy",
+  ApimApiPolicy: "azure-native:apimanagement:ApiPolicy",
+  ApimApiOperationPolicy: "azure-native:apimanagement:ApiOperationPolicy",
+  ApimProductPolicy: "azure-native:apimanagement:ProductPolicy",
+  ApimWorkspaceApi: "azure-native:apimanagement:WorkspaceApi",
+  ApimWorkspaceBackend: "azure-native:apimanagement:WorkspaceBackend",
+  ApimWorkspacePolicy: "azure-native:apimanagement:WorkspacePolicy",
+  ApimWorkspaceApiPolicy: "azure-native:apimanagement:WorkspaceApiPolicy",
+  ApimWorkspaceApiOperationPolicy: "azure-native:apimanagement:WorkspaceApiOperationPolicy",
 } as const;
 
 interface TypeInfo {

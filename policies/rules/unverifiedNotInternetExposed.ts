@@ -11,7 +11,7 @@ export const unverifiedNotInternetExposed: StackRule = {
   enforcementLevel: "mandatory",
   severity: "critical",
   remediationSteps:
-    "Remove every public path to the host (public IP, public load balancer pool or NAT rule, Application Gateway backend, Firewall DNAT, Front Door Private Link origin), or move it to the quarantine subnet behind the isolation NSG. Only a host marked remediated with a clean, recent assessment of a patched build may be published.",
+    "Remove every public path to the host (public IP, public load balancer pool or NAT rule, Application Gateway backend, Firewall DNAT, Front Door Private Link origin, API Management API or backend), or move it to the quarantine subnet behind the isolation NSG. Only a host marked remediated with a clean, recent assessment of a patched build may be published.",
   url: `${DOCS}#exchange-unverified-not-internet-exposed`,
   framework: CISA_ED_21_02,
   tags: ["nist-800-53:SC-7", "nist-800-53:IR-4", "exposure"],

@@ -15,7 +15,7 @@ import { addressTargets, routeTo, undecidableRoute } from "./route";
 import { RouteToHost } from "./types";
 
 /** How an Application Gateway reaches one backend pool from a public listener. */
-interface AgwReach {
+export interface AgwReach {
   readonly listener: string;
   readonly layer: "L7" | "L4";
   readonly ports: IntervalSet;
@@ -187,7 +187,7 @@ export function indexApplicationGateways(graph: ResourceGraph, network: NetworkM
   return { byUrn, ipTargets, unresolvedFqdns, hostTargets };
 }
 
-function reachOf(agw: AgwIndex, pool: string): AgwReach[] {
+export function reachOf(agw: AgwIndex, pool: string): AgwReach[] {
   if (pool === "*") return [...new Set([...agw.reach.values()].flat())];
   return [...new Set([...(agw.reach.get(pool) ?? []), ...(agw.reach.get("*") ?? [])])];
 }

@@ -56,6 +56,14 @@ export class StackDns {
     }
   }
 
+  /** Every name the stack's Private DNS records define, with the addresses it resolves to (through CNAMEs). */
+  *recordNames(): Generator<{ name: string; addrs: IntervalSet; via: string }> {
+    for (const name of this.records.keys()) {
+      const ans = this.resolve(name);
+      if (ans.kind === "addresses") yield { name, addrs: ans.addrs, via: ans.via };
+    }
+  }
+
   resolve(name: string, depth = 0): FqdnAnswer {
     const fqdn = clean(name);
     if (isIpLiteral(fqdn)) return { kind: "addresses", addrs: parseAddressPrefix(fqdn)!, via: "an IP literal" };

@@ -14,7 +14,7 @@ import { addressTargets, routeTo } from "./route";
 import { RouteToHost } from "./types";
 
 /** One DNAT rule that can forward internet traffic into the virtual network. */
-interface DnatRule {
+export interface DnatRule {
   readonly label: string;
   /** Internet sources allowed to use the rule. */
   readonly sources: IntervalSet;

@@ -6,6 +6,7 @@ import { IntervalSet } from "../intervalSet";
 import { NetworkModel } from "../network";
 import { Grant, restrictGrants } from "../nsgEvaluator";
 import { bastionRoutes, indexBastions, OpenBastion } from "./bastion";
+import { apiManagementRoutes, ApimCatalog, indexApiManagement } from "./apiManagement";
 import { applicationGatewayRoutes, AgwCatalog, indexApplicationGateways } from "./applicationGateways";
 import { StackDns } from "./dns";
 import { DnatCatalog, firewallRoutes, indexFirewallDnat } from "./firewalls";
@@ -22,7 +23,7 @@ export type { RouteToHost, PathKind } from "./types";
 /**
  * Every path from outside to every Exchange host, computed once per analysis: public IPs,
  * public load balancers, Application Gateways, Firewall DNAT, Private Link from Front Door /
- * CDN, plus references from resources the pack does not model. AVNM AlwaysAllow rules take
+ * CDN, Bastion, API Management, plus references from resources the pack does not model. AVNM AlwaysAllow rules take
  * part through the flow calculator.
  */
 export class ExposureAnalysis {
@@ -31,6 +32,7 @@ export class ExposureAnalysis {
   private readonly dnat: DnatCatalog;
   private readonly privateLink: PrivateLinkCatalog;
   private readonly bastions: OpenBastion[];
+  private readonly apim: ApimCatalog;
   private readonly unmodeled: Map<string, Array<{ node: import("../graph").GraphNode; how: string }>>;
   private readonly cache = new Map<string, RouteToHost[]>();
 
@@ -46,7 +48,8 @@ export class ExposureAnalysis {
     this.dnat = indexFirewallDnat(graph, network, dns);
     this.privateLink = indexPrivateLink(graph, network);
     this.bastions = indexBastions(graph, network);
-    this.unmodeled = unmodeledReferences(graph, inventory.hosts);
+    this.apim = indexApiManagement(graph, network, dns, this.agws, this.dnat);
+    this.unmodeled = unmodeledReferences(graph, inventory.hosts, dns);
   }
 
   routes(host: Host): RouteToHost[] {
@@ -62,6 +65,7 @@ export class ExposureAnalysis {
       out.push(...firewallRoutes(this.calc, this.dnat, host, ip));
       out.push(...privateLinkRoutes(this.graph, this.calc, this.lbs, this.privateLink, host, ip));
       out.push(...bastionRoutes(this.calc, this.bastions, host, ip));
+      out.push(...apiManagementRoutes(this.calc, this.apim, host, ip));
     }
     for (const u of this.unmodeled.get(host.urn) ?? []) {
       out.push(

@@ -10,6 +10,7 @@ export type PathKind =
   | "firewall DNAT"
   | "private link"
   | "bastion"
+  | "API Management"
   | "unmodeled resource"
   | "unreadable attachment";
 

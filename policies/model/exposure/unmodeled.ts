@@ -1,6 +1,8 @@
 import { normalizeId, parseArmId, topLevelId } from "../armIds";
 import { GraphNode, ResourceGraph } from "../graph";
 import { Host } from "../hosts";
+import { HostAddressBook } from "./addressReferrers";
+import { StackDns } from "./dns";
 import { inertReason } from "./inertReferrers";
 
 /** Providers whose resources can change Azure networking; anything else (random, tls, components) is not scanned. */
@@ -12,16 +14,22 @@ function scanned(node: GraphNode): boolean {
 }
 
 /**
- * Finds resources of types the pack does not model that reference an Exchange host's VM or
- * NICs (by id in any property, or by URN in their dependencies). Such a resource could be a
- * way in (a JIT policy, a classic-provider pool association, a script), so it makes the
- * host's exposure undecidable instead of passing silently.
+ * Finds resources of types the pack does not model that reference an Exchange host: its VM or NICs by id in any
+ * property or by URN in their dependencies, or the host by its private address or a DNS name the stack maps to it, in
+ * any string (a URL, a script, a backend setting). Such a resource could be a way in (a JIT policy, a classic-provider
+ * pool association, a script, a proxy the pack does not know), so it makes the host's exposure undecidable instead of
+ * passing silently. Each resource's strings are scanned once against host addresses indexed once.
  */
-export function unmodeledReferences(graph: ResourceGraph, hosts: readonly Host[]): Map<string, Array<{ node: GraphNode; how: string }>> {
+export function unmodeledReferences(
+  graph: ResourceGraph,
+  hosts: readonly Host[],
+  dns: StackDns = new StackDns(graph, hosts),
+): Map<string, Array<{ node: GraphNode; how: string }>> {
   const byIdentity = new Map<string, Host>();
   for (const h of hosts) for (const id of h.identities) byIdentity.set(id, h);
   const out = new Map<string, Array<{ node: GraphNode; how: string }>>();
   if (byIdentity.size === 0) return out;
+  const book = new HostAddressBook(hosts, dns);
   const record = (h: Host, node: GraphNode, how: string) => {
     let l = out.get(h.urn);
     if (!l) out.set(h.urn, (l = []));
@@ -41,9 +49,11 @@ export function unmodeledReferences(graph: ResourceGraph, hosts: readonly Host[]
       if (h) record(h, node, `it depends on ${graph.node(u)?.display ?? u}`);
     }
     walk(node.props, (s) => {
-      if (!s.includes("/")) return;
-      const h = hostNamedBy(s, byIdentity);
-      if (h) record(h.host, node, `a property names ${h.id.split("/").slice(-2).join("/")}`);
+      if (s.includes("/")) {
+        const h = hostNamedBy(s, byIdentity);
+        if (h) record(h.host, node, `a property names ${h.id.split("/").slice(-2).join("/")}`);
+      }
+      if (!book.empty) for (const m of book.find(s)) record(m.host, node, `a property ${m.how}`);
     });
   }
   return out;

@@ -1,0 +1,321 @@
+/**
+ * policies/model/genericResources.ts: azure-native's generic ARM write (`azure-native:resources:Resource`, ARM's PUT by
+ * namespace, parent path, type and name) read as the typed resource it writes, the way azure-native presents typed
+ * inputs (the `properties` envelope flattened, sub-resource envelopes too). ARM shapes here follow the REST API
+ * (https://learn.microsoft.com/rest/api/resources/resources/create-or-update: PUT
+ * .../providers/{resourceProviderNamespace}/{parentResourcePath}/{resourceType}/{resourceName}) and the resource bodies
+ * of https://learn.microsoft.com/azure/templates/microsoft.network/networksecuritygroups.
+ */
+import { armTargetOf, GENERIC_RESOURCE, readGenericWrite, TYPED_BY_ARM } from "../../policies/model/genericResources";
+import { ResourceGraph, ResourceInput } from "../../policies/model/graph";
+import { T, TYPE_INFO } from "../../policies/model/resourceTypes";
+import { UNKNOWN_AT_DEPTH } from "../../policies/model/values";
+
+const U = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+const SUB = "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-exchange/providers";
+
+function generic(name: string, props: Record<string, unknown>, extra: Partial<ResourceInput> = {}): ResourceInput {
+  return { urn: `urn:pulumi:dev::p::${GENERIC_RESOURCE}::${name}`, type: GENERIC_RESOURCE, name, props, ...extra };
+}
+
+const path = (ns: string, parent: string, type: string, name?: unknown) => ({
+  resourceGroupName: "rg-exchange",
+  resourceProviderNamespace: ns,
+  parentResourcePath: parent,
+  resourceType: type,
+  ...(name !== undefined ? { resourceName: name } : {}),
+  apiVersion: "2024-05-01",
+});
+
+function typed(r: ResourceInput): ResourceInput {
+  const g = readGenericWrite(r);
+  if (g?.kind !== "typed") throw new Error(`not mapped: ${g?.kind === "unmapped" ? g.write.why : "not generic"}`);
+  return g.input;
+}
+
+function whyUnmapped(r: ResourceInput): string {
+  const g = readGenericWrite(r);
+  if (g?.kind !== "unmapped") throw new Error(`expected unmapped, got ${g?.kind}`);
+  return g.write.why;
+}
+
+describe("armTargetOf: where a generic write lands", () => {
+  it("namespace, parent path, type and name: the type chain and the names along it", () => {
+    const t = armTargetOf(path("Microsoft.Network", "networkSecurityGroups/nsg-iso-ex01", "securityRules", "allow-winrm"));
+    expect(t).toEqual({
+      kind: "known",
+      armType: "microsoft.network/networksecuritygroups/securityrules",
+      names: ["nsg-iso-ex01", "allow-winrm"],
+      steps: [
+        { type: "microsoft.network/networksecuritygroups", name: "nsg-iso-ex01" },
+        { type: "microsoft.network/networksecuritygroups/securityrules", name: "allow-winrm" },
+      ],
+      extension: false,
+      resourceGroup: "rg-exchange",
+    });
+  });
+
+  it("the same path split differently (the parent inside resourceType, slashes around) lands in the same place", () => {
+    const a = armTargetOf(path("Microsoft.Network", "", "networkSecurityGroups/nsg-iso-ex01/securityRules", "allow-winrm"));
+    const b = armTargetOf(path("Microsoft.Network/", "/networkSecurityGroups/nsg-iso-ex01/", "/securityRules", "allow-winrm"));
+    const c = armTargetOf(path("Microsoft.Network", "networkSecurityGroups/nsg-iso-ex01", "securityRules", "allow-winrm"));
+    expect(a).toEqual(c);
+    expect(b).toEqual(c);
+  });
+
+  it("a type in another case is the same ARM type (ARM compares types case-insensitively)", () => {
+    const t = armTargetOf(path("MICROSOFT.NETWORK", "NetworkSecurityGroups/nsg1", "SECURITYRULES", "r1"));
+    expect(t.kind === "known" && t.armType).toBe("microsoft.network/networksecuritygroups/securityrules");
+  });
+
+  it("no resourceName (azure-native names it) or one unknown at preview: the type is known, its own name is not", () => {
+    for (const name of [undefined, U]) {
+      const t = armTargetOf(path("Microsoft.Network", "", "publicIPAddresses", name));
+      expect(t.kind === "known" && [t.armType, t.names]).toEqual(["microsoft.network/publicipaddresses", [undefined]]);
+    }
+  });
+
+  it.each(["resourceProviderNamespace", "parentResourcePath", "resourceType"])("%s unknown at preview: unknown, saying which", (key) => {
+    const p: Record<string, unknown> = path("Microsoft.Network", "networkSecurityGroups/nsg1", "securityRules", "r1");
+    p[key] = U;
+    expect(armTargetOf(p)).toEqual({ kind: "unknown", why: `its ${key} is unknown at preview`, resourceGroup: "rg-exchange" });
+  });
+
+  it("a parent path that is not type/name pairs does not form an ARM path", () => {
+    const t = armTargetOf(path("Microsoft.Network", "networkSecurityGroups", "securityRules", "r1"));
+    expect(t.kind).toBe("unknown");
+  });
+
+  it("an extension resource (a further providers segment) keeps its scope's steps", () => {
+    const t = armTargetOf(path("Microsoft.Compute", "virtualMachines/ex01/providers/Microsoft.Resources", "tags", "default"));
+    expect(t.kind === "known" && [t.armType, t.extension, t.names, t.steps.map((s) => s.type)]).toEqual([
+      "microsoft.resources/tags",
+      true,
+      ["default"],
+      ["microsoft.compute/virtualmachines", "microsoft.resources/tags"],
+    ]);
+  });
+
+  it("outputs only (a deployed write in a stack export): its ARM id, or its output type and name", () => {
+    const byId = armTargetOf({ id: `${SUB}/Microsoft.Network/networkSecurityGroups/nsg1/securityRules/r1` });
+    expect(byId.kind === "known" && [byId.armType, byId.names, byId.resourceGroup]).toEqual([
+      "microsoft.network/networksecuritygroups/securityrules",
+      ["nsg1", "r1"],
+      "rg-exchange",
+    ]);
+    const byType = armTargetOf({ type: "Microsoft.Network/publicIPAddresses", name: "pip-1" });
+    expect(byType.kind === "known" && [byType.armType, byType.names]).toEqual(["microsoft.network/publicipaddresses", ["pip-1"]]);
+    expect(armTargetOf({}).kind).toBe("unknown");
+  });
+});
+
+describe("readGenericWrite: the typed resource a generic write writes", () => {
+  it("is undefined for anything but a generic write; a versioned generic token is one", () => {
+    expect(readGenericWrite({ urn: "u", type: T.NSG, name: "n", props: {} })).toBeUndefined();
+    const r = generic("r", path("Microsoft.Network", "", "networkSecurityGroups", "nsg1"));
+    expect(readGenericWrite({ ...r, type: "azure-native:resources/v20240301:Resource" })?.kind).toBe("typed");
+  });
+
+  it("a security rule: typed token, name and parent inputs from the path, the body flattened, the group kept", () => {
+    const body = { priority: 110, direction: "Inbound", access: "Allow", protocol: "Tcp", sourceAddressPrefix: "*", destinationPortRange: "5985" };
+    const t = typed(
+      generic("open-winrm", { ...path("Microsoft.Network", "networkSecurityGroups/nsg-iso-ex01", "securityRules", "allow-winrm"), properties: body }),
+    );
+    expect(t.type).toBe(T.SecurityRule);
+    expect(t.urn).toBe(`urn:pulumi:dev::p::${GENERIC_RESOURCE}::open-winrm`);
+    expect(t.props).toEqual({ ...body, securityRuleName: "allow-winrm", networkSecurityGroupName: "nsg-iso-ex01", resourceGroupName: "rg-exchange" });
+  });
+
+  it("an NSG: each rule's envelope is flattened as azure-native flattens inline rules", () => {
+    const t = typed(
+      generic("nsg", {
+        ...path("Microsoft.Network", "", "networkSecurityGroups", "nsg-iso-ex01"),
+        location: "westeurope",
+        tags: { owner: "soc" },
+        properties: {
+          flushConnection: true,
+          securityRules: [{ name: "allow-all", properties: { priority: 100, access: "Allow", direction: "Inbound", sourceAddressPrefix: "*" } }],
+        },
+      }),
+    );
+    expect(t.type).toBe(T.NSG);
+    expect(t.props).toEqual({
+      flushConnection: true,
+      securityRules: [{ name: "allow-all", priority: 100, access: "Allow", direction: "Inbound", sourceAddressPrefix: "*" }],
+      location: "westeurope",
+      tags: { owner: "soc" },
+      networkSecurityGroupName: "nsg-iso-ex01",
+      resourceGroupName: "rg-exchange",
+    });
+  });
+
+  it("a sub-resource reads as ARM reads it: keys beside its properties envelope are dropped, envelope keys kept", () => {
+    const t = typed(
+      generic("nsg", {
+        ...path("Microsoft.Network", "", "networkSecurityGroups", "n"),
+        properties: { securityRules: [{ name: "r", id: "x", access: "Deny", priority: 4096, properties: { access: "Allow", priority: 100 } }] },
+      }),
+    );
+    expect((t.props as { securityRules: unknown[] }).securityRules).toEqual([{ name: "r", id: "x", access: "Allow", priority: 100 }]);
+  });
+
+  it("a sub-resource whose properties are unknown at preview is unknown as a whole", () => {
+    const t = typed(
+      generic("nsg", {
+        ...path("Microsoft.Network", "", "networkSecurityGroups", "n"),
+        properties: { securityRules: [{ name: "r", properties: U }] },
+      }),
+    );
+    expect((t.props as { securityRules: unknown[] }).securityRules).toEqual([U]);
+  });
+
+  it("a NIC: ipConfigurations and the references inside them as the typed NIC has them; a VM's NIC references too", () => {
+    const nic = typed(
+      generic("nic", {
+        ...path("Microsoft.Network", "", "networkInterfaces", "nic-ex01"),
+        properties: {
+          ipConfigurations: [
+            {
+              name: "ipconfig1",
+              properties: { privateIPAddress: "10.0.1.4", subnet: { id: "s" }, publicIPAddress: { id: "p", properties: { sku: "ignored" } } },
+            },
+          ],
+        },
+      }),
+    );
+    expect((nic.props as { ipConfigurations: unknown[] }).ipConfigurations).toEqual([
+      { name: "ipconfig1", privateIPAddress: "10.0.1.4", subnet: { id: "s" }, publicIPAddress: { id: "p", sku: "ignored" } },
+    ]);
+    const vm = typed(
+      generic("vm", {
+        ...path("Microsoft.Compute", "", "virtualMachines", "ex01"),
+        properties: { networkProfile: { networkInterfaces: [{ id: "n", properties: { primary: true } }] } },
+      }),
+    );
+    expect(vm.type).toBe(T.VM);
+    expect((vm.props as Record<string, unknown>).networkProfile).toEqual({ networkInterfaces: [{ id: "n", primary: true }] });
+    expect((vm.props as Record<string, unknown>).vmName).toBe("ex01");
+  });
+
+  it("a public IP keeps its SKU (an envelope key); a private DNS record set takes its record type from the path", () => {
+    const pip = typed(generic("pip", { ...path("Microsoft.Network", "", "publicIPAddresses", "pip-1"), sku: { name: "Standard" }, properties: {} }));
+    expect(pip.props).toMatchObject({ sku: { name: "Standard" }, publicIpAddressName: "pip-1" });
+    const rs = typed(
+      generic("rs", {
+        ...path("Microsoft.Network", "privateDnsZones/corp.example", "A", "ex01"),
+        properties: { aRecords: [{ ipv4Address: "10.0.1.4" }] },
+      }),
+    );
+    expect([rs.type, rs.props]).toEqual([
+      T.PrivateRecordSet,
+      {
+        aRecords: [{ ipv4Address: "10.0.1.4" }],
+        relativeRecordSetName: "ex01",
+        privateZoneName: "corp.example",
+        recordType: "A",
+        resourceGroupName: "rg-exchange",
+      },
+    ]);
+  });
+
+  it("API Management children carry their service and API names", () => {
+    const p = typed(
+      generic("pol", { ...path("Microsoft.ApiManagement", "service/apim-1/apis/wsman", "policies", "policy"), properties: { value: "<policies/>" } }),
+    );
+    expect([p.type, p.props]).toEqual([
+      T.ApimApiPolicy,
+      { value: "<policies/>", policyId: "policy", serviceName: "apim-1", apiId: "wsman", resourceGroupName: "rg-exchange" },
+    ]);
+  });
+
+  it("the Tags API at a VM's scope is a TagAtScope on the VM: scope from its own id, else its path in its resource group, else unknown", () => {
+    const tags = { workload: "exchange" };
+    const base = { ...path("Microsoft.Compute", "virtualMachines/ex01/providers/Microsoft.Resources", "tags", "default"), properties: { tags } };
+    const deployed = typed(generic("t", { ...base, id: `${SUB}/Microsoft.Compute/virtualMachines/ex01/providers/Microsoft.Resources/tags/default` }));
+    expect([deployed.type, deployed.props]).toEqual([
+      "azure-native:resources:TagAtScope",
+      expect.objectContaining({ scope: `${SUB}/Microsoft.Compute/virtualMachines/ex01`, properties: { tags } }),
+    ]);
+    const planned = typed(generic("t", { ...base, id: U }));
+    expect((planned.props as Record<string, unknown>).scope).toBe(
+      "/subscriptions/unknown/resourceGroups/rg-exchange/providers/microsoft.compute/virtualmachines/ex01",
+    );
+    const noGroup = typed(generic("t", { ...base, id: U, resourceGroupName: U }, { propertyDependencies: { parentResourcePath: ["urn:vm"] } }));
+    expect([(noGroup.props as Record<string, unknown>).scope, noGroup.propertyDependencies]).toEqual([UNKNOWN_AT_DEPTH, { scope: ["urn:vm"] }]);
+  });
+
+  it("property dependencies follow the inputs they now feed: the body's to every flattened key, the path's to the parent keys", () => {
+    const t = typed(
+      generic(
+        "rule",
+        {
+          ...path("Microsoft.Network", U, "securityRules", "r1"),
+          parentResourcePath: "networkSecurityGroups/nsg1",
+          properties: { priority: 100, access: "Allow" },
+        },
+        { propertyDependencies: { properties: ["urn:a"], parentResourcePath: ["urn:nsg"], resourceGroupName: ["urn:rg"] } },
+      ),
+    );
+    expect(t.propertyDependencies).toEqual({
+      priority: ["urn:a"],
+      access: ["urn:a"],
+      networkSecurityGroupName: ["urn:nsg"],
+      resourceGroupName: ["urn:rg"],
+    });
+    // No entries sent at all (an older engine, a stack export): none invented.
+    expect(typed(generic("r", path("Microsoft.Network", "", "networkSecurityGroups", "n"))).propertyDependencies).toBeUndefined();
+  });
+
+  it("cannot be mapped: an unknown type, an extension resource, a path or body unknown at preview — each says why", () => {
+    expect(whyUnmapped(generic("x", path("Microsoft.Network", "", "natGateways", "nat1")))).toBe(
+      "it writes microsoft.network/natgateways, a type the pack does not model",
+    );
+    expect(
+      whyUnmapped(generic("x", path("Microsoft.Compute", "virtualMachines/ex01/providers/Microsoft.Authorization", "locks", "no-delete"))),
+    ).toMatch(/^it writes microsoft.authorization\/locks, an extension resource/);
+    expect(whyUnmapped(generic("x", { ...path("Microsoft.Network", "", "networkSecurityGroups", "n"), parentResourcePath: U }))).toBe(
+      "the pack cannot tell what it writes: its parentResourcePath is unknown at preview",
+    );
+    expect(whyUnmapped(generic("x", { ...path("Microsoft.Network", "", "networkSecurityGroups", "n"), properties: U }))).toBe(
+      "it writes microsoft.network/networksecuritygroups but its properties are unknown at preview",
+    );
+  });
+
+  it("nesting deeper than values.ts reads is unknown, never absent", () => {
+    let v: unknown = { properties: { access: "Allow" } };
+    for (let i = 0; i < 300; i++) v = { properties: { inner: v } };
+    const t = typed(generic("deep", { ...path("Microsoft.Network", "", "networkSecurityGroups", "n"), properties: { x: v } }));
+    expect(JSON.stringify(t.props)).toContain(UNKNOWN_AT_DEPTH);
+  });
+
+  it("every ARM type of TYPE_INFO maps to its token; the extra shapes are types the model reads", () => {
+    for (const [token, info] of Object.entries(TYPE_INFO)) expect(TYPED_BY_ARM.get(info.arm)?.token).toBe(token);
+    const tokens = new Set<string>(Object.values(T));
+    for (const [arm, shape] of TYPED_BY_ARM) {
+      expect(tokens.has(shape.token)).toBe(true);
+      expect(arm).toBe(arm.toLowerCase());
+      expect(shape.parentKeys.length).toBe(arm.split("/").length - 2);
+    }
+  });
+});
+
+describe("ResourceGraph with generic writes", () => {
+  it("joins the graph as the typed resource: typed lookups, names and ids find it; unmapped writes stay as they are and are listed", () => {
+    const rule = generic("open-winrm", {
+      ...path("Microsoft.Network", "networkSecurityGroups/nsg1", "securityRules", "allow-winrm"),
+      id: `${SUB}/Microsoft.Network/networkSecurityGroups/nsg1/securityRules/allow-winrm`,
+      properties: { priority: 100 },
+    });
+    const nat = generic("nat", path("Microsoft.Network", "", "natGateways", "nat1"));
+    const g = new ResourceGraph([rule, nat]);
+    expect(g.ofType(T.SecurityRule).map((n) => [n.display, n.parentNames, n.rg])).toEqual([["allow-winrm", ["nsg1"], "rg-exchange"]]);
+    expect(g.named(T.SecurityRule, "ALLOW-WINRM").map((n) => n.urn)).toEqual([rule.urn]);
+    expect(g.byNormalizedId(`${SUB}/Microsoft.Network/networkSecurityGroups/nsg1/securityRules/allow-winrm`.slice(1).toLowerCase())?.urn).toBe(
+      rule.urn,
+    );
+    expect(g.node(nat.urn)?.type).toBe(GENERIC_RESOURCE);
+    expect(g.unmappedWrites.map((w) => [w.input.urn, w.why])).toEqual([
+      [nat.urn, "it writes microsoft.network/natgateways, a type the pack does not model"],
+    ]);
+  });
+});
