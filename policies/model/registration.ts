@@ -1,4 +1,5 @@
 import { parseArmId } from "./armIds";
+import { readGenericWrite } from "./genericResources";
 import { GraphNode, ResourceInput } from "./graph";
 import { canonicalType, T, TYPE_INFO } from "./resourceTypes";
 import { arr, field, MAX_PROPERTY_DEPTH, str } from "./values";
@@ -215,8 +216,11 @@ export class RegistrationIndex {
   add(input: ResourceInput, secrets: ReadonlySet<string> = new Set()): Registered {
     const old = this.byUrn.get(input.urn);
     if (old) this.remove(old);
-    const node = new GraphNode(input);
-    const { identity, ownType, ownNames } = identityOf(node, input);
+    // A generic ARM write is indexed as the typed resource it writes, as the graph will read it.
+    const generic = readGenericWrite(input);
+    const viewed = generic?.kind === "typed" ? generic.input : input;
+    const node = new GraphNode(viewed);
+    const { identity, ownType, ownNames } = identityOf(node, viewed);
     const refs = referencesOf(input.props);
     const entry: Registered = {
       seq: this.seq++,
@@ -391,8 +395,8 @@ function subnetKeyOf(e: Registered): string {
 /** The names a private DNS A record set answers for: `<record>.<zone>`. */
 function recordNames(e: Registered): string[] {
   if (e.node.type !== T.PrivateRecordSet && e.node.type !== T.PrivateRecordSetLegacy) return [];
-  const zone = str(field(e.input.props, "privateZoneName"));
-  const rec = str(field(e.input.props, "relativeRecordSetName"));
+  const zone = str(field(e.node.props, "privateZoneName"));
+  const rec = str(field(e.node.props, "relativeRecordSetName"));
   if (typeof zone !== "string" || typeof rec !== "string") return [];
   return [rec === "@" ? zone.toLowerCase() : `${rec}.${zone}`.toLowerCase()];
 }

@@ -3,6 +3,7 @@ import { GateConfig, HostGate } from "../model/gate";
 import { ResourceInput } from "../model/graph";
 import { Host, matchesHostTag } from "../model/hosts";
 import { Registered, RegistrationIndex } from "../model/registration";
+import { TEMPLATE_DEPLOYMENTS } from "../model/templateDeployments";
 import { canonicalType, T } from "../model/resourceTypes";
 import { field } from "../model/values";
 import { publicAttachmentFindings } from "../model/publicAttachments";
@@ -157,8 +158,10 @@ const PASSIVE: ReadonlySet<string> = new Set([
 
 /** Could this registered resource be an Exchange host's machine? (Its own tags, or tags applied to it from outside.) */
 function maybeHost(e: Registered, gate: GateConfig): boolean {
+  // A template deployment may declare a host the pack cannot judge: the scoped analysis says whether it does.
+  if (TEMPLATE_DEPLOYMENTS.has(e.node.type)) return true;
   if (e.node.type !== T.VM && e.node.type !== T.VMSS) return false;
-  return matchesHostTag(field(e.input.props, "tags"), gate) !== "no";
+  return matchesHostTag(field(e.node.props, "tags"), gate) !== "no";
 }
 
 /**
@@ -221,7 +224,10 @@ export class AdmissionGuard {
 }
 
 function label(e: Registered): string {
-  return `${canonicalType(e.input.type).split(":").pop()} ${e.node.display}`;
+  const own = canonicalType(e.input.type).split(":").pop();
+  const typed = e.node.type.split(":").pop();
+  // A generic write is named as the program named it, and by what it writes.
+  return own === typed ? `${own} ${e.node.display}` : `${own} ${e.input.name} (writing ${typed} ${e.node.display})`;
 }
 
 function refusal(entry: Registered, host: Registered, f: AdmissionFinding): string {

@@ -4,6 +4,8 @@ import { admissionSettings, admitAll, analyzeInput, stackInput } from "../suppor
 import { buildEstate, estateSpecArb, exposureArb, NOW, POLICY_CONFIG } from "../support/arbitraries";
 import { cleanData, daysAgo, Estate, HOST_TAGS, rule } from "../support/estate";
 import { firewall, loadBalancer } from "../support/networks";
+import { genericSecurityRule, genericWrite, quarantinedHost } from "../support/genericWrites";
+import { exchange2016Template, withHostTags } from "../fixtures/templates/exchange2016NonHa";
 import { runs } from "../support/budget";
 
 /**
@@ -223,7 +225,7 @@ describe("admission of what comes after a host's VM", () => {
     const opening = e.securityRule(
       "allow-rdp-anywhere",
       q.nsg,
-      rule({ name: "allow-rdp-anywhere", priority: 90, source: "*", port: "3389", protocol: "Tcp" }),
+      rule({ name: "allow-rdp-anywhere", priority: 101, source: "*", port: "3389", protocol: "Tcp" }),
     );
     const out = admitAll(e.resources, settings);
     expect([...out.keys()]).toEqual([opening.urn]);
@@ -317,5 +319,70 @@ describe("admission judges as the stack analysis of the same resources would (pr
       }),
       { numRuns: runs(60), seed: 20261207 },
     );
+  });
+});
+
+describe("admission of generic ARM writes and template deployments", () => {
+  it("refuses a generic write that adds an allow rule to a quarantined host's NSG after its VM", () => {
+    const q = quarantinedHost(false);
+    const opening = genericSecurityRule(
+      q.e,
+      "portal-rule",
+      "nsg-iso-ex01",
+      rule({ name: "allow-rdp-any", priority: 101, source: "*", port: "3389", protocol: "Tcp" }),
+    );
+    const out = admitAll(q.e.resources, settings);
+    expect([...out.keys()]).toEqual([opening.urn]);
+    expect(out.get(opening.urn)![0].message).toMatch(
+      /^Resource portal-rule \(writing SecurityRule allow-rdp-any\) is refused before it is created: it would give Exchange host ex01 this finding .*exchange-unverified-isolated: .*allow-rdp-any \(101\) allows \*/,
+    );
+  });
+
+  it("refuses an Exchange VM written through the generic write like a typed one", () => {
+    const e = new Estate();
+    const t = templateShaped(e);
+    const vmProps = { ...t.vm.properties };
+    e.resources.splice(e.resources.indexOf(t.vm), 1);
+    const { vmName: _n, resourceGroupName: _rg, tags, id: _id, ...body } = vmProps;
+    void _n;
+    void _rg;
+    void _id;
+    const generic = genericWrite(e, "vm-generic", {
+      namespace: "Microsoft.Compute",
+      type: "virtualMachines",
+      resourceName: "vm",
+      properties: body,
+      extra: { tags },
+    });
+    const out = admitAll(e.resources, settings);
+    expect([...out.keys()]).toEqual([generic.urn]);
+    expect(
+      out
+        .get(generic.urn)!
+        .map((v) => v.message)
+        .join("\n"),
+    ).toMatch(/exchange-unverified-not-internet-exposed: host vm .*public IP public-ip/);
+  });
+
+  it("refuses a template deployment that declares an Exchange VM (Microsoft's quick-start, tagged as a host)", () => {
+    const e = new Estate();
+    const deployment = e.add("azure-native:resources:Deployment", "exchange-2016", {
+      deploymentName: "exchange-2016",
+      resourceGroupName: e.rg,
+      properties: { mode: "Incremental", template: withHostTags(HOST_TAGS("unverified")) },
+    });
+    const out = admitAll(e.resources, settings);
+    expect([...out.keys()]).toEqual([deployment.urn]);
+    expect(out.get(deployment.urn)![0].message).toMatch(
+      /^Deployment exchange-2016 of Exchange host exchange-2016\/.* is refused before it is created/,
+    );
+    // The same deployment of the template as published declares no host: nothing to refuse.
+    const plain = new Estate();
+    plain.add("azure-native:resources:Deployment", "exchange-2016", {
+      deploymentName: "exchange-2016",
+      resourceGroupName: plain.rg,
+      properties: { mode: "Incremental", template: exchange2016Template() },
+    });
+    expect(admitAll(plain.resources, settings)).toEqual(new Map());
   });
 });
