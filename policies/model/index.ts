@@ -4,12 +4,33 @@
  * considers internal can change without touching them. The policies themselves (`rules/`) use the modules directly.
  */
 export { INTERNET, parseAddressPrefix } from "./addresses";
+export {
+  ASSESSMENT_KIND,
+  assessmentStatus,
+  CHECK_IDS,
+  CVE_CHECKS,
+  formatInstant,
+  makeRecord,
+  MSERT_FULL_SCAN,
+  readRecordText,
+  recordFileName,
+  recordGeneration,
+  recordText,
+  WEBSHELL_SCAN,
+  type AssessmentData,
+  type AssessmentRecord,
+  type CheckId,
+  type RecordReading,
+  type RecordVerdict,
+  type WrittenRecord,
+} from "./assessmentRecord";
 export { StackAnalysis } from "./analysis";
 export {
   CLOCK_SKEW_MS,
   GENERATION_RULE,
   isGeneration,
   newestFirst,
+  parseInstant,
   readAssessmentRecord,
   type AssessmentFinding,
   type AssessmentLink,
@@ -19,12 +40,13 @@ export { GATE_HOME, prefixSet, resolveClientPorts, resolveGate } from "./config"
 export { configMistakes, didYouMean } from "./configAudit";
 export { describeService } from "./describe";
 export { openToInternet } from "./exposure";
-export { parseExchangeBuild } from "./exchangeBuilds";
-export { assessmentFindings, buildFindings, describeNewest, type GateConfig } from "./gate";
+export { includesWave, isKnownWave, parseExchangeBuild, WAVES, type Wave } from "./exchangeBuilds";
+export { assessmentFindings, buildFindings, describeNewest, type GateConfig, type HostGate } from "./gate";
 export { renderGateFinding, type GateFinding } from "./gateFindings";
 export type { ResourceInput } from "./graph";
 export type { HostState } from "./hosts";
 export { imageReferenceVerdict } from "./images";
+export { judgePlannedHosts, type PlannedGateHost } from "./plannedGate";
 export type { Grant } from "./nsgEvaluator";
 export { TYPE_INFO } from "./resourceTypes";
 export { SECRET_SIG, SECRET_SIG_KEY, unwrapSecrets } from "./values";
