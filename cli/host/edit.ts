@@ -130,7 +130,12 @@ export async function applyEdit(view: FleetView, edit: Edit, opts: EditOptions, 
     }
   }
   if (!opts.dryRun) commit(view, edit.records, text);
-  const outcome = outcomeOf(view, edit, after, !opts.dryRun, opts);
+  const rewritten = view.document.untouchedLinesRewritten();
+  const notes =
+    rewritten > 0
+      ? [...edit.notes, `the YAML writer also rewrote ${rewritten} line(s) the edit did not touch (a layout it does not keep)`]
+      : edit.notes;
+  const outcome = outcomeOf(view, { ...edit, notes }, after, !opts.dryRun, opts);
   io.stdout.write(opts.json ? JSON.stringify(outcome, null, 2) + "\n" : renderOutcome(outcome, rel));
   return 0;
 }

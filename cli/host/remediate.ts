@@ -10,6 +10,7 @@ import { runPolicyPack } from "../engine/session";
 import { checkPolicyPackConfig } from "../engine/strictConfig";
 import { runOfflineStack } from "../preview/offlineStack";
 import { buildReport } from "../report/hostRows";
+import { messageBody } from "../report/text";
 import { PACK_DIR, readConfigFile } from "../commands/shared";
 import { bundledPolicyConfig } from "../commands/stackFiles";
 import { CliIo } from "../io";
@@ -96,7 +97,7 @@ function offlineGate(view: FleetView, name: string, policyPackConfig: string | u
       };
     const gate = row.diagnostics
       .filter((d) => (GATE_POLICIES as readonly string[]).includes(d.policyName))
-      .map((d) => `${d.policyName}: ${d.message}`);
+      .map((d) => `${d.policyName}: ${messageBody(d)}`);
     // The program places a host by the stack's own gate settings: if they do not verify it, it stays isolated.
     const stackGate = planned.verified ? [] : planned.gateFindings.map((f) => `the stack's gate (exchange-guard:gate): ${renderGateFinding(f)}`);
     const reasons = [...gate, ...stackGate];
