@@ -114,7 +114,7 @@ describe("exchange-guard host isolate", () => {
       [
         "--compromised with a record that is not well-formed",
         () => ["ex02", "--compromised", writeRecord({ host: "ex02", generation: 1, additionalData: { verdict: "compromised" } })],
-        /refused: .* is not an assessment record the pack would accept:\n  - additionalData\.completedAt is missing/,
+        /refused: .* is not an assessment record the pack would accept:\n {2}- additionalData\.completedAt is missing/,
       ],
       [
         "--compromised with a file that does not exist",

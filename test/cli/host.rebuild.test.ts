@@ -82,7 +82,7 @@ describe("exchange-guard host rebuild <host>", () => {
       const r = await s.run("rebuild", "ex02");
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(
-        /the new generation could never be verified:\n  - ex02-g2: host ex02 is built from microsoftwindowsserver:windowsserver:2022-datacenter-azure-edition:latest, which is not in approvedImages/,
+        /the new generation could never be verified:\n {2}- ex02-g2: host ex02 is built from microsoftwindowsserver:windowsserver:2022-datacenter-azure-edition:latest, which is not in approvedImages/,
       );
       expect(s.text()).toBe(before);
     });

@@ -108,7 +108,7 @@ describe("exchange-guard host record", () => {
         "incident-3-rebuild",
         "ex02",
         changed((d) => (d.completedAt = "2026-12-01T00:00:00Z")),
-        /not an assessment record the pack would accept:\n  - additionalData\.completedAt 2026-12-01T00:00:00Z is in the future/,
+        /not an assessment record the pack would accept:\n {2}- additionalData\.completedAt 2026-12-01T00:00:00Z is in the future/,
       ],
       [
         "a record whose date is not an ISO instant",
@@ -129,7 +129,7 @@ describe("exchange-guard host record", () => {
         "incident-3-rebuild",
         "ex02",
         () => writeRecord("{ host: ex02"),
-        /not an assessment record the pack would accept:\n  - not JSON/,
+        /not an assessment record the pack would accept:\n {2}- not JSON/,
       ],
       [
         "a clean record after the compromised one of the same generation",
@@ -139,7 +139,7 @@ describe("exchange-guard host record", () => {
           d.completedAt = "2026-11-20T10:00:00Z";
           d.verdict = "clean";
         }, 1),
-        /the program would refuse the edited stack:\n  - ex02: incident\/ex02-g1-2026-11-20\.json records generation 1 clean after incident\/ex02-g1-2026-11-10\.json found it compromised/,
+        /the program would refuse the edited stack:\n {2}- ex02: incident\/ex02-g1-2026-11-20\.json records generation 1 clean after incident\/ex02-g1-2026-11-10\.json found it compromised/,
       ],
       [
         "a compromised record for a published host (isolate does both)",
