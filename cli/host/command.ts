@@ -6,7 +6,7 @@ import { Command } from "commander";
 import { CliIo } from "../io";
 
 const HOST_EXAMPLES = `
-The incident runbook, one command per step (each edits stacks/Pulumi.<stack>.yaml in place, keeping its comments):
+Examples (the incident runbook, one command per step):
   exchange-guard host status --stack prod
   exchange-guard ingest --host ex02 --generation 1 --build 15.2.1748.53 --from ./ex02-evidence --out ./ex02-g1.json
   exchange-guard host isolate ex02 --compromised ./ex02-g1.json --stack prod   # record it, off every public path
@@ -15,9 +15,10 @@ The incident runbook, one command per step (each edits stacks/Pulumi.<stack>.yam
   exchange-guard host remediate ex02 --stack prod                              # only when the gate holds
   exchange-guard host rebuild --where build-older-than=2026-09 --stack prod    # the day a new wave lands
 
-Every verb shows what it changed (--dry-run: what it would change, nothing written; --json for pipelines), writes
-atomically and refuses when the file changed since it was read. Exit codes: 0 done (or nothing to change), 1 remediate
-refused by the gate (its reasons on stderr), 2 bad input or an unsafe transition (the file untouched).`;
+Each verb edits stacks/Pulumi.<stack>.yaml in place, keeping its comments and layout, shows what it changed (--dry-run:
+what it would change, nothing written; --json for pipelines), writes atomically and refuses when the file changed since
+it was read. Exit codes: 0 done (or nothing to change), 1 remediate refused by the offline check (its reasons on
+stderr), 2 bad input or an unsafe transition (the file untouched).`;
 
 interface Common {
   stack: string;
