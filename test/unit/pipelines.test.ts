@@ -267,11 +267,13 @@ describe("GitHub Actions templates", () => {
     expect(Object.keys(login.with!).sort()).toEqual(["client-id", "subscription-id", "tenant-id"]);
     const query = audit.steps.find((s) => s.run?.includes("az graph") || s.run?.includes("graph query"))!.run!;
     expect(query).toContain('"$(cat "pipelines/resource-graph/$query.kql")" --first 1000');
-    expect(query).toMatch(/for query in resources security-assessments; do/);
+    expect(query).toMatch(
+      /for query in resources security-assessments network-resources; do\n\s+if \[ ! -f "pipelines\/resource-graph\/\$query\.kql" \]; then continue; fi/,
+    );
     expect(query).toMatch(/args\+=\(--skip-token "\$token"\)/);
     const run = audit.steps.find((s) => s.run?.includes("audit --azure"))!.run!;
     expect(run).toMatch(
-      /node dist\/cli\/main\.js audit --azure "\$\{pages\[@\]\}" "\$\{export_args\[@\]\}" --policy-pack-config "\$POLICY_CONFIG" --sarif audit-azure\.sarif/,
+      /node dist\/cli\/main\.js audit --azure "\$\{pages\[@\]\}" "\$\{export_args\[@\]\}" --stack "\$STACK" --policy-pack-config "\$POLICY_CONFIG" --sarif audit-azure\.sarif/,
     );
     expect(audit.steps.at(-1)?.with).toEqual({ sarif_file: "audit-azure.sarif", category: "exchange-guard-audit" });
   });
@@ -353,7 +355,7 @@ describe("Azure Pipelines templates", () => {
     expect(query.inputs?.inlineScript).toContain('"$(cat "pipelines/resource-graph/$query.kql")" --first 1000');
     expect(query.inputs?.inlineScript).toMatch(/args\+=\(--skip-token "\$token"\)/);
     expect(steps.find((s) => s.script?.includes("audit --azure"))?.script).toContain(
-      'audit --azure "${pages[@]}" "${export_args[@]}" --policy-pack-config "$(POLICY_CONFIG)" --sarif "$(Build.ArtifactStagingDirectory)/audit-azure.sarif"',
+      'audit --azure "${pages[@]}" "${export_args[@]}" --stack "$(STACK)" --policy-pack-config "$(POLICY_CONFIG)" --sarif "$(Build.ArtifactStagingDirectory)/audit-azure.sarif"',
     );
   });
 
