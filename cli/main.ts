@@ -2,19 +2,22 @@
 import { Command, CommanderError } from "commander";
 import * as fs from "fs";
 import * as path from "path";
-import { audit } from "./commands/audit";
-import { auditAzure } from "./commands/auditAzure";
-import { check } from "./commands/check";
-import { ingest } from "./commands/ingest";
 import { InputError } from "./audit/stackExport";
-import { ROOT } from "./commands/shared";
+import { findProjectRoot } from "../stacks/config/stackFile";
+import { registerHostCommand } from "./host/command";
 import { CliIo, PROCESS_IO, RunStack } from "./io";
-import { runOfflineStack } from "./preview/offlineStack";
 
+// Each command loads its modules when it runs: the Pulumi SDK and the providers `check` needs cost a second at start,
+// which `host status` on a large fleet must not pay.
+const ROOT = findProjectRoot();
 export const EXAMPLE_EXPORT = path.join(ROOT, "examples", "example.export.json");
 export const EXAMPLE_POLICY_CONFIG = path.join(ROOT, "stacks", "policy-config", "example.json");
 
-const COMMANDS = ["check", "audit", "ingest", "help"];
+const COMMANDS = ["check", "audit", "ingest", "host", "help"];
+
+/** The offline program run `check` uses unless a test gives its own. */
+const runOfflineStack: RunStack = async (stack, opts) =>
+  (require("./preview/offlineStack") as typeof import("./preview/offlineStack")).runOfflineStack(stack, opts);
 
 function packageVersion(): string {
   try {
@@ -99,6 +102,7 @@ async function run(argv: readonly string[], io: CliIo, runStack: RunStack): Prom
     .option("-q, --quiet", "no progress or timing lines on stderr")
     .addHelpText("after", CHECK_EXAMPLES)
     .action(async (opts: { stack: string; stacksDir?: string; policyPackConfig?: string; json?: boolean; sarif?: string; sarifRoot?: string }) => {
+      const { check } = require("./commands/check") as typeof import("./commands/check");
       code = await check(opts.stack, opts, io, runStack);
     });
   program
@@ -133,11 +137,13 @@ async function run(argv: readonly string[], io: CliIo, runStack: RunStack): Prom
         if (opts.azure !== undefined) {
           if (file !== undefined)
             throw new InputError(`audit --azure takes Resource Graph files, not a stack export (${file}): give the export with --export`);
+          const { auditAzure } = require("./commands/auditAzure") as typeof import("./commands/auditAzure");
           code = await auditAzure(opts.azure, opts, io);
           return;
         }
         if (opts.export !== undefined || opts.stack !== undefined) throw new InputError("--export and --stack go with --azure");
         const useExample = file === undefined;
+        const { audit } = require("./commands/audit") as typeof import("./commands/audit");
         code = await audit(
           file ?? EXAMPLE_EXPORT,
           {
@@ -164,9 +170,13 @@ async function run(argv: readonly string[], io: CliIo, runStack: RunStack): Prom
     .addHelpText("after", INGEST_EXAMPLES)
     .action(
       async (opts: { host: string; from: string; build: string; generation?: string; completedAt?: string; utcOffset?: string; out?: string }) => {
+        const { ingest } = require("./commands/ingest") as typeof import("./commands/ingest");
         code = await ingest(opts, io);
       },
     );
+  registerHostCommand(program, io, (c) => {
+    code = c;
+  });
 
   // `check` is the default command, so commander would hand an unknown word to it as an argument; say what it is.
   const first = argv[0];
@@ -185,5 +195,11 @@ async function run(argv: readonly string[], io: CliIo, runStack: RunStack): Prom
 }
 
 if (require.main === module) {
-  void main(process.argv.slice(2)).then((code) => process.exit(code));
+  // Exit only once both streams are flushed: on a pipe, writes are asynchronous and process.exit would cut a long
+  // report (a thousand hosts' status as JSON) short.
+  const flushed = (s: NodeJS.WriteStream) => new Promise<void>((resolve) => s.write("", () => resolve()));
+  void main(process.argv.slice(2)).then(async (code) => {
+    await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+    process.exit(code);
+  });
 }

@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import { ingestAssessment, IngestError } from "../ingest";
 import { InputError } from "../audit/stackExport";
-import { GENERATION_RULE, isGeneration } from "../../policies/model";
+import { GENERATION_RULE, isGeneration, recordText } from "../../policies/model";
 import { CliIo } from "../io";
 
 export interface IngestCliOptions {
@@ -35,7 +35,7 @@ export async function ingest(opts: IngestCliOptions, io: CliIo): Promise<number>
     if (e instanceof IngestError) throw new InputError(`ingest: ${e.message}`);
     throw e;
   }
-  const json = JSON.stringify(result.record, null, 2) + "\n";
+  const json = recordText(result.record);
   if (opts.out) writeNewFile(opts.out, json);
   else io.stdout.write(json);
   io.stderr.write(result.summary.map((l) => `  ${l}`).join("\n") + "\n");

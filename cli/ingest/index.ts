@@ -8,7 +8,8 @@ import { dateAssessment, parseUtcOffset, ToolTime } from "./toolTime";
 import { decisiveRun, MsertRun, parseMsertDetections, parseMsertLog, ScanKind, wallClockMs } from "./msert";
 import { checkNotFuture, parseCompletedAt, validateBuild, validateGeneration, validateHost } from "./options";
 import { readTextFile } from "./readText";
-import { AssessmentRecord, buildRecord, judge, MSERT_FULL_SCAN, MsertFindings, RecordInputs } from "./record";
+import { MSERT_FULL_SCAN } from "../../policies/model";
+import { AssessmentRecord, buildRecord, judge, MsertFindings, RecordInputs } from "./record";
 import { readTestProxyLogon, selectComputer, TplReport } from "./testProxyLogon";
 
 export { IngestError } from "./errors";

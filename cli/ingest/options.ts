@@ -1,4 +1,4 @@
-import { CLOCK_SKEW_MS, GENERATION_RULE, isGeneration, parseExchangeBuild } from "../../policies/model";
+import { CLOCK_SKEW_MS, formatInstant, GENERATION_RULE, isGeneration, parseExchangeBuild, parseInstant } from "../../policies/model";
 import { IngestError } from "./errors";
 
 /**
@@ -42,24 +42,18 @@ export function validateBuild(build: unknown): string {
   return b.text;
 }
 
-const INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/i;
-
 /**
- * An ISO-8601 instant with seconds and a zone (`2021-04-09T15:20:00Z`, or an offset, converted to UTC).
- * Impossible dates (2021-02-30) are rejected, not rolled over. Throws BAD_DATE.
+ * `--completed-at`: an ISO-8601 instant with a zone (`2021-04-09T15:20:00Z`, or an offset, converted to UTC), read by the
+ * same parser the pack reads `completedAt` with. Impossible dates (2021-02-30) are rejected, not rolled over. Throws BAD_DATE.
  */
 export function parseCompletedAt(text: unknown): Date {
-  const s = typeof text === "string" ? text.trim() : "";
-  const m = INSTANT.exec(s);
-  const bad = (why: string): IngestError =>
-    new IngestError("BAD_DATE", `completedAt "${String(text ?? "")}": ${why}; give an ISO-8601 UTC instant such as 2021-04-09T15:20:00Z`);
-  if (!m) throw bad("not an ISO-8601 instant with seconds and a zone");
-  const [y, mo, d, h, mi, se] = [m[1], m[2], m[3], m[4], m[5], m[6]].map(Number);
-  const daysInMonth = new Date(Date.UTC(y, mo, 0)).getUTCDate();
-  if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth || h > 23 || mi > 59 || se > 59) throw bad("no such date or time");
-  const ms = Date.parse(s.toUpperCase());
-  if (Number.isNaN(ms)) throw bad("not a valid instant");
-  return new Date(ms);
+  const parsed = typeof text === "string" ? parseInstant(text) : undefined;
+  if (!parsed)
+    throw new IngestError(
+      "BAD_DATE",
+      `completedAt "${String(text ?? "")}": not an ISO-8601 instant with a zone, or no such date or time; give an ISO-8601 UTC instant such as 2021-04-09T15:20:00Z`,
+    );
+  return parsed;
 }
 
 /** Rejects an assessment finished in the future (beyond clock drift): such a record would be refused by the pack. */
@@ -67,12 +61,7 @@ export function checkNotFuture(completedAt: Date, now: Date, source: string): vo
   if (completedAt.getTime() > now.getTime() + CLOCK_SKEW_MS) {
     throw new IngestError(
       "BAD_DATE",
-      `completedAt ${isoInstant(completedAt)} (${source}) is in the future (now ${isoInstant(now)}); check the clock or pass completedAt`,
+      `completedAt ${formatInstant(completedAt)} (${source}) is in the future (now ${formatInstant(now)}); check the clock or pass completedAt`,
     );
   }
-}
-
-/** `2021-04-09T15:20:00Z`: UTC, whole seconds (milliseconds kept only when present). */
-export function isoInstant(d: Date): string {
-  return d.toISOString().replace(".000Z", "Z");
 }

@@ -1,30 +1,10 @@
+import { ASSESSMENT_KIND, CVE_CHECKS, formatInstant, makeRecord, MSERT_FULL_SCAN, WEBSHELL_SCAN, WrittenRecord } from "../../policies/model";
 import { EomtReport } from "./eomt";
 import { Detection, MsertRun, ScanKind } from "./msert";
-import { isoInstant } from "./options";
-import { CVE_IDS, TplReport } from "./testProxyLogon";
+import { TplReport } from "./testProxyLogon";
 
-export const ASSESSMENT_KIND = "exchange-compromise";
-export const WEBSHELL_SCAN = "webshell-scan";
-export const MSERT_FULL_SCAN = "msert-full-scan";
-
-/** `additionalData` of the assessment (DESIGN §3.2): every value a string. */
-export type AssessmentData = {
-  assessmentKind: typeof ASSESSMENT_KIND;
-  verdict: "clean" | "compromised";
-  completedAt: string;
-  exchangeBuild: string;
-  checks: string;
-  logsSince: string;
-  evidenceSha256: string;
-  tool: string;
-};
-
-/** The file form of one assessment, read by the stacks (DESIGN §3.2). `status.code` follows `verdict`. */
-export type AssessmentRecord = {
-  host: string;
-  generation?: number;
-  additionalData: AssessmentData;
-};
+/** What ingest writes: the record contract of the model (policies/model/assessmentRecord.ts). */
+export type { AssessmentData, WrittenRecord as AssessmentRecord } from "../../policies/model";
 
 /** What MSERT contributed, after the decisive run was chosen and its kind settled. */
 export interface MsertFindings {
@@ -96,7 +76,7 @@ export function msertHasResult(m: MsertFindings | undefined): boolean {
  * scan that finished with a result (a quick or custom scan, or one whose kind the log does not state, never counts).
  */
 export function checksRun(i: Pick<RecordInputs, "tpl" | "msert">): string[] {
-  const checks: string[] = [...CVE_IDS];
+  const checks: string[] = [...CVE_CHECKS];
   const tplFileCheckRan = i.tpl.suspicious.length > 0 || i.tpl.checks.some((c) => c.hits > 0);
   if (msertHasResult(i.msert) || tplFileCheckRan) checks.push(WEBSHELL_SCAN);
   if (i.msert && i.msert.kind === "full" && i.msert.run.finished && msertHasResult(i.msert)) checks.push(MSERT_FULL_SCAN);
@@ -121,19 +101,18 @@ export function toolString(i: Pick<RecordInputs, "msert" | "eomt">): string {
   return parts.join("; ");
 }
 
-export function buildRecord(i: RecordInputs): AssessmentRecord {
+export function buildRecord(i: RecordInputs): WrittenRecord {
   const { verdict } = judge(i);
-  const additionalData: AssessmentData = {
+  return makeRecord(i.host, i.generation, {
     assessmentKind: ASSESSMENT_KIND,
     verdict,
-    completedAt: isoInstant(i.completedAt),
+    completedAt: formatInstant(i.completedAt),
     exchangeBuild: i.exchangeBuild,
     checks: checksRun(i).join(","),
     logsSince: logsSinceDate(i.completedAt, i.tpl.minLogAgeDays),
     evidenceSha256: i.evidenceSha256,
     tool: toolString(i),
-  };
-  return i.generation === undefined ? { host: i.host, additionalData } : { host: i.host, generation: i.generation, additionalData };
+  });
 }
 
 function threatList(ds: readonly Detection[]): string {

@@ -1,3 +1,4 @@
+import { CVE_CHECKS } from "../../policies/model";
 import { CsvTable, parsePowerShellCsv } from "./csv";
 import { IngestError } from "./errors";
 import { EvidenceFile } from "./evidence";
@@ -21,7 +22,8 @@ export { namesHost };
  *   -other.csv                    suspicious files (LsassDump, SuspiciousArchive), looked for only after a CVE hit
  * A hit file is written only when there is a hit; a clean run writes LogAgeDays.csv alone.
  */
-export const CVE_IDS = ["CVE-2021-26855", "CVE-2021-26857", "CVE-2021-26858", "CVE-2021-27065"] as const;
+/** The four CVE checks Test-ProxyLogon.ps1 runs: the record contract's ids. */
+export const CVE_IDS = CVE_CHECKS;
 export type CveId = (typeof CVE_IDS)[number];
 
 export type TplFileKind = "logAgeDays" | "cve26855" | "cve26857" | "cve26858" | "cve26858DownloadPaths" | "cve27065ResetVDir" | "cve27065" | "other";

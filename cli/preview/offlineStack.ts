@@ -1,5 +1,6 @@
 import * as path from "path";
 import { NAMESPACE } from "../../stacks/config/programConfig";
+import { encodeStackConfig } from "../../stacks/config/programConfig";
 import { readEncodedStackConfig, stackFile, STACKS_DIR } from "../../stacks/config/stackFile";
 import { runProgram } from "../../stacks/program";
 import { captureStack, Registration, toEngineResources } from "./captureStack";
@@ -23,11 +24,12 @@ export interface OfflineStack {
  *
  * The program is the entry point's own `runProgram`, fed the stack config encoded exactly as the Pulumi CLI encodes
  * `Pulumi.<stack>.yaml`. A stack config outside the project's stack folder keeps its records beside it
- * (`<dir>/records`) unless it names `exchange-guard:recordsDir` itself.
+ * (`<dir>/records`) unless it names `exchange-guard:recordsDir` itself. `configText` runs an edit of the stack file that is
+ * not written yet (the `host` commands check an edit before they write it).
  */
-export async function runOfflineStack(stack: string, opts: { preview: boolean; stacksDir?: string }): Promise<OfflineStack> {
+export async function runOfflineStack(stack: string, opts: { preview: boolean; stacksDir?: string; configText?: string }): Promise<OfflineStack> {
   const dir = opts.stacksDir ?? STACKS_DIR;
-  const config = readEncodedStackConfig(stack, dir);
+  const config = opts.configText === undefined ? readEncodedStackConfig(stack, dir) : encodeStackConfig(opts.configText, stackFile(stack, dir));
   const recordsKey = `${NAMESPACE}:recordsDir`;
   if (path.resolve(dir) !== path.resolve(STACKS_DIR) && config[recordsKey] === undefined)
     config[recordsKey] = path.join(path.resolve(dir), "records");

@@ -6,6 +6,7 @@ import { T } from "./resourceTypes";
 import { field, Indeterminate, isIndeterminate, isUnknownSentinel, path, str } from "./values";
 
 export const ASSESSMENT_KIND = "exchange-compromise";
+const RESOURCE_GROUP = "azure-native:resources:ResourceGroup";
 /** How far in the future `completedAt` may lie before it is rejected: clocks of the SOC's tooling and the CI runner drift. */
 export const CLOCK_SKEW_MS = 5 * 60 * 1000;
 
@@ -316,15 +317,21 @@ export function linkAssessments(graph: ResourceGraph, hosts: readonly Host[], no
     const idRaw = field(node.props, "resourceId") ?? path(node.props, "resourceDetails", "id");
     const id = str(idRaw);
     if (typeof id === "string" && id.trim() !== "") {
-      const res = graph.resolve(node, id, "resourceId", [T.VM]);
+      const key = field(node.props, "resourceId") !== undefined ? "resourceId" : "resourceDetails";
+      const res = graph.resolve(node, id, key, [T.VM]);
       for (const t of res.targets) {
         const h = hostVm.get(t.node.urn);
         if (h && t.child.length === 0) {
           // A certain target is the VM's own known id; otherwise only its name matched while its id is unknown.
+          const proved = t.certain || computedFromThatVm(graph, node, key, t.node, id);
           push(h, {
             assessment: view,
-            certain: t.certain,
-            how: t.certain ? "by VM id" : "by VM name, without a known matching subscription and resource group",
+            certain: proved,
+            how: t.certain
+              ? "by VM id"
+              : proved
+                ? "by VM id, computed from that VM (its id is not known at preview)"
+                : "by VM name, without a known matching subscription and resource group",
           });
         }
       }
@@ -353,6 +360,30 @@ export function linkAssessments(graph: ResourceGraph, hosts: readonly Host[], no
     }
   }
   return byVm;
+}
+
+/**
+ * At the preview of an update the provider leaves a VM's own `id` output unknown while an assessment's `resourceId`,
+ * computed from that VM, is already known (the engine has it from the state). The id then matches the VM by name only.
+ * It is proved to be that VM when the engine says the property was computed from it (its own property dependency names
+ * only that VM) and the id's subscription and resource group are those of the ResourceGroup resource the VM is placed
+ * in (known from its own id): a same-named VM in another subscription or group cannot pass for it.
+ */
+function computedFromThatVm(graph: ResourceGraph, assessment: GraphNode, key: string, vm: GraphNode, id: string): boolean {
+  const own = assessment.propertyDependencies[key];
+  if (!own || own.length !== 1 || own[0] !== vm.urn) return false;
+  const target = parseArmId(id);
+  const groups = graph.dependencyCandidates(vm, "resourceGroupName", [RESOURCE_GROUP]);
+  if (groups.length !== 1 || groups[0].id === undefined || graph.dependencyLinks(vm, "resourceGroupName", [RESOURCE_GROUP]).guessed) return false;
+  const group = parseArmId(groups[0].id);
+  return (
+    group.subscription !== undefined &&
+    group.subscription === target.subscription &&
+    group.resourceGroup !== undefined &&
+    group.resourceGroup === target.resourceGroup &&
+    vm.azName !== undefined &&
+    vm.azName.toLowerCase() === target.names[target.names.length - 1]?.toLowerCase()
+  );
 }
 
 /** Orders assessments newest first by completedAt; a record without a usable date sorts first so it cannot be skipped. */

@@ -1,3 +1,4 @@
+import { CHECK_IDS } from "./assessmentRecord";
 import { AssessmentLink, newestFirst } from "./assessments";
 import { includesWave, Wave } from "./exchangeBuilds";
 import { AssessmentProblem, BuildProblem, GateFinding, GateProblem, isoDate, RebuildProblem } from "./gateFindings";
@@ -8,14 +9,8 @@ import { CompromiseWitness, Provenance, ProvenanceIndex } from "./provenance";
 import { T } from "./resourceTypes";
 import { field, isIndeterminate, path, str } from "./values";
 
-export const DEFAULT_REQUIRED_CHECKS: readonly string[] = [
-  "CVE-2021-26855",
-  "CVE-2021-26857",
-  "CVE-2021-26858",
-  "CVE-2021-27065",
-  "webshell-scan",
-  "msert-full-scan",
-];
+/** Every check a record can list: what a complete assessment covers unless `requiredChecks` says otherwise. */
+export const DEFAULT_REQUIRED_CHECKS: readonly string[] = CHECK_IDS;
 
 /** The settings that decide whether a host is verified; every policy must judge with the same ones. */
 export interface GateConfig extends HostTagConfig {

@@ -5,12 +5,33 @@
  */
 export { INTERNET, parseAddressPrefix } from "./addresses";
 export { normalizeId, parseArmId } from "./armIds";
+export {
+  ASSESSMENT_KIND,
+  assessmentStatus,
+  CHECK_IDS,
+  CVE_CHECKS,
+  formatInstant,
+  makeRecord,
+  MSERT_FULL_SCAN,
+  readRecordText,
+  recordFileName,
+  recordGeneration,
+  recordText,
+  WEBSHELL_SCAN,
+  type AssessmentData,
+  type AssessmentRecord,
+  type CheckId,
+  type RecordReading,
+  type RecordVerdict,
+  type WrittenRecord,
+} from "./assessmentRecord";
 export { StackAnalysis } from "./analysis";
 export {
   CLOCK_SKEW_MS,
   GENERATION_RULE,
   isGeneration,
   newestFirst,
+  parseInstant,
   readAssessmentRecord,
   type AssessmentFinding,
   type AssessmentLink,
@@ -21,12 +42,13 @@ export { configMistakes, didYouMean } from "./configAudit";
 export { NO_PUBLIC_IP_ON_NICS, NO_PUBLIC_IP_ON_NICS_NAME } from "./controlPlane";
 export { describeService } from "./describe";
 export { openToInternet } from "./exposure";
-export { parseExchangeBuild } from "./exchangeBuilds";
-export { assessmentFindings, buildFindings, describeNewest, provenanceFinding, type GateConfig } from "./gate";
+export { includesWave, isKnownWave, parseExchangeBuild, WAVES, type Wave } from "./exchangeBuilds";
+export { assessmentFindings, buildFindings, describeNewest, provenanceFinding, type GateConfig, type HostGate } from "./gate";
 export { renderGateFinding, type GateFinding } from "./gateFindings";
 export type { ResourceInput } from "./graph";
 export type { HostState } from "./hosts";
 export { imageReferenceVerdict } from "./images";
+export { judgePlannedHosts, type PlannedGateHost } from "./plannedGate";
 export type { Grant } from "./nsgEvaluator";
 export { configImageProvenance, type CompromiseWitness } from "./provenance";
 export { canonicalType, T, TYPE_INFO } from "./resourceTypes";

@@ -4,10 +4,13 @@ import * as network from "@pulumi/azure-native/network";
 import * as security from "@pulumi/azure-native/security";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { HostState } from "../../policies/model";
+import { assessmentStatus, HostState } from "../../policies/model";
 import { ImageSpec } from "../config/fleetConfig";
+import { hostStorageProfile, hostTags, HostTagNames, osDiskName } from "./hostShape";
 import { IsolationNsg } from "./isolationNsg";
 import { PublishedNsg } from "./publishedNsg";
+
+export { DEFAULT_TAG_NAMES, hostTags, type HostTagNames } from "./hostShape";
 
 export interface HostAssessment {
   readonly metadataName: pulumi.Input<string>;
@@ -45,36 +48,9 @@ export interface ExchangeHostArgs {
   readonly tagNames?: HostTagNames;
 }
 
-/** The tag names (and host value) the policy pack's gate reads: hostTag / hostTagValues / stateTag (DESIGN §3.3). */
-export interface HostTagNames {
-  readonly hostTag: string;
-  readonly hostTagValue: string;
-  readonly stateTag: string;
-}
-
-export const DEFAULT_TAG_NAMES: HostTagNames = { hostTag: "workload", hostTagValue: "exchange", stateTag: "remediation-state" };
-
-/**
- * A host's tags, for its VM and NIC alike. The host and state tags are written under the names the gate is
- * configured with: a pack told `hostTag: role` looks for `role`, and a host tagged `workload` would be no Exchange
- * host to it at all (fail open). Azure compares tag names case-insensitively, so an extra tag differing only in case
- * from one of ours is dropped rather than left to shadow it.
- */
-export function hostTags(
-  state: HostState,
-  generation: number,
-  extra: Record<string, string> = {},
-  names: HostTagNames = DEFAULT_TAG_NAMES,
-): Record<string, string> {
-  const ours = { [names.hostTag]: names.hostTagValue, [names.stateTag]: state, "exchange-generation": String(generation) };
-  const taken = new Set(Object.keys(ours).map((k) => k.toLowerCase()));
-  const kept = Object.fromEntries(Object.entries(extra).filter(([k]) => !taken.has(k.toLowerCase())));
-  return { ...kept, ...ours };
-}
-
 /** The OS disk id of a host generation, known before the VM exists (its disk name is fixed), so evidence can name it. */
 export function osDiskId(subscriptionId: pulumi.Input<string>, resourceGroup: string, vmName: string): pulumi.Output<string> {
-  return pulumi.interpolate`/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.Compute/disks/${vmName}-osdisk`;
+  return pulumi.interpolate`/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.Compute/disks/${osDiskName(vmName)}`;
 }
 
 /**
@@ -155,7 +131,6 @@ export class ExchangeHost extends pulumi.ComponentResource {
       child,
     );
 
-    const imageReference = "id" in args.image ? { id: args.image.id } : { ...args.image };
     this.vm = new compute.VirtualMachine(
       vmName,
       {
@@ -170,17 +145,8 @@ export class ExchangeHost extends pulumi.ComponentResource {
           adminPassword: pulumi.secret(password.result),
           windowsConfiguration: { enableAutomaticUpdates: true, provisionVMAgent: true },
         },
-        storageProfile: {
-          imageReference,
-          // Always a fresh disk from the trusted image; deleted with its VM once its evidence snapshot exists.
-          osDisk: {
-            name: `${vmName}-osdisk`,
-            createOption: "FromImage",
-            deleteOption: "Delete",
-            caching: "ReadWrite",
-            managedDisk: { storageAccountType: "Premium_LRS" },
-          },
-        },
+        // Always a fresh disk from the trusted image; deleted with its VM once its evidence snapshot exists.
+        storageProfile: hostStorageProfile(vmName, args.image),
         securityProfile: { securityType: "TrustedLaunch", uefiSettings: { secureBootEnabled: true, vTpmEnabled: true } },
         diagnosticsProfile: { bootDiagnostics: { enabled: true } },
         tags,
@@ -190,20 +156,13 @@ export class ExchangeHost extends pulumi.ComponentResource {
     );
 
     if (args.assessment) {
-      const verdict = (args.assessment.additionalData.verdict ?? "").toLowerCase();
       this.assessment = new security.Assessment(
         `${vmName}-assessment`,
         {
           resourceId: this.vm.id,
           assessmentName: args.assessment.metadataName,
           resourceDetails: { source: "Azure" },
-          status: {
-            code: verdict === "compromised" ? "Unhealthy" : "Healthy",
-            description:
-              verdict === "compromised"
-                ? "Exchange compromise assessment found indicators of compromise"
-                : "Exchange compromise assessment found no indicator of compromise",
-          },
+          status: assessmentStatus(args.assessment.additionalData),
           additionalData: { ...args.assessment.additionalData },
         },
         { ...child, dependsOn: args.assessment.dependsOn ?? [] },

@@ -1,21 +1,24 @@
 import * as path from "path";
 import {
-  AssessmentLink,
+  AssessmentRecord,
   AssessmentView,
-  assessmentFindings,
-  buildFindings,
   GateConfig,
   GateFinding,
   GENERATION_RULE,
+  HostGate,
   HostState,
-  imageReferenceVerdict,
   isGeneration,
-  newestFirst,
+  judgePlannedHosts,
   parseAddressPrefix,
-  readAssessmentRecord,
+  readRecordText,
+  recordGeneration,
   resolveClientPorts,
   resolveGate,
+  ResourceInput,
 } from "../../policies/model";
+import { hostStorageProfile, hostTags } from "../components/hostShape";
+
+export type { AssessmentRecord } from "../../policies/model";
 
 /** The image Exchange hosts are built from: a marketplace image or an image resource id (gallery version or managed image). */
 export type ImageSpec =
@@ -58,13 +61,6 @@ export interface FleetConfig {
   readonly hosts: readonly HostSpec[];
 }
 
-/** One assessment record as written by `exchange-guard ingest` (DESIGN §3.2). */
-export interface AssessmentRecord {
-  readonly host: string;
-  readonly generation?: number;
-  readonly additionalData: Readonly<Record<string, string>>;
-}
-
 export interface RecordFile {
   readonly file: string;
   readonly record: AssessmentRecord;
@@ -86,6 +82,8 @@ export interface PlannedHost {
   readonly verified: boolean;
   /** Why a remediated host is not verified (it then stays isolated; the pack reports the same). */
   readonly gateFindings: readonly GateFinding[];
+  /** What is wrong with the host's config or records: the program refuses to run with any. */
+  readonly problems: readonly string[];
 }
 
 export class FleetConfigError extends Error {
@@ -235,42 +233,62 @@ export function parseFleetConfig(raw: Raw): FleetConfig {
   return config;
 }
 
-/** Reads one record file and checks it the way the pack will (DESIGN §3.2). */
+/** Reads one record file through the record contract, checked the way the pack will read it. */
 function readRecord(file: string, text: string, now: Date, problems: string[]): RecordFile | undefined {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    problems.push(`${file}: not JSON (${(e as Error).message})`);
-    return undefined;
-  }
-  const o = obj(json);
-  const data = obj(o?.additionalData);
-  if (!o || typeof o.host !== "string" || !data) {
-    problems.push(`${file}: an assessment record is { "host", "generation"?, "additionalData": {...} }`);
-    return undefined;
-  }
-  if (o.generation !== undefined && !isGeneration(o.generation)) problems.push(`${file}: generation must be ${GENERATION_RULE}`);
-  const view = readAssessmentRecord(data, now, `assessment ${path.basename(file)}`);
-  for (const p of view.problems) problems.push(`${file}: ${p}`);
-  const record: AssessmentRecord = {
-    host: o.host,
-    generation: typeof o.generation === "number" ? o.generation : undefined,
-    additionalData: data as Record<string, string>,
+  const reading = readRecordText(text, now, `assessment ${path.basename(file)}`);
+  for (const p of reading.problems) problems.push(`${file}: ${p}`);
+  return reading.record && reading.view ? { file, record: reading.record, view: reading.view } : undefined;
+}
+
+/** The VM the stacks register for a host generation, as the gate reads it: its tags and its OS disk. */
+export function plannedVm(config: FleetConfig, spec: HostSpec, state: HostState = spec.state): ResourceInput {
+  const name = vmName(spec.name, spec.generation);
+  const tagNames = { hostTag: config.gate.hostTag, hostTagValue: config.gate.hostTagValues[0], stateTag: config.gate.stateTag };
+  return {
+    urn: `urn:pulumi:plan::exchange-compromise-guard::azure-native:compute:VirtualMachine::${name}`,
+    type: "azure-native:compute:VirtualMachine",
+    name,
+    props: {
+      vmName: name,
+      resourceGroupName: config.resourceGroupName,
+      tags: hostTags(state, spec.generation, {}, tagNames),
+      storageProfile: hostStorageProfile(name, spec.image ?? config.image),
+    },
   };
-  return { file, record, view };
 }
 
 /**
- * Reads every host's records and plans it: which generation's record becomes its assessment,
- * which old generations keep an evidence snapshot, and whether the gate holds (verified).
- * Refuses, before anything is registered, a history that the guard would never accept.
+ * The gate's verdict on planned hosts, by name: the pack's own gate asked about the VM each will be and the records of
+ * its generation. `as` judges every host as if marked so (`remediated`: what each still needs to be verified).
  */
-export function planFleet(config: FleetConfig, readFile: (name: string) => string, clock: Date): PlannedHost[] {
+export function judgePlan(config: FleetConfig, planned: readonly PlannedHost[], now: Date, as?: HostState): Map<string, HostGate> {
+  return judgePlannedHosts(
+    planned.map((p) => ({
+      name: p.spec.name,
+      state: as ?? p.spec.state,
+      vm: plannedVm(config, p.spec, as ?? p.spec.state),
+      assessments: p.records.filter((r) => recordGeneration(r.record) === p.spec.generation).map((r) => r.view),
+    })),
+    config.gate,
+    now,
+  );
+}
+
+/** The gate's findings about one host, in the order its three policies report them. */
+export function findingsOf(g: HostGate): GateFinding[] {
+  return [...g.requiresAssessment, ...g.buildPatched, ...g.rebuiltFromScratch];
+}
+
+/**
+ * Reads every host's records and plans it: which generation's record becomes its assessment, which old generations
+ * keep an evidence snapshot, whether the gate holds (verified), and every problem of its config and history. Never
+ * throws: `planFleet` refuses the problems, `exchange-guard host status` shows them.
+ */
+export function planHosts(config: FleetConfig, readFile: (name: string) => string, clock: Date): PlannedHost[] {
   const now = config.asOf ?? clock;
-  const problems: string[] = [];
   const planned: PlannedHost[] = [];
   for (const spec of config.hosts) {
+    const problems: string[] = [];
     const records: RecordFile[] = [];
     for (const f of spec.assessments) {
       let text: string;
@@ -285,7 +303,7 @@ export function planFleet(config: FleetConfig, readFile: (name: string) => strin
       if (r.record.host !== spec.name) problems.push(`${f}: record of host ${r.record.host} listed under host ${spec.name}`);
       records.push(r);
     }
-    const genOf = (r: RecordFile) => r.record.generation ?? 1;
+    const genOf = (r: RecordFile) => recordGeneration(r.record);
     const newer = records.filter((r) => genOf(r) > spec.generation);
     if (newer.length > 0)
       problems.push(
@@ -308,7 +326,6 @@ export function planFleet(config: FleetConfig, readFile: (name: string) => strin
     }
     const currentRecords = records.filter((r) => genOf(r) === spec.generation);
     const current = byTime(currentRecords).pop();
-    const compromisedNow = spec.state === "compromised" || compromisedGenerations.has(spec.generation);
     if (spec.state === "remediated" && currentRecords.length === 0) {
       problems.push(
         `${spec.name}: marked remediated but has no assessment record for generation ${spec.generation}; run the assessment and ingest it first`,
@@ -319,34 +336,30 @@ export function planFleet(config: FleetConfig, readFile: (name: string) => strin
         `${spec.name}: generation ${spec.generation} was found compromised and cannot be marked remediated; raise its generation to rebuild it`,
       );
     }
-    let gateFindings: GateFinding[] = [];
-    if (spec.state === "remediated") {
-      const links: AssessmentLink[] = currentRecords.map((r) => ({ assessment: r.view, certain: true, how: "by record" }));
-      const newest = newestFirst(links)[0];
-      gateFindings = [...assessmentFindings(spec.name, links, config.gate, now), ...buildFindings(spec.name, newest, config.gate)];
-      const img = spec.image ?? config.image;
-      if (config.gate.approvedImages.length > 0) {
-        const v = imageReferenceVerdict("id" in img ? { id: img.id } : img, config.gate.approvedImages);
-        if (v.kind !== "approved")
-          gateFindings.push({
-            host: spec.name,
-            kind: "image-not-approved",
-            image: "id" in img ? img.id : `${img.publisher}:${img.offer}:${img.sku}:${img.version}`,
-            approved: config.gate.approvedImages,
-          });
-      }
-    }
     planned.push({
       spec,
       vmName: vmName(spec.name, spec.generation),
       records,
       current,
       compromisedGenerations: [...compromisedGenerations].filter((g) => g < spec.generation).sort((a, b) => a - b),
-      compromisedNow,
-      verified: spec.state === "remediated" && gateFindings.length === 0,
-      gateFindings,
+      compromisedNow: spec.state === "compromised" || compromisedGenerations.has(spec.generation),
+      verified: false,
+      gateFindings: [],
+      problems,
     });
   }
+  const gates = judgePlan(config, planned, now);
+  return planned.map((p) => {
+    const g = gates.get(p.spec.name)!;
+    // Only a host marked remediated is asked; the gate says nothing about the others.
+    return { ...p, verified: g.verified, gateFindings: findingsOf(g) };
+  });
+}
+
+/** `planHosts`, refusing before anything is registered a config or history that the guard would never accept. */
+export function planFleet(config: FleetConfig, readFile: (name: string) => string, clock: Date): PlannedHost[] {
+  const planned = planHosts(config, readFile, clock);
+  const problems = planned.flatMap((p) => p.problems);
   if (problems.length > 0) throw new FleetConfigError(problems);
   return planned;
 }

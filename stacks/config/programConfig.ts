@@ -66,14 +66,23 @@ export function encodeStackConfig(yamlText: string, file: string): Record<string
   } catch (e) {
     throw new StackFileError(`cannot read stack config ${file}: ${(e as Error).message}`);
   }
-  const config = (doc as { config?: unknown } | null)?.config ?? {};
-  if (typeof config !== "object" || config === null || Array.isArray(config)) {
+  return encodeConfigMap((doc as { config?: unknown } | null)?.config, file);
+}
+
+/**
+ * The `config` map of a parsed stack file → the engine's encoding. `keep` limits it to some keys (qualified), so a
+ * secure value the caller never reads does not stop it.
+ */
+export function encodeConfigMap(configMap: unknown, file: string, keep: (qualifiedKey: string) => boolean = () => true): Record<string, string> {
+  const config = configMap ?? {};
+  if (typeof config !== "object" || Array.isArray(config)) {
     throw new StackFileError(`cannot read stack config ${file}: 'config' must be a map of keys to values`);
   }
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(config as Record<string, unknown>)) {
     // A key without a namespace belongs to the project (the CLI qualifies it with the project name).
     const qualified = key.includes(":") ? key : `exchange-compromise-guard:${key}`;
+    if (!keep(qualified)) continue;
     if (hasSecure(value)) {
       throw new StackFileError(`${file}: ${qualified} holds a secure value, which only the Pulumi CLI can decrypt; run pulumi preview instead`);
     }

@@ -160,14 +160,23 @@ describe("policy config mistakes are bad input (exit 2), naming the file, the po
 });
 
 describe("a well-made CLI", () => {
-  it.each([[["help"]], [["--help"]], [["help", "audit"]], [["check", "--help"]], [["ingest", "--help"]]])("%p exits 0", async (args) => {
+  it.each([
+    [["help"]],
+    [["--help"]],
+    [["help", "audit"]],
+    [["check", "--help"]],
+    [["ingest", "--help"]],
+    [["help", "host"]],
+    [["host", "rebuild", "--help"]],
+  ])("%p exits 0", async (args) => {
     const r = await run(args);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^Usage: exchange-guard/);
   });
 
   it("every command's help has examples", async () => {
-    for (const cmd of ["check", "audit", "ingest"]) expect((await run([cmd, "--help"])).stdout).toMatch(/Examples:\n {2}exchange-guard /);
+    for (const cmd of ["check", "audit", "ingest", "host"])
+      expect((await run([cmd, "--help"])).stdout).toMatch(/Examples[^\n]*:\n {2}exchange-guard /);
   });
 
   it("--version prints the package version", async () => {
@@ -179,7 +188,7 @@ describe("a well-made CLI", () => {
   it("an unknown command says so and lists the commands", async () => {
     const r = await run(["frobnicate"]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/unknown command 'frobnicate'\. Commands: check, audit, ingest, help/);
+    expect(r.stderr).toMatch(/unknown command 'frobnicate'\. Commands: check, audit, ingest, host, help/);
   });
 
   it("not on a TTY, one progress line per phase on stderr; none with --quiet", async () => {

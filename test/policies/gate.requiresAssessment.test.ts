@@ -20,6 +20,7 @@ import {
   MINUTE,
   NOW,
   rawAssessment,
+  type Res,
   runGate,
   UNKNOWN,
   withDeps,
@@ -614,5 +615,54 @@ describe.each(FORMS)("exchange-remediated-requires-assessment (%s form)", (_form
     expect(runGate(e).requires).toEqual([]);
     const later = new Date(NOW.getTime() + 40 * DAY);
     expectSome(runGate(e, {}, later).requires, "42 days ago (limit 30)");
+  });
+});
+
+describe("the preview of an update: the VM's own id unknown, the assessment's resourceId (computed from it) known", () => {
+  // azure-native's Update in preview returns the inputs and only `name` and `location` from the state, so a VM whose
+  // tags change (unverified → remediated) has an unknown `id` output while `vm.id`, the engine's resource id, is known.
+  const RG_TYPE = "azure-native:resources:ResourceGroup";
+  function updatePreview(
+    o: { idSubscription?: string; idGroup?: string; rgIdKnown?: boolean; rgFromResource?: boolean; depsOn?: "vm" | "nic" | "none" } = {},
+  ) {
+    const e = new Estate();
+    const rg = e.add(RG_TYPE, e.rg, { resourceGroupName: e.rg, location: "westeurope" }, {}, `/subscriptions/${e.sub}/resourceGroups/${e.rg}`);
+    if (o.rgIdKnown === false) withProps(e, rg, { id: UNKNOWN });
+    let vm = host(e);
+    vm = withProps(e, vm, { id: UNKNOWN });
+    if (o.rgFromResource !== false) vm = withDeps(e, vm, "resourceGroupName", [rg]);
+    const resourceId = `/subscriptions/${o.idSubscription ?? e.sub}/resourceGroups/${o.idGroup ?? e.rg}/providers/Microsoft.Compute/virtualMachines/${vm.name}`;
+    const nic = e.resources.find((r) => r.type === "azure-native:network:NetworkInterface")!;
+    const deps: Record<string, Res[]> = o.depsOn === "none" ? {} : { resourceId: [o.depsOn === "nic" ? nic : vm] };
+    rawAssessment(e, "a-ex01", { resourceId, deps });
+    return { e, vm };
+  }
+
+  it("is linked for certain when the id's own dependency is that VM and its subscription and group are the VM's resource group's", () => {
+    const { e, vm } = updatePreview();
+    const g = gateOf(e, vm);
+    expect(g.links.map((l) => [l.certain, l.how])).toEqual([[true, "by VM id, computed from that VM (its id is not known at preview)"]]);
+    expect(g.verified).toBe(true);
+    expect(runGate(e).requires).toEqual([]);
+  });
+
+  it.each<[string, Parameters<typeof updatePreview>[0]]>([
+    ["the id names a VM of that name in another subscription", { idSubscription: "99999999-0000-0000-0000-000000000009" }],
+    ["the VM's resource group is created in this run (its id unknown)", { rgIdKnown: false }],
+    ["the VM's resource group is a plain name, not a ResourceGroup of the stack", { rgFromResource: false }],
+    ["the id's own dependency names the NIC, not the VM", { depsOn: "nic" }],
+    ["the engine sent no dependency for the id", { depsOn: "none" }],
+  ])("stays a guess, so the host is not verified: %s", (_label, o) => {
+    const { e, vm } = updatePreview(o);
+    const g = gateOf(e, vm);
+    expect(g.links.map((l) => l.certain)).toEqual([false]);
+    expect(g.verified).toBe(false);
+    expectSome(runGate(e).requires, "only by VM name, without a known matching subscription and resource group");
+  });
+
+  it("an id naming another resource group matches no VM at all", () => {
+    const { e, vm } = updatePreview({ idGroup: "rg-elsewhere" });
+    expect(gateOf(e, vm).links).toEqual([]);
+    expectSome(runGate(e).requires, "no compromise assessment");
   });
 });

@@ -327,7 +327,8 @@ describe("planFleet: the gate decides verified, and says why not", () => {
       { name: "ex01", state: "remediated", records: [CLEAN] },
       { gate: { asOf: NOW.toISOString(), securityBaseline: PINNED_BASELINE, approvedImages: ["Contoso:Hardened:2022"] } },
       "image-not-approved",
-      /^host ex01 is built from MicrosoftWindowsServer:WindowsServer:\S+, which is not in approvedImages: build it from one of Contoso:Hardened:2022$/,
+      // The pack's own OS-disk check judges the VM the plan will register, so the image reads as the pack writes it.
+      /^host ex01 is built from microsoftwindowsserver:windowsserver:2022-datacenter-azure-edition:latest, which is not in approvedImages: build it from one of Contoso:Hardened:2022$/,
     ],
     [
       "stricter maxAssessmentAgeDays",

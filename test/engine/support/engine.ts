@@ -32,12 +32,13 @@ export interface EngineEvent {
   readonly sequence: number;
   readonly timestamp: number;
   readonly policyEvent?: { resourceUrn?: string; message: string; policyName: string; policyPackName: string; enforcementLevel: string };
-  readonly resourcePreEvent?: { metadata: StepMetadata };
-  readonly resOutputsEvent?: { metadata: StepMetadata };
+  /** `planning` marks the steps of the preview that `pulumi up` runs before it changes anything. */
+  readonly resourcePreEvent?: { metadata: StepMetadata; planning?: boolean };
+  readonly resOutputsEvent?: { metadata: StepMetadata; planning?: boolean };
   readonly resOpFailedEvent?: { metadata: StepMetadata };
   readonly diagnosticEvent?: { message: string; severity: string; urn?: string };
   readonly policyRemediationEvent?: { resourceUrn: string; policyName: string; before?: Record<string, unknown>; after?: Record<string, unknown> };
-  readonly summaryEvent?: { resourceChanges?: Record<string, number> };
+  readonly summaryEvent?: { resourceChanges?: Record<string, number>; isPreview?: boolean; result?: string };
 }
 
 export interface StepMetadata {
@@ -160,6 +161,11 @@ export class Workspace {
       ["up", "--yes", "--skip-preview", "--stack", stack, "--policy-pack", PACK_DIR, ...configArgs(policyConfig), ...extra],
       extraEnv,
     );
+  }
+
+  /** `pulumi up --yes` as a pipeline deploys: the engine's own preview with the pack first, then the update (no --skip-preview). */
+  deploy(project: string, stack: string, policyConfig?: string, extra: readonly string[] = []): Promise<RunResult> {
+    return this.pulumi(project, ["up", "--yes", "--stack", stack, "--policy-pack", PACK_DIR, ...configArgs(policyConfig), ...extra]);
   }
 
   dispose(): void {
