@@ -56,7 +56,11 @@ function main(): void {
   lines.push("", `Scaling exponent of the in-process analysis between the two largest sizes: ${exps.join(", ")}.`, "");
   const out = path.join(findProjectRoot(), "docs", "benchmarks.md");
   const before = fs.existsSync(out) ? fs.readFileSync(out, "utf8") : "# Benchmarks\n\n";
-  const kept = before.includes(MARK) ? before.slice(0, before.indexOf(MARK)) : before.endsWith("\n") ? before : before + "\n";
+  // Its own section runs from its marker to the next script's marker (or the end); the rest of the page is kept.
+  const start = before.indexOf(MARK);
+  const next = start >= 0 ? before.indexOf("<!--", start + MARK.length) : -1;
+  const rest = start >= 0 ? before.slice(0, start) + (next >= 0 ? before.slice(next) : "") : before;
+  const kept = rest.endsWith("\n") ? rest : rest + "\n";
   fs.writeFileSync(out, kept + lines.join("\n") + "\n");
   process.stdout.write(lines.join("\n") + "\n");
 }

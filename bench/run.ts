@@ -10,21 +10,32 @@ import { BENCH_NOW, syntheticEstate } from "./estate";
 import { largestPair, scalingExponent, SIZES } from "./sizes";
 
 const ROOT = findProjectRoot();
-const PACKS = { guard: path.join(ROOT, "policies"), floor: path.join(ROOT, "bench", "floor-pack") } as const;
+export const PACKS = { guard: path.join(ROOT, "policies"), floor: path.join(ROOT, "bench", "floor-pack") } as const;
 type PackName = keyof typeof PACKS;
-const CONFIG = JSON.stringify({
+export const CONFIG = JSON.stringify({
   "exchange-remediated-requires-assessment": { asOf: BENCH_NOW },
   "exchange-unverified-isolated": { forensicsSourcePrefixes: ["10.9.0.0/24", "10.9.1.0/26"] },
 });
 // Both packs get the same room; the engine passes NODE_OPTIONS through to the pack process.
 const ENV = { NODE_OPTIONS: "--max-old-space-size=12288" };
 
-interface Run {
+export interface Run {
   readonly startMs: number;
   readonly analyzeMs: number;
   readonly analyzeStackMs: number;
   readonly peakMb: number;
   readonly violations: number;
+  /** CPU time the pack process spent (user + system), which the machine's other load disturbs far less than wall time. */
+  readonly cpuMs: number;
+}
+
+function cpuMs(pid: number | undefined): number {
+  if (!pid) return NaN;
+  // /proc/<pid>/stat: the command may hold spaces, so count fields after its closing parenthesis (utime is 14th, stime 15th).
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return (ticks * 1000) / 100;
 }
 
 function peakRssMb(pid: number | undefined): number {
@@ -47,8 +58,24 @@ async function analyzeAll(session: PackSession, inputs: readonly EngineResource[
   return violations;
 }
 
-async function runOnce(pack: PackName, inputs: readonly EngineResource[], resources: readonly EngineResource[]): Promise<Run> {
-  const session = await PackSession.start(PACKS[pack], pack === "guard" ? CONFIG : "", { env: ENV });
+export async function runOnce(
+  pack: PackName,
+  inputs: readonly EngineResource[],
+  resources: readonly EngineResource[],
+  dryRun: boolean,
+): Promise<Run> {
+  return runPack(PACKS[pack], pack === "guard" ? CONFIG : "", inputs, resources, dryRun);
+}
+
+/** One estate through the pack in `dir`. An update (dryRun false) is what pulumi up's update phase sends. */
+export async function runPack(
+  dir: string,
+  config: string,
+  inputs: readonly EngineResource[],
+  resources: readonly EngineResource[],
+  dryRun: boolean,
+): Promise<Run> {
+  const session = await PackSession.start(dir, config, { env: ENV, dryRun });
   try {
     const t0 = process.hrtime.bigint();
     let violations = await analyzeAll(session, inputs);
@@ -62,6 +89,7 @@ async function runOnce(pack: PackName, inputs: readonly EngineResource[], resour
       analyzeStackMs: Number(t2 - t1) / 1e6,
       peakMb: peakRssMb(session.pid),
       violations,
+      cpuMs: cpuMs(session.pid),
     };
   } finally {
     await session.stop();
@@ -109,8 +137,8 @@ async function main(): Promise<void> {
     );
     for (const size of SIZES) {
       const estate = syntheticEstate(size, preview);
-      const floor = await runOnce("floor", estate.inputs, estate.resources);
-      const guard = await runOnce("guard", estate.inputs, estate.resources);
+      const floor = await runOnce("floor", estate.inputs, estate.resources, preview);
+      const guard = await runOnce("guard", estate.inputs, estate.resources, preview);
       (stackTimes[form] ??= {})[size] = guard.analyzeStackMs;
       (stackTimes[`${form} floor`] ??= {})[size] = floor.analyzeStackMs;
       for (const [name, r] of [
@@ -157,7 +185,9 @@ async function main(): Promise<void> {
   process.stdout.write(lines.join("\n") + "\n");
 }
 
-main().catch((e) => {
-  process.stderr.write(`${(e as Error).stack ?? e}\n`);
-  process.exit(1);
-});
+if (require.main === module) {
+  main().catch((e) => {
+    process.stderr.write(`${(e as Error).stack ?? e}\n`);
+    process.exit(1);
+  });
+}

@@ -32,6 +32,18 @@ export function configuredLevel(policy: string): ConfiguredLevel | undefined {
   return levels?.get(policy);
 }
 
+let dryRun: boolean | undefined;
+
+/**
+ * Whether this run is a preview, as the engine's ConfigureStack said (@pulumi/policy keeps only its stack tags); else as
+ * the language host put it in the environment; undefined when neither said.
+ */
+export function configuredDryRun(): boolean | undefined {
+  if (dryRun !== undefined) return dryRun;
+  const env = process.env.PULUMI_NODEJS_DRY_RUN ?? process.env.PULUMI_DRY_RUN;
+  return env === undefined ? undefined : env === "true";
+}
+
 let installed = false;
 
 /**
@@ -49,8 +61,21 @@ export function installConfigCapture(): void {
   grpc.Server.prototype.addService = function (this: unknown, service: unknown, impl: Record<string, unknown>) {
     const configure = impl?.configure as Handler | undefined;
     if (typeof configure === "function" && typeof impl.analyzeStack === "function") {
+      const configureStack = impl.configureStack as Handler | undefined;
       impl = {
         ...impl,
+        ...(typeof configureStack === "function"
+          ? {
+              configureStack: (call: { request: { getDryRun?(): boolean } }, callback: unknown) => {
+                try {
+                  dryRun = call.request.getDryRun?.();
+                } catch {
+                  // Left unknown: the guard then acts as in an update.
+                }
+                return configureStack(call as never, callback);
+              },
+            }
+          : {}),
         configure: (call: { request: PolicyConfigMessage }, callback: unknown) => {
           try {
             const map = new Map<string, Record<string, unknown>>();

@@ -3,6 +3,8 @@ import { StackAnalysis } from "../model/analysis";
 import { GATE_HOME, schemaErrors } from "../model/config";
 import { GateConfig } from "../model/gate";
 import { GuardRule, ResourceRule, StackRule, Violation } from "../rules/types";
+import { AdmissionGuard, AdmissionSettings } from "../rules/admission";
+import { configuredDryRun, configuredLevel, configuredProperties } from "./configCapture";
 import { captureReader, gateSettings } from "./gateSettings";
 import { wholeConfigErrors } from "./wholeConfig";
 import { rawProps, redact, resourceInput, stackResources } from "./resourceInput";
@@ -87,6 +89,26 @@ export function toStackPolicy(rule: StackRule): StackValidationPolicy & Partial<
   return policy;
 }
 
+/** The admission guard of this pack process: one update's registrations, in order (the engine loads a pack per run). */
+let guard: AdmissionGuard | undefined;
+
+function admissionSettings(gate: GateConfig, now: Date): AdmissionSettings {
+  return {
+    gate,
+    now,
+    configOf: (policy) => configuredProperties(policy) ?? {},
+    enforced: (r) => {
+      const level = configuredLevel(r.name) ?? r.enforcementLevel;
+      return level === "mandatory" || level === "remediate";
+    },
+  };
+}
+
+/** In a preview the stack policies judge the whole stack before anything changes: admission would only repeat them. */
+function admitting(rule: ResourceRule): boolean {
+  return rule.admits === true && configuredDryRun() !== true;
+}
+
 export function toResourcePolicy(rule: ResourceRule): ResourceValidationPolicy {
   const policy: ResourceValidationPolicy = {
     ...meta(rule),
@@ -96,7 +118,8 @@ export function toResourcePolicy(rule: ResourceRule): ResourceValidationPolicy {
       const { input, secrets } = resourceInput(args);
       const { gate, now } = gateSettings();
       try {
-        report(rep, [...configViolations(rule, own, []), ...rule.evaluate(input, gate, now)], secrets);
+        const admitted = admitting(rule) ? (guard ??= new AdmissionGuard()).admit(input, secrets, admissionSettings(gate, now)) : [];
+        report(rep, [...configViolations(rule, own, []), ...rule.evaluate(input, gate, now), ...admitted], secrets);
       } catch (e) {
         report(rep, [internalError(rule, e)], secrets);
       }

@@ -24,7 +24,22 @@ function isStrictIPv4(text: string): boolean {
 }
 
 /** Parses `a.b.c.d`, `a.b.c.d/n`, an IPv6 address or an IPv6 CIDR; anything else is undefined. */
+/**
+ * Prefixes already parsed, by their text: the same prefixes recur across NSGs, hosts and the analyses of one run
+ * (admission judges each host's neighbourhood, then the stack analysis the whole). IntervalSets are immutable.
+ */
+const parsedPrefixes = new Map<string, IntervalSet | undefined>();
+const PARSED_PREFIXES_KEPT = 100_000;
+
 export function parseAddressPrefix(raw: string): IntervalSet | undefined {
+  if (parsedPrefixes.has(raw)) return parsedPrefixes.get(raw);
+  const set = parsePrefix(raw);
+  if (parsedPrefixes.size >= PARSED_PREFIXES_KEPT) parsedPrefixes.clear();
+  parsedPrefixes.set(raw, set);
+  return set;
+}
+
+function parsePrefix(raw: string): IntervalSet | undefined {
   const text = raw.trim();
   if (text === "") return undefined;
   const slash = text.indexOf("/");

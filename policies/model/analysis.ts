@@ -11,16 +11,18 @@ import { NsgEvaluator } from "./nsgEvaluator";
 /**
  * Everything the stack policies share, built once per AnalyzeStack call: the resource
  * graph, the NSG model, the host inventory, the gate's verdict per host and the exposure
- * paths. Each policy only selects and words its part.
+ * paths. Each policy only selects and words its part. The flows, the paths and the gate are
+ * made when first asked for: a question about the gate alone (admission's reading of a host)
+ * never walks the network.
  */
 export class StackAnalysis {
   readonly graph: ResourceGraph;
   readonly network: NetworkModel;
   readonly inventory: HostInventory;
   readonly evaluator = new NsgEvaluator();
-  readonly flows: FlowCalculator;
-  readonly exposure: ExposureAnalysis;
-  readonly gates: ReadonlyMap<string, HostGate>;
+  private flowsMade?: FlowCalculator;
+  private exposureMade?: ExposureAnalysis;
+  private gatesMade?: ReadonlyMap<string, HostGate>;
 
   constructor(
     resources: readonly ResourceInput[],
@@ -32,9 +34,30 @@ export class StackAnalysis {
     this.graph = new ResourceGraph(resources);
     this.network = new NetworkModel(this.graph);
     this.inventory = new HostInventory(this.graph, this.network, gate);
-    this.flows = new FlowCalculator(this.graph, this.network, this.evaluator, alwaysAllowRules(this.graph), adminDenyRules(this.graph));
-    this.exposure = new ExposureAnalysis(this.graph, this.network, this.inventory, this.flows);
-    this.gates = judgeHosts(this.graph, this.inventory.hosts, linkAssessments(this.graph, this.inventory.hosts, now), gate, now);
+  }
+
+  get flows(): FlowCalculator {
+    return (this.flowsMade ??= new FlowCalculator(
+      this.graph,
+      this.network,
+      this.evaluator,
+      alwaysAllowRules(this.graph),
+      adminDenyRules(this.graph),
+    ));
+  }
+
+  get exposure(): ExposureAnalysis {
+    return (this.exposureMade ??= new ExposureAnalysis(this.graph, this.network, this.inventory, this.flows));
+  }
+
+  get gates(): ReadonlyMap<string, HostGate> {
+    return (this.gatesMade ??= judgeHosts(
+      this.graph,
+      this.inventory.hosts,
+      linkAssessments(this.graph, this.inventory.hosts, this.now),
+      this.gate,
+      this.now,
+    ));
   }
 
   get hosts(): readonly Host[] {

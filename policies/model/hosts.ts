@@ -94,12 +94,10 @@ interface ScopedTags {
   readonly anyVm: ExternalTags[];
 }
 
-const TAG_AT_SCOPE = "azure-native:resources:TagAtScope";
-
 /** Every TagAtScope of the stack by the VM or NIC it tags; one whose scope cannot be followed may tag any VM. */
 function tagsAtScope(graph: ResourceGraph): ScopedTags {
   const out: ScopedTags = { byTarget: new Map(), anyVm: [] };
-  for (const node of graph.ofType(TAG_AT_SCOPE)) {
+  for (const node of graph.ofType(T.TagAtScope)) {
     const tags = path(node.props, "properties", "tags");
     const scope = field(node.props, "scope");
     const res = graph.resolve(node, scope, "scope", [T.VM, T.NIC]);

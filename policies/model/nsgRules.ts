@@ -1,7 +1,7 @@
 import { ALL_ADDRESSES, AZURE_PLATFORM, INTERNET, parseAddressPrefix } from "./addresses";
 import { ALL_PORTS, ALL_PROTOCOLS, parsePortSpec, parseProtocol } from "./flows";
 import { IntervalSet } from "./intervalSet";
-import { arr, field, isIndeterminate, num, path, str } from "./values";
+import { arr, field, isIndeterminate, isPlainObject, num, path, str } from "./values";
 
 /**
  * One address term of a rule side, before it is resolved against a virtual network:
@@ -182,7 +182,57 @@ export function lastSegment(id: string): string {
  * standalone `SecurityRule` resource's properties). Never throws: what cannot be read
  * widens an allow and narrows a deny.
  */
+/** Every field of a security rule that `parseRule` reads (a test holds the list to what it reads). */
+export const RULE_FIELDS = [
+  "name",
+  "securityRuleName",
+  "access",
+  "direction",
+  "priority",
+  "protocol",
+  "sourceAddressPrefix",
+  "sourceAddressPrefixes",
+  "sourceApplicationSecurityGroups",
+  "destinationAddressPrefix",
+  "destinationAddressPrefixes",
+  "destinationApplicationSecurityGroups",
+  "destinationPortRange",
+  "destinationPortRanges",
+  "sourcePortRange",
+  "sourcePortRanges",
+] as const;
+
+/**
+ * Parsed rules by what the parse reads: the same rule recurs across NSGs (one isolation NSG per host, all alike) and
+ * across the analyses of one run (the guard at admission judges each host's neighbourhood, the stack analysis the
+ * whole, the second with the outputs of what the first saw as inputs). Bounded; RuleSpecs are immutable.
+ */
+const parsedRules = new Map<string, RuleSpec>();
+const PARSED_RULES_KEPT = 50_000;
+
 export function parseSecurityRule(rule: unknown, origin: "inline" | "standalone", fallbackName: string): RuleSpec {
+  if (!isPlainObject(rule)) return parseRule(rule, origin, fallbackName);
+  let key: string;
+  try {
+    // `field` as the parse reads it; an absent field apart from a null one.
+    key = JSON.stringify([
+      origin,
+      fallbackName,
+      ...RULE_FIELDS.map((f) => (Object.prototype.hasOwnProperty.call(rule, f) ? field(rule, f) : "\u0000absent")),
+    ]);
+  } catch {
+    return parseRule(rule, origin, fallbackName);
+  }
+  let spec = parsedRules.get(key);
+  if (!spec) {
+    spec = parseRule(rule, origin, fallbackName);
+    if (parsedRules.size >= PARSED_RULES_KEPT) parsedRules.clear();
+    parsedRules.set(key, spec);
+  }
+  return spec;
+}
+
+function parseRule(rule: unknown, origin: "inline" | "standalone", fallbackName: string): RuleSpec {
   const notes: string[] = [];
   const texts: string[] = [];
   if (typeof rule === "string" || typeof rule !== "object" || rule === null) {

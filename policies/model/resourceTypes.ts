@@ -40,6 +40,7 @@ export const T = {
   PrivateZoneLegacy: "azure-native:network:PrivateZone",
   PrivateRecordSetLegacy: "azure-native:network:PrivateRecordSet",
   Bastion: "azure-native:network:BastionHost",
+  TagAtScope: "azure-native:resources:TagAtScope",
   Assessment: "azure-native:security:Assessment",
   AssessmentMetadata: "azure-native:security:AssessmentMetadataInSubscription",
   Apim: "azure-native:apimanagement:ApiManagementService",

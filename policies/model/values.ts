@@ -62,7 +62,7 @@ export function isUnknownSentinel(v: unknown): boolean {
 
 export type RawObject = Record<string, unknown>;
 
-function isPlainObject(v: unknown): v is RawObject {
+export function isPlainObject(v: unknown): v is RawObject {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 

@@ -35,6 +35,11 @@ export interface StackRule extends RuleMeta {
 export interface ResourceRule extends RuleMeta {
   readonly kind: "resource";
   evaluate(resource: ResourceInput, gate: GateConfig, now: Date): Violation[];
+  /**
+   * Also the admission guard (rules/admission.ts): during an update, each resource is judged with what the update
+   * registered before it, and refused under this policy when it would expose an Exchange host.
+   */
+  readonly admits?: true;
   /** New inputs with the offending parts removed, for enforcement level `remediate`. */
   remediate?(resource: ResourceInput, gate: GateConfig): Record<string, unknown> | undefined;
 }

@@ -2,55 +2,9 @@ import { GateConfig } from "../model/gate";
 import { ResourceInput } from "../model/graph";
 import { matchesHostTag, readState } from "../model/hosts";
 import { canonicalType, T } from "../model/resourceTypes";
-import { arr, field, isIndeterminate, isUnknownSentinel, present, RawObject, str } from "../model/values";
+import { NIC_ATTACHMENTS, publicAttachmentFindings, VM_INLINE_ATTACHMENTS } from "../model/publicAttachments";
+import { field, RawObject } from "../model/values";
 import { CISA_ED_21_02, DOCS, ResourceRule, Violation } from "./types";
-
-/** Attachment keys of an ipConfiguration that connect it to the internet side, with how to name them. */
-const NIC_ATTACHMENTS: ReadonlyArray<[string, string]> = [
-  ["publicIPAddress", "a public IP"],
-  ["loadBalancerBackendAddressPools", "load balancer backend pool membership"],
-  ["loadBalancerInboundNatRules", "load balancer inbound NAT rule membership"],
-  ["applicationGatewayBackendAddressPools", "application gateway backend pool membership"],
-];
-const VM_INLINE_ATTACHMENTS: ReadonlyArray<[string, string]> = [
-  ["publicIPAddressConfiguration", "a public IP (created by the VM)"],
-  ["loadBalancerBackendAddressPools", "load balancer backend pool membership"],
-  ["applicationGatewayBackendAddressPools", "application gateway backend pool membership"],
-];
-
-interface Finding {
-  readonly where: string;
-  readonly what: string;
-}
-
-function scanIpConfigs(cfgs: unknown, label: string, keys: ReadonlyArray<[string, string]>, out: Finding[]): void {
-  const list = arr(cfgs);
-  if (isIndeterminate(list)) {
-    out.push({ where: label, what: `ipConfigurations that are ${list.describe()} (they may carry a public IP)` });
-    return;
-  }
-  (list ?? []).forEach((c, i) => {
-    const name = str(field(c, "name"));
-    const where = `${label}/${typeof name === "string" ? name : `ipconfig #${i + 1}`}`;
-    if (isUnknownSentinel(c)) out.push({ where, what: "an ipConfiguration unknown at preview" });
-    for (const [key, what] of keys) if (present(field(c, key))) out.push({ where, what });
-  });
-}
-
-function findings(r: ResourceInput): Finding[] {
-  const out: Finding[] = [];
-  const type = canonicalType(r.type);
-  if (type === T.NIC) scanIpConfigs(field(r.props, "ipConfigurations"), `NIC ${r.name}`, NIC_ATTACHMENTS, out);
-  if (type === T.VM) {
-    const inline = arr(field(field(r.props, "networkProfile"), "networkInterfaceConfigurations"));
-    if (isIndeterminate(inline)) out.push({ where: `VM ${r.name}`, what: `inline network interface configurations that are ${inline.describe()}` });
-    for (const nic of Array.isArray(inline) ? inline : []) {
-      const n = str(field(nic, "name"));
-      scanIpConfigs(field(nic, "ipConfigurations"), `VM ${r.name} NIC ${typeof n === "string" ? n : "?"}`, VM_INLINE_ATTACHMENTS, out);
-    }
-  }
-  return out;
-}
 
 /**
  * On the remediation path a secret arrives as a wrapper object ({ value }) of @pulumi/policy's Secret
@@ -89,6 +43,7 @@ export const unverifiedNoPublicAttachment: ResourceRule = {
   framework: CISA_ED_21_02,
   tags: ["nist-800-53:SC-7", "exposure"],
   schemas: [],
+  admits: true,
   evaluate(r: ResourceInput, gate: GateConfig): Violation[] {
     const type = canonicalType(r.type);
     if (type !== T.NIC && type !== T.VM) return [];
@@ -97,7 +52,7 @@ export const unverifiedNoPublicAttachment: ResourceRule = {
     if (match === "no") return [];
     const state = readState(tags, gate);
     if (match === "yes" && state.state === "remediated") return [];
-    const found = findings(r);
+    const found = publicAttachmentFindings(r);
     if (found.length === 0) return [];
     const whose =
       match === "unknown"

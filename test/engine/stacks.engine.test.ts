@@ -4,7 +4,7 @@
  */
 import * as path from "path";
 import { listStacks, STACKS_DIR } from "../../stacks/config/stackFile";
-import { FIXTURE_STACKS_DIR, KNOWN_BAD, KNOWN_BAD_POLICY_CONFIG } from "../support/knownBad";
+import { FIXTURE_STACKS_DIR, KNOWN_BAD, KNOWN_BAD_POLICY_CONFIG, REFUSED_AT_ADMISSION } from "../support/knownBad";
 import { runInProcess } from "../cli/runCli";
 import { mandatoryViolations, RunResult, Workspace } from "./support/engine";
 
@@ -102,5 +102,44 @@ describe.each(fixtures)("known-bad %s under the real CLI", (stack) => {
     const check = await checkVerdicts(stack, FIXTURE_STACKS_DIR, KNOWN_BAD_POLICY_CONFIG);
     expect(sorted(check.verdicts)).toEqual(sorted(mandatoryViolations(r.events)));
     expect(check.code).toBe(1);
+  });
+});
+
+describe("known-bad fixtures under pulumi up --yes --skip-preview", () => {
+  const ups = new Map<string, RunResult>();
+
+  beforeAll(async () => {
+    // Three at a time: each is a whole update (program, pack, stand-ins); the machine has two cores.
+    const queue = [...fixtures];
+    const worker = async () => {
+      // Each update gets a stand-in cloud of its own: they run side by side.
+      for (let s = queue.shift(); s !== undefined; s = queue.shift())
+        ups.set(s, await ws.up(fixtureProject, s, KNOWN_BAD_POLICY_CONFIG, [], { EXG_STANDIN_CLOUD: path.join(ws.dir, `cloud-${s}.json`) }));
+    };
+    await Promise.all([worker(), worker(), worker()]);
+  }, 30 * 60_000);
+
+  it.each(fixtures)("%s stops at admission, before the offending resource of host ex01 is created", (stack) => {
+    const r = ups.get(stack)!;
+    expect(r.code).toBe(1);
+    const refusals = r.events
+      .filter((e) => e.policyEvent?.enforcementLevel === "mandatory" && /refused before it is created/.test(e.policyEvent.message))
+      .map((e) => e.policyEvent!);
+    expect(refusals.length).toBeGreaterThan(0);
+    const at = REFUSED_AT_ADMISSION[stack];
+    for (const p of refusals) {
+      expect(p.policyName).toBe("exchange-unverified-no-public-attachment");
+      expect(p.resourceUrn).toMatch(at === "VirtualMachine" ? /compute:VirtualMachine::ex01-g\d+$/ : /security:Assessment::ex01-g\d+-assessment$/);
+      expect(p.message).toMatch(/Exchange host ex01\b/);
+    }
+    const done = r.events.filter((e) => e.resOutputsEvent?.metadata.op === "create").map((e) => e.resOutputsEvent!.metadata.urn);
+    const refused = refusals[0].resourceUrn!;
+    expect(done).not.toContain(refused);
+    // Stack policies run only after a whole update: this one stopped first.
+    expect(
+      r.events.some(
+        (e) => e.policyEvent && !/refused before it is created/.test(e.policyEvent.message) && e.policyEvent.enforcementLevel === "mandatory",
+      ),
+    ).toBe(false);
   });
 });

@@ -17,3 +17,19 @@ export const KNOWN_BAD: Readonly<Record<string, readonly string[]>> = {
   "bad-public-forensics": ["exchange-unverified-isolated"],
   "bad-extra-client-port": ["exchange-verified-exposes-only-client-ports"],
 };
+
+/**
+ * Where `pulumi up --skip-preview` of each fixture stops at admission. A host whose VM the pack can already judge is
+ * refused at its VM, which is never created. A host marked remediated whose gate fails only on its assessment is
+ * refused at that assessment: the assessment names its VM's id, so the engine registers it after the VM exists, and
+ * until then the pack holds the host only to what is wrong either way (docs/threat-model.md, "What admission cannot stop").
+ */
+export const REFUSED_AT_ADMISSION: Readonly<Record<string, "VirtualMachine" | "Assessment">> = {
+  "bad-stale-assessment": "Assessment",
+  "bad-unpatched-build": "Assessment",
+  "bad-short-logs": "Assessment",
+  "bad-missing-check": "Assessment",
+  "bad-unapproved-image": "VirtualMachine",
+  "bad-public-forensics": "VirtualMachine",
+  "bad-extra-client-port": "VirtualMachine",
+};

@@ -64,7 +64,7 @@ export function foldChildren(arm: readonly ArmResource[]): ArmResource[] {
   return out;
 }
 
-export type QueryName = "resources" | "security-assessments" | "network-resources";
+export type QueryName = "resources" | "security-assessments" | "network-resources" | "locks";
 
 /** A Resource Graph row of a body: the columns the shipped queries project, `type` lower-cased as Resource Graph writes it. */
 export function rowOf(body: Obj, query: QueryName): Obj {
@@ -89,16 +89,34 @@ export function rowOf(body: Obj, query: QueryName): Obj {
   return row;
 }
 
-/** Rows of both shipped queries for a set of ARM bodies (children folded first). */
-export function resourceGraphRows(arm: readonly ArmResource[]): { resources: Obj[]; assessments: Obj[] } {
+/** A lock as `az lock list --output json` writes it: no envelope, `level` and `notes` beside the id. */
+export function lockRow(body: Obj): Obj {
+  const props = (body.properties ?? {}) as Obj;
+  return {
+    id: body.id,
+    name: body.name,
+    type: "Microsoft.Authorization/locks",
+    level: props.level,
+    notes: props.notes ?? null,
+    owners: props.owners ?? null,
+  };
+}
+
+/**
+ * Rows of the shipped queries for a set of ARM bodies (children folded first), and the locks as `az lock list` lists
+ * them (Resource Graph does not).
+ */
+export function resourceGraphRows(arm: readonly ArmResource[]): { resources: Obj[]; assessments: Obj[]; locks: Obj[] } {
   const resources: Obj[] = [];
   const assessments: Obj[] = [];
+  const locks: Obj[] = [];
   for (const a of foldChildren(arm.filter((x) => !NOT_IN_GRAPH.has(x.token)))) {
     if (a.token === "azure-native:security:Assessment") assessments.push(rowOf(a.body, "security-assessments"));
+    else if (/^microsoft\.authorization\/locks$/i.test(String(a.body.type))) locks.push(lockRow(a.body));
     else resources.push(rowOf(a.body, "resources"));
   }
   const byId = (x: Obj, y: Obj) => String(x.id).localeCompare(String(y.id));
-  return { resources: resources.sort(byId), assessments: assessments.sort(byId) };
+  return { resources: resources.sort(byId), assessments: assessments.sort(byId), locks: locks.sort(byId) };
 }
 
 /** `az graph query --first <pageSize>` pages of one run: every page announces the total, all but the last a skip token. */
@@ -118,6 +136,14 @@ export function writeResourceGraphPages(dir: string, prefix: string, rows: Recor
   fs.mkdirSync(dir, { recursive: true });
   const files: string[] = [];
   for (const [query, list] of Object.entries(rows)) {
+    if (query === "locks") {
+      // `az lock list` writes one array, never paged.
+      if (list.length === 0) continue;
+      const file = path.join(dir, `${prefix}-locks.json`);
+      fs.writeFileSync(file, JSON.stringify(list, null, 2));
+      files.push(file);
+      continue;
+    }
     azCliPages(list, pageSize).forEach((page, n) => {
       const file = path.join(dir, `${prefix}-${query}-${n + 1}.json`);
       fs.writeFileSync(file, JSON.stringify(page, null, 2));

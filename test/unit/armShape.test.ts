@@ -230,6 +230,20 @@ describe("Resource Graph rows", () => {
     expect((r.properties as Any).properties).toEqual({ a: { properties: { b: 1 }, name: "x" } });
   });
 
+  it("reads a management lock as az lock list writes it (and ARM's own body) with the scope it locks", () => {
+    const scope = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/snapshots/ex03-g1-osdisk-evidence";
+    const id = `${scope}/providers/Microsoft.Authorization/locks/evidence`;
+    const cli = rowToResource({ id, name: "evidence", type: "Microsoft.Authorization/locks", level: "CanNotDelete", notes: "kept", owners: null });
+    const arm = rowToResource({ id, name: "evidence", type: "Microsoft.Authorization/locks", properties: { level: "CanNotDelete", notes: "kept" } });
+    for (const r of [cli, arm]) {
+      expect(r.type).toBe("azure-native:authorization:ManagementLockByScope");
+      expect(r.properties).toMatchObject({ scope, level: "CanNotDelete", lockName: "evidence" });
+    }
+    expect(
+      readPage("locks.json", JSON.stringify([{ id, name: "evidence", type: "Microsoft.Authorization/locks", level: "CanNotDelete" }])).query,
+    ).toBe("locks");
+  });
+
   it("names a child row's parents from its id (a private DNS record set, an admin rule)", () => {
     const rec = rowToResource({
       id: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/privateDnsZones/corp.example/A/mail",

@@ -2,6 +2,7 @@ import { ALL_ADDRESSES, AZURE_PLATFORM, INTERNET, parseAddressPrefix } from "../
 import { ALL_PORTS, ALL_PROTOCOLS, parsePortSpec, Proto } from "../../policies/model/flows";
 import { evaluateNsg, sortRules } from "../../policies/model/nsgEvaluator";
 import {
+  RULE_FIELDS,
   AddrTerm,
   assumedAllowAll,
   DEFAULT_RULES,
@@ -498,5 +499,46 @@ describe("DEFAULT_RULES", () => {
     expect(allowsInbound([], "10.1.0.1", 443)).toBe(false);
     expect(allowsInbound([], "168.63.129.16", 443)).toBe(true);
     expect(allowsInbound([], "2001:4860::1", 443)).toBe(false);
+  });
+});
+
+describe("parseSecurityRule: parsed once per content", () => {
+  const rich = {
+    name: "allow-https",
+    access: "Allow",
+    direction: "Inbound",
+    priority: 100,
+    protocol: "Tcp",
+    sourceAddressPrefixes: ["10.9.0.0/24", "Internet"],
+    destinationAddressPrefix: "*",
+    destinationPortRanges: ["443", "8000-8010"],
+    sourcePortRange: "*",
+    sourceApplicationSecurityGroups: [{ id: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/applicationSecurityGroups/a" }],
+  };
+
+  it("reads no field of a rule but those its cache key holds", () => {
+    const read = new Set<string>();
+    const spy = new Proxy(rich, {
+      get(target, key, receiver) {
+        if (typeof key === "string") read.add(key);
+        return Reflect.get(target, key, receiver);
+      },
+    });
+    // Not a plain object (a Proxy passes as one): parse it directly through the exported entry, uncached by content.
+    parseSecurityRule(spy, "inline", "spy rule");
+    const unlisted = [...read].filter((k) => !(RULE_FIELDS as readonly string[]).includes(k));
+    expect(unlisted).toEqual([]);
+  });
+
+  it("gives equal rules the same spec and different rules their own, whatever else the objects carry", () => {
+    const a = parseSecurityRule({ ...rich }, "inline", "r");
+    const withOutputs = parseSecurityRule({ ...rich, id: "/subscriptions/s/x", etag: 'W/"1"', provisioningState: "Succeeded" }, "inline", "r");
+    expect(withOutputs).toBe(a);
+    expect(parseSecurityRule({ ...rich, priority: 101 }, "inline", "r").priority).toBe(101);
+    expect(parseSecurityRule({ ...rich }, "standalone", "r")).not.toBe(a);
+    expect(parseSecurityRule({ ...rich }, "inline", "other")).not.toBe(a);
+    const { sourcePortRange: _omit, ...noSourcePort } = rich;
+    void _omit;
+    expect(parseSecurityRule({ ...noSourcePort, sourcePortRange: null }, "inline", "r")).not.toBe(parseSecurityRule(noSourcePort, "inline", "r"));
   });
 });

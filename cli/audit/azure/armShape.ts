@@ -1,5 +1,5 @@
 import { parseArmId, T } from "../../../policies/model";
-import { ArmTypeInfo, infoForArmType, infoForToken, unmodelledToken } from "./armTypes";
+import { ArmTypeInfo, infoForArmType, infoForToken, MANAGEMENT_LOCK, unmodelledToken } from "./armTypes";
 
 /**
  * ARM's response bodies and azure-native's view of them, both ways. ARM wraps what a resource provider returns in a
@@ -157,6 +157,10 @@ export function armToProps(body: Obj, identity: ArmIdentity = {}): AzureNativeVi
     if (resourceId) props.resourceId = resourceId;
   }
   if (info.token === T.PrivateRecordSet) props.recordType = armType.split("/").pop()!.toUpperCase();
+  if (info.token === MANAGEMENT_LOCK) {
+    const i = id.toLowerCase().lastIndexOf("/providers/microsoft.authorization/locks/");
+    if (i > 0) props.scope = id.slice(0, i);
+  }
   return { token: info.token, modelled: true, name, props };
 }
 
@@ -215,6 +219,8 @@ export function propsToArm(token: string, props: Obj): Obj {
   const properties: Obj = {};
   for (const [k, v] of Object.entries(props)) {
     if (v === undefined || k === "id" || k === "name" || k === "type" || names.has(k) || DERIVED.has(k)) continue;
+    // A lock's scope is in its id.
+    if (token === MANAGEMENT_LOCK && k === "scope") continue;
     if (ENVELOPE.includes(k)) body[k] = v;
     else properties[k] = k in spec ? wrap(v, spec[k]) : `.${k}` in spec ? descend(v, spec[`.${k}`]) : v;
   }

@@ -1,5 +1,7 @@
 import { T, TYPE_INFO } from "../../../policies/model";
 
+export const MANAGEMENT_LOCK = "azure-native:authorization:ManagementLockByScope";
+
 /** How an ARM resource type reads as an azure-native resource: its token and the inputs that carry its names. */
 export interface ArmTypeInfo {
   /** Lower-case ARM type, as Resource Graph writes it: "microsoft.network/networkinterfaces". */
@@ -33,6 +35,8 @@ const EXTRA: readonly ArmTypeInfo[] = [
     parentKeys: ["networkManagerName", "configurationName", "ruleCollectionName"],
   },
   { arm: "microsoft.authorization/policyassignments", token: "azure-native:authorization:PolicyAssignment", nameKey: "policyAssignmentName" },
+  // A management lock at any scope (as `az lock list` lists them): its `scope` is the id before the lock's own segment.
+  { arm: "microsoft.authorization/locks", token: MANAGEMENT_LOCK, nameKey: "lockName" },
   {
     arm: "microsoft.compute/virtualmachines/extensions",
     token: "azure-native:compute:VirtualMachineExtension",

@@ -10,9 +10,11 @@ import { InputError } from "../stackExport";
 
 export type Row = Record<string, unknown>;
 
+export const LOCK_TYPE = "microsoft.authorization/locks";
+
 /** Which query a page answers: the `exgQuery` column the shipped queries add, else what its rows are. */
-export type QueryName = "resources" | "security-assessments" | "network-resources";
-export const QUERY_NAMES: readonly QueryName[] = ["resources", "security-assessments", "network-resources"];
+export type QueryName = "resources" | "security-assessments" | "network-resources" | "locks";
+export const QUERY_NAMES: readonly QueryName[] = ["resources", "security-assessments", "network-resources", "locks"];
 
 export interface Page {
   readonly file: string;
@@ -40,7 +42,10 @@ function queryOf(file: string, rows: readonly Row[]): QueryName | undefined {
         ? r.exgQuery
         : String(r.type).toLowerCase().startsWith("microsoft.security/")
           ? "security-assessments"
-          : "resources",
+          : // Resource Graph does not list management locks; `az lock list` does, as a plain array.
+            String(r.type).toLowerCase() === LOCK_TYPE
+            ? "locks"
+            : "resources",
     );
   if (named.size > 1)
     throw new InputError(`${file} mixes rows of several queries (${[...named].sort().join(", ")}): give each query's pages in their own files`);

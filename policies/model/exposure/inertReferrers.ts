@@ -39,7 +39,7 @@ export const INERT_REFERRERS: ReadonlyArray<{ readonly type: string; readonly re
   })),
   { type: T.Assessment, reason: "modelled: the compromise assessment (a record in Defender for Cloud, no network settings)" },
   { type: T.AssessmentMetadata, reason: "assessment metadata: a description in Defender for Cloud, no network settings" },
-  { type: "azure-native:resources:TagAtScope", reason: "modelled: hosts.ts reads it as the VM's tags; the Tags API sets tags only" },
+  { type: T.TagAtScope, reason: "modelled: hosts.ts reads it as the VM's tags; the Tags API sets tags only" },
   // Compute resources that store or place a VM, or act inside its guest (never on Azure's network path).
   ...[T.Disk, T.Snapshot, T.Image, T.GalleryImageVersion].map((type) => ({ type, reason: "disk or image: storage, no network settings" })),
   { type: "azure-native:compute:RestorePointCollection", reason: "restore points of the VM (source.id): a backup copy, no network settings" },

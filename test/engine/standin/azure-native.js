@@ -7,12 +7,16 @@
 // - a small "cloud" (a JSON file named by EXG_STANDIN_CLOUD, kept across commands) records what exists, so
 //   getDisk/getSnapshot answer 404 ResourceNotFound as ARM does, a VM's OS disk lives and dies with it
 //   (deleteOption Delete), a Copy snapshot of a disk that is gone fails like Azure's create does, and a resource a
-//   management lock holds (its own, or its resource group's) cannot be deleted (409 ScopeLocked) until the lock goes.
-// What it does not do: azure-native's Check (input validation, autonaming, location defaults, azureApiVersion).
+//   management lock holds (its own, or its resource group's) cannot be deleted (409 ScopeLocked) until the lock goes;
+// - Check names what the program left unnamed, as azure-native's autonaming does: a top-level resource gets its logical
+//   name plus 8 hex digits, a child resource its logical name; a name given before is kept.
+// What it does not do: the rest of azure-native's Check (input validation, location defaults, azureApiVersion).
 const fs = require("fs");
 const path = require("path");
 const { serve, UNKNOWN } = require("./server");
+const crypto = require("crypto");
 const { armIdFor, OFFLINE_SUBSCRIPTION } = require("../../../dist/cli/preview/mockCloud");
+const { TYPE_INFO } = require("../../../policies/bin/model/resourceTypes");
 // The cloud keeps each resource's ARM body (the inverse of `audit --azure`'s mapping), so tests can list it as Resource Graph would.
 const { propsToArm } = require("../../../dist/cli/audit/azure/armShape");
 const version = require("@pulumi/azure-native/package.json").version;
@@ -96,8 +100,24 @@ function outputs(type, name, inputs, id) {
   return out;
 }
 
+/** The input naming each resource type: the model's table, and the resource group's own. */
+function nameKeyOf(type) {
+  if (type === "azure-native:resources:ResourceGroup") return { key: "resourceGroupName", child: false };
+  const info = TYPE_INFO[type];
+  return info ? { key: info.nameKey, child: (info.parentKeys ?? []).length > 0 } : undefined;
+}
+
+function autoname(type, name, urn, news, olds) {
+  const named = nameKeyOf(type);
+  if (!named || news[named.key] !== undefined) return news;
+  if (typeof olds[named.key] === "string") return { ...news, [named.key]: olds[named.key] };
+  const suffix = crypto.createHash("sha256").update(urn).digest("hex").slice(0, 8);
+  return { ...news, [named.key]: named.child ? name : `${name}${suffix}` };
+}
+
 serve({
   version,
+  check: autoname,
   outputs,
   id: (type, name, inputs) => armIdFor({ type, name, inputs, custom: true, provider: "", id: "" }),
   // ARM identity: a resource's names and region cannot change in place.

@@ -47,6 +47,7 @@ function stableJson(v) {
  * @param {(type: string, name: string, inputs: object, id: string) => void} [p.updated]  after a real update
  * @param {(type: string, id: string, props: object) => void} [p.deleted]  at a real delete; throw to refuse it
  * @param {(token: string, args: object) => object} [p.invoke]  functions; throw to fail like the real provider
+ * @param {(type: string, name: string, urn: string, news: object, olds: object) => object} [p.check]  the checked inputs
  */
 function serve(p) {
   const nameOf = (urn) => urn.split("::").pop();
@@ -72,8 +73,13 @@ function serve(p) {
       callback(null, resp);
     },
     check(call, callback) {
+      const req = call.request;
       const resp = new providerPb.CheckResponse();
-      resp.setInputs(call.request.getNews());
+      if (p.check) {
+        const urn = req.getUrn();
+        const olds = req.getOlds()?.toJavaScript() ?? {};
+        resp.setInputs(Struct.fromJavaScript(p.check(typeOf(urn), nameOf(urn), urn, req.getNews().toJavaScript(), olds)));
+      } else resp.setInputs(req.getNews());
       callback(null, resp);
     },
     diff(call, callback) {

@@ -155,18 +155,12 @@ export class Workspace {
     return this.pulumi(project, ["preview", "--stack", stack, "--policy-pack", PACK_DIR, ...configArgs(policyConfig), ...extra]);
   }
 
-  up(project: string, stack: string, policyConfig?: string, extra: readonly string[] = []): Promise<RunResult> {
-    return this.pulumi(project, [
-      "up",
-      "--yes",
-      "--skip-preview",
-      "--stack",
-      stack,
-      "--policy-pack",
-      PACK_DIR,
-      ...configArgs(policyConfig),
-      ...extra,
-    ]);
+  up(project: string, stack: string, policyConfig?: string, extra: readonly string[] = [], extraEnv: NodeJS.ProcessEnv = {}): Promise<RunResult> {
+    return this.pulumi(
+      project,
+      ["up", "--yes", "--skip-preview", "--stack", stack, "--policy-pack", PACK_DIR, ...configArgs(policyConfig), ...extra],
+      extraEnv,
+    );
   }
 
   /** `pulumi up --yes` as a pipeline deploys: the engine's own preview with the pack first, then the update (no --skip-preview). */
