@@ -58,6 +58,14 @@ export function wrap(text: string, width = 34): string {
   return out.join("\n");
 }
 
+function hopLines(h: Hop): string[] {
+  const word = KIND_WORD[h.kind] ?? h.kind;
+  const via = h.via && h.via !== h.resource?.name ? [h.via] : [];
+  // "backend pool web" says its kind already.
+  const head = via[0]?.startsWith(word) && !h.resource ? [] : [word];
+  return [...head, ...(h.resource ? [h.resource.name] : []), ...via];
+}
+
 /** Builds the graph of some paths of one host; `r` redacts every text that reaches the picture. */
 export function exposureGraph(host: { host: string; state: string }, paths: readonly PathExplanation[], r: (s: string) => string): ExposureGraph {
   const nodes: GraphNode[] = [];
@@ -86,9 +94,7 @@ export function exposureGraph(host: { host: string; state: string }, paths: read
       (id) => ({
         id,
         kind: h.kind,
-        lines: [KIND_WORD[h.kind] ?? h.kind, ...(h.resource ? [h.resource.name] : []), ...(h.via && h.via !== h.resource?.name ? [h.via] : [])].map(
-          r,
-        ),
+        lines: hopLines(h).map(r),
         title: r(h.text),
       }),
     );

@@ -9,7 +9,7 @@ const FORMS = [
   ["preview form", true],
 ] as const;
 
-function explained(e: Estate): PathExplanation[] {
+function explained(e: Estate): readonly PathExplanation[] {
   const a = analysisOf(e);
   return explainHost(a, a.hosts[0]).paths;
 }
