@@ -28,9 +28,9 @@ describe("exchange-guard explain", () => {
     expect(out.paths.filter((p) => p.origin === "path")).toEqual([]);
     const closed = out.paths.find((p) => p.origin === "internet at the NIC")!;
     expect(closed.verdict).toBe("closed");
-    expect(closed.denied.map((g) => [g.steps[0].level, g.steps[0].nsg, g.steps[0].rule?.name, g.steps[0].rule?.priority, g.steps[0].rule?.access])).toEqual([
-      ["subnet", "exg-incident-2-compr-quarantine-nsg", "deny-all-in", 110, "deny"],
-    ]);
+    expect(
+      closed.denied.map((g) => [g.steps[0].level, g.steps[0].nsg, g.steps[0].rule?.name, g.steps[0].rule?.priority, g.steps[0].rule?.access]),
+    ).toEqual([["subnet", "exg-incident-2-compr-quarantine-nsg", "deny-all-in", 110, "deny"]]);
     const open = out.paths.find((p) => p.origin === "network at the NIC")!;
     expect(open.verdict).toBe("open");
     expect(open.allowed.map((g) => [g.steps.map((s) => s.rule?.name), g.sources, g.service])).toEqual([
@@ -43,11 +43,22 @@ describe("exchange-guard explain", () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("CLOSED  NIC ex02-g1-nic/ipconfig1 from the internet");
     expect(r.stdout).toContain("denied: subnet NSG exg-incident-2-compr-quarantine-nsg rule deny-all-in (110) denies *");
-    expect(r.stdout).toMatch(/OPEN {2}NIC ex02-g1-nic\/ipconfig1 from inside the network\n\s+allowed: subnet NSG \S+ rule allow-forensics-in \(100\)/);
+    expect(r.stdout).toMatch(
+      /OPEN {2}NIC ex02-g1-nic\/ipconfig1 from inside the network\n\s+allowed: subnet NSG \S+ rule allow-forensics-in \(100\)/,
+    );
   });
 
   it("an open path of a deployed stack: the verified host behind the load balancer, with the rule that lets 443 in", async () => {
-    const r = await run(["explain", "ex01-g1", "--export", "examples/example.export.json", "--policy-pack-config", "stacks/policy-config/example.json", "--json", "-q"]);
+    const r = await run([
+      "explain",
+      "ex01-g1",
+      "--export",
+      "examples/example.export.json",
+      "--policy-pack-config",
+      "stacks/policy-config/example.json",
+      "--json",
+      "-q",
+    ]);
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout) as { paths: Path[]; verified: boolean };
     expect(out.verified).toBe(true);
