@@ -15,7 +15,7 @@ import { runOfflineStack } from "./preview/offlineStack";
 export const EXAMPLE_EXPORT = path.join(ROOT, "examples", "example.export.json");
 export const EXAMPLE_POLICY_CONFIG = path.join(ROOT, "stacks", "policy-config", "example.json");
 
-const COMMANDS = ["check", "audit", "ingest", "explain", "help"];
+const COMMANDS = ["check", "audit", "ingest", "help", "explain"];
 
 function packageVersion(): string {
   try {

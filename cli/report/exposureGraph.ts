@@ -155,5 +155,16 @@ export function exposureGraph(host: { host: string; state: string }, paths: read
       if (p.denied.length === 0) edge(prev, hostId, "closed", p.closedBy ?? "closed");
     }
   }
-  return { nodes, edges };
+  return { nodes, edges: mergeParallel(edges) };
+}
+
+/** Edges between the same two nodes with the same verdict become one, its labels one under the other: fewer lines to lay out. */
+function mergeParallel(edges: readonly GraphEdge[]): GraphEdge[] {
+  const byEnds = new Map<string, GraphEdge>();
+  for (const e of edges) {
+    const key = `${e.from}>${e.to}|${e.verdict}`;
+    const seen = byEnds.get(key);
+    byEnds.set(key, seen ? { ...seen, label: [seen.label, e.label].filter((l) => l !== "").join("; ") } : e);
+  }
+  return [...byEnds.values()];
 }

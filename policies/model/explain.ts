@@ -2,7 +2,7 @@ import { describeAddresses, familySet, INTERNET } from "./addresses";
 import { StackAnalysis } from "./analysis";
 import { describeService, describeSources, touchesSecret } from "./describe";
 import { openToInternet } from "./exposure";
-import { LevelDecision } from "./exposure/flowCalculator";
+import { LevelDecision, SubnetDecisions } from "./exposure/flowCalculator";
 import { Hop, nicHop } from "./exposure/hops";
 import { RouteToHost } from "./exposure/types";
 import { ALL_PORTS, ALL_PROTOCOLS, Box, intersectBox } from "./flows";
@@ -160,14 +160,24 @@ function restrictDenials(denials: readonly Denial[], q: Box): Denial[] {
   return out;
 }
 
+// One host's explanation asks for each ipConfiguration's decisions several times (each path, each side).
+const decided = new WeakMap<StackAnalysis, WeakMap<IpConfigView, SubnetDecisions[]>>();
+function decisionsOf(a: StackAnalysis, ip: IpConfigView): SubnetDecisions[] {
+  let perIp = decided.get(a);
+  if (!perIp) decided.set(a, (perIp = new WeakMap()));
+  let d = perIp.get(ip);
+  if (!d) perIp.set(ip, (d = a.flows.decisions(ip, "inbound")));
+  return d;
+}
+
 /**
  * Which rules drop the flows `query` brings to `ip`: at the first level its deny rules (or the default rule), then at
  * the second level for what the first let through. Verdicts are not made here: `openToInternet` and the policies
  * decide; this only names the rules that decided.
  */
-function denialsFor(a: StackAnalysis, ip: IpConfigView, query: Box): Denial[] {
+function denialsFor(a: StackAnalysis, ip: IpConfigView, query: Box, decided = decisionsOf(a, ip)): Denial[] {
   const out: Denial[] = [];
-  for (const cand of a.flows.decisions(ip, "inbound")) {
+  for (const cand of decided) {
     const [first, second]: readonly LevelDecision[] = cand.levels;
     out.push(...restrictDenials(first.denials, query));
     for (const g of restrictGrants(first.grants, query)) out.push(...restrictDenials(second.denials, g.box));
@@ -185,7 +195,7 @@ function explainRoute(a: StackAnalysis, route: RouteToHost, internet: IntervalSe
     return { ...base, from, verdict: "closed", allowed: [], denied: [], closedBy: "its front end accepts no internet source" };
   const ip = route.ipConfig;
   const query: Box = route.direct ? { ...route.query, addrs: route.query.addrs.intersect(internet) } : route.query;
-  if (route.direct && route.closedWithoutNsg && ip && a.flows.decisions(ip, "inbound").every((c) => c.noNsgAtAll))
+  if (route.direct && route.closedWithoutNsg && ip && decisionsOf(a, ip).every((c) => c.noNsgAtAll))
     return { ...base, from, verdict: "closed", allowed: [], denied: [], closedBy: "Standard front end without any NSG" };
   const denied = ip ? deniedGroups(denialsFor(a, ip, query), route.direct, a.secrets) : [];
   return { ...base, from, verdict: "closed", allowed: [], denied, closedBy: denied.length > 0 ? "rules" : "no rule allows it" };
