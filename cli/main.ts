@@ -2,6 +2,7 @@
 import { Command, CommanderError } from "commander";
 import * as fs from "fs";
 import * as path from "path";
+import type { ExplainOptions } from "./commands/explain";
 import { InputError } from "./audit/stackExport";
 import { findProjectRoot } from "../stacks/config/stackFile";
 import { registerHostCommand } from "./host/command";
@@ -13,7 +14,7 @@ const ROOT = findProjectRoot();
 export const EXAMPLE_EXPORT = path.join(ROOT, "examples", "example.export.json");
 export const EXAMPLE_POLICY_CONFIG = path.join(ROOT, "stacks", "policy-config", "example.json");
 
-const COMMANDS = ["check", "audit", "ingest", "host", "help"];
+const COMMANDS = ["check", "audit", "ingest", "host", "help", "explain"];
 
 /** The offline program run `check` uses unless a test gives its own. */
 const runOfflineStack: RunStack = async (stack, opts) =>
@@ -68,6 +69,18 @@ The folder holds one server's Test-ProxyLogon.ps1 -OutPath files (<COMPUTERNAME>
 msert.log (required for a clean verdict) and optionally msert.old.log, EOMT.log, EOMTSummary.txt.
 Exit codes: 0 record written, 2 refused (another server's reports, a mixed folder, an unfinished scan, …).`;
 
+const EXPLAIN_EXAMPLES = `
+Examples:
+  exchange-guard explain ex02 --stack incident-2-compromised --html report.html
+  exchange-guard explain ex01-g1 --export ./prod.export.json --policy-pack-config stacks/policy-config/prod.json --json
+  exchange-guard explain ex01-g1 --azure rg-*.json --policy-pack-config stacks/policy-config/prod.json --summary explain.md
+
+The host is named as the reports print it (the VM name, e.g. ex02-g1), or by its name in the stack config without the
+generation (ex02) when one host has it, its URN or its ARM id (case-insensitive). Shown: every path from outside the
+model knows, open and closed, with the NSG rule or setting that decides each (a closed path names its first matching
+deny rule, or the default rule); what the host's NICs let in whatever path brings the traffic; its state and what the
+gate still needs; its violations. Exit codes: 0 explained, 2 bad input or an unknown host (the hosts are listed).`;
+
 /** The whole CLI: parses `argv`, runs the command, and answers its exit code; every error is written to `io.stderr`. */
 export async function main(argv: readonly string[], io: CliIo = PROCESS_IO, runStack: RunStack = runOfflineStack): Promise<number> {
   try {
@@ -100,6 +113,8 @@ async function run(argv: readonly string[], io: CliIo, runStack: RunStack): Prom
     .option("--sarif-root <dir>", "repository root SARIF locations are relative to (default: the git root of the stack config)")
     .option("--allow-no-hosts", "exit 0 even when no Exchange host is found")
     .option("-q, --quiet", "no progress or timing lines on stderr")
+    .option("--html <file>", "also write a standalone HTML page with a picture of each host's exposure")
+    .option("--summary <file>", "also write a Markdown job summary (hosts, a Mermaid chart of each violation's path)")
     .addHelpText("after", CHECK_EXAMPLES)
     .action(async (opts: { stack: string; stacksDir?: string; policyPackConfig?: string; json?: boolean; sarif?: string; sarifRoot?: string }) => {
       const { check } = require("./commands/check") as typeof import("./commands/check");
@@ -119,6 +134,8 @@ async function run(argv: readonly string[], io: CliIo, runStack: RunStack): Prom
     .option("--stacks-dir <dir>", "folder with Pulumi.<stack>.yaml: SARIF results point at the exported stack's file there (default: stacks/)")
     .option("--allow-no-hosts", "exit 0 even when the export holds no Exchange host")
     .option("-q, --quiet", "no progress lines on stderr")
+    .option("--html <file>", "also write a standalone HTML page with a picture of each host's exposure")
+    .option("--summary <file>", "also write a Markdown job summary (hosts, a Mermaid chart of each violation's path)")
     .addHelpText("after", AUDIT_EXAMPLES)
     .action(
       async (
@@ -177,6 +194,25 @@ async function run(argv: readonly string[], io: CliIo, runStack: RunStack): Prom
   registerHostCommand(program, io, (c) => {
     code = c;
   });
+
+  program
+    .command("explain")
+    .description("every path to one host, open and closed, with the rule that decides each, its gate state and what it still needs")
+    .argument("<host>", "the host: VM name as reports print it, host name without generation, URN or ARM id")
+    .option("--stack <name>", "a stack of this repository, run offline as check runs it")
+    .option("--stacks-dir <dir>", "folder with Pulumi.<stack>.yaml and records/ (default: the project's stacks/)")
+    .option("--export <file>", "a `pulumi stack export`, as audit reads it")
+    .option("--azure <files...>", "Resource Graph output of the shipped queries, as audit --azure reads it")
+    .option("--policy-pack-config <file>", "policy pack config JSON (with --stack, default: stacks/policy-config/<stack>.json when present)")
+    .option("--json", "machine-readable output")
+    .option("--html <file>", "also write a standalone HTML page with the picture of the host's exposure")
+    .option("--summary <file>", "also write a Markdown summary with a Mermaid chart of each violation's path")
+    .option("-q, --quiet", "no progress lines on stderr")
+    .addHelpText("after", EXPLAIN_EXAMPLES)
+    .action(async (host: string, opts: ExplainOptions) => {
+      const { explain } = require("./commands/explain") as typeof import("./commands/explain");
+      code = await explain(host, opts, io, runStack);
+    });
 
   // `check` is the default command, so commander would hand an unknown word to it as an argument; say what it is.
   const first = argv[0];

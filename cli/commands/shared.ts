@@ -11,6 +11,7 @@ import { findProjectRoot } from "../../stacks/config/stackFile";
 import { GATE_HOME } from "../../policies/model";
 import { CliIo } from "../io";
 import { progressFor } from "./progress";
+import { writePictures } from "../report/pictures";
 
 export const ROOT = findProjectRoot();
 export const PACK_DIR = path.join(ROOT, "policies");
@@ -23,6 +24,10 @@ export interface OutputOptions {
   readonly quiet?: boolean;
   /** Pass a judgement that found no Exchange host at all (default: exit 1, a mis-tagged fleet must not pass). */
   readonly allowNoHosts?: boolean;
+  /** Also write a standalone HTML page with a picture of each host's exposure. */
+  readonly html?: string;
+  /** Also write a GitHub-flavoured Markdown job summary (verdict, hosts, a Mermaid chart per violation's path). */
+  readonly summary?: string;
 }
 
 export function readConfigFile(file: string | undefined): { text?: string; source?: string } {
@@ -54,16 +59,19 @@ export interface Judged {
   readonly timings: { startMs: number; analyzeMs: number; analyzeStackMs: number };
 }
 
-/** Judges resources with the pack over the engine interface and renders the result; returns the exit code. */
-export async function judgeAndReport(
-  title: string,
-  stack: { analyze: readonly EngineResource[]; analyzeStack: readonly EngineResource[]; stack: string; project: string },
+export interface JudgedStack {
+  readonly analyze: readonly EngineResource[];
+  readonly analyzeStack: readonly EngineResource[];
+  readonly stack: string;
+  readonly project: string;
+}
+
+/** Judges resources with the pack over the engine interface: its answer, and the per-host report built from it. */
+export async function judge(
+  stack: JudgedStack,
   opts: OutputOptions,
-  locator: Locator | undefined,
   io: CliIo,
-  extra?: (judged: Judged) => void,
-  extras: ReportExtras = {},
-): Promise<number> {
+): Promise<{ result: Awaited<ReturnType<typeof runPolicyPack>>; report: Report }> {
   const cfg = readConfigFile(opts.policyPackConfig);
   const progress = progressFor(opts, io.stderr);
   const result = await runPolicyPack({
@@ -80,7 +88,20 @@ export async function judgeAndReport(
     onPhase: progress.phase,
   });
   const diagnostics = [...result.resourceDiagnostics, ...result.stackDiagnostics];
-  const report = buildReport(stack.analyzeStack, result.config, diagnostics);
+  return { result, report: buildReport(stack.analyzeStack, result.config, diagnostics) };
+}
+
+/** Judges resources with the pack over the engine interface and renders the result; returns the exit code. */
+export async function judgeAndReport(
+  title: string,
+  stack: JudgedStack,
+  opts: OutputOptions,
+  locator: Locator | undefined,
+  io: CliIo,
+  extra?: (judged: Judged) => void,
+  extras: ReportExtras = {},
+): Promise<number> {
+  const { result, report } = await judge(stack, opts, io);
   extra?.({ report, timings: result.timings });
   const findings = extras.findings?.(result.config) ?? [];
   if (opts.sarif) {
@@ -99,6 +120,7 @@ export async function judgeAndReport(
       throw new InputError(`--sarif ${opts.sarif}: cannot write: ${(e as Error).message}`);
     }
   }
+  await writePictures(title, report, opts);
   if (opts.json) {
     io.stdout.write(
       JSON.stringify(

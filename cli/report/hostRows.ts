@@ -5,6 +5,7 @@ import {
   GATE_HOME,
   Grant,
   INTERNET,
+  IntervalSet,
   openToInternet,
   prefixSet,
   resolveGate,
@@ -30,6 +31,9 @@ export interface Report {
   readonly mandatory: number;
   readonly advisory: number;
   readonly secrets: ReadonlySet<string>;
+  /** The model the rows come from, for the pictures and `explain`; `internet` is the internet minus trusted prefixes. */
+  readonly analysis?: StackAnalysis;
+  readonly internet?: IntervalSet;
 }
 
 export function toResourceInputs(resources: readonly EngineResource[], secrets: Set<string>): ResourceInput[] {
@@ -56,7 +60,7 @@ export function buildReport(
   const secrets = new Set<string>();
   const inputs = toResourceInputs(stack, secrets);
   const { gate, asOf } = resolveGate(config[GATE_HOME]?.properties ?? {});
-  const analysis = new StackAnalysis(inputs, gate, asOf ?? new Date());
+  const analysis = new StackAnalysis(inputs, gate, asOf ?? new Date(), secrets);
   const trusted = prefixSet("trustedSourcePrefixes", config["exchange-unverified-not-internet-exposed"]?.properties.trustedSourcePrefixes, []);
   const internet = INTERNET.subtract(trusted);
   const byUrn = new Map<string, Diagnostic[]>();
@@ -100,5 +104,7 @@ export function buildReport(
     mandatory: diagnostics.filter((d) => d.enforcementLevel === "mandatory").length,
     advisory: diagnostics.filter((d) => d.enforcementLevel === "advisory").length,
     secrets,
+    analysis,
+    internet,
   };
 }

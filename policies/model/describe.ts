@@ -50,7 +50,7 @@ function ruleLabel(hit: RuleHit): string {
 }
 
 /** True when a rule on the way was written with a value sent as a secret: what it lets through is then not spelled out. */
-function touchesSecret(g: Grant, secrets: ReadonlySet<string>): boolean {
+export function touchesSecret(g: Grant, secrets: ReadonlySet<string>): boolean {
   if (secrets.size === 0) return false;
   return g.via.some((h) => h.rule?.texts.some((t) => secrets.has(t) || secrets.has(t.trim())) ?? false);
 }

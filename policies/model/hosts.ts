@@ -5,6 +5,7 @@ import { NetworkModel, NsgSlot, refProblem, SubnetView } from "./network";
 import { T } from "./resourceTypes";
 import { readTemplateDeployments } from "./templateDeployments";
 import { unmappedWriteProblems } from "./unmappedWrites";
+import { HostStateWhy, renderHostStateWhy, renderTagReading, TagReadingWhy, TagSource } from "./stateNotes";
 import { arr, field, Indeterminate, isIndeterminate, isUnknownSentinel, path, present, str, UNKNOWN } from "./values";
 
 export interface HostTagConfig {
@@ -58,23 +59,49 @@ export interface StateReading {
   readonly unknown?: boolean;
 }
 
+/** A state reading with its reason as a value (`readState` gives the same in words). */
+export interface StateValue {
+  readonly state: HostState;
+  readonly why?: TagReadingWhy;
+  readonly unknown?: boolean;
+}
+
+function reading(state: HostState, why?: TagReadingWhy, unknown?: boolean): StateValue {
+  return { state, why, ...(unknown ? { unknown } : {}) };
+}
+
 /** The remediation state from a tag set; anything but a clear known value is `unverified` (fail closed). */
-export function readState(tags: unknown, cfg: HostTagConfig): StateReading {
+export function readStateValue(tags: unknown, cfg: HostTagConfig): StateValue {
   const values = tagValues(tags, cfg.stateTag);
-  if (isIndeterminate(values)) return { state: "unverified", note: `its tags are ${values.describe()}`, unknown: true };
-  if (values.length === 0) return { state: "unverified", note: `it has no ${cfg.stateTag} tag` };
+  if (isIndeterminate(values)) return reading("unverified", { kind: "tags unreadable", how: values.describe() }, true);
+  if (values.length === 0) return reading("unverified", { kind: "no state tag", tag: cfg.stateTag });
   // An unknown value anywhere wins over a bad one: the tag may say compromised, whatever order the tags came in.
   const unknownValue = values.find(isIndeterminate);
-  if (unknownValue) return { state: "unverified", note: `its ${cfg.stateTag} tag is ${unknownValue.describe()}`, unknown: true };
+  if (unknownValue) return reading("unverified", { kind: "state tag unreadable", tag: cfg.stateTag, how: unknownValue.describe() }, true);
   const states: HostState[] = [];
   for (const v of values.filter((x): x is string => typeof x === "string")) {
     const t = v.trim().toLowerCase();
     if (t === "unverified" || t === "compromised" || t === "remediated") states.push(t);
-    else return { state: "unverified", note: `its ${cfg.stateTag} tag "${v}" is not unverified, compromised or remediated` };
+    else return reading("unverified", { kind: "bad state value", tag: cfg.stateTag, value: v });
   }
   const worst = worstState(states);
-  if (new Set(states).size > 1) return { state: worst, note: `it carries conflicting ${cfg.stateTag} tags` };
+  if (new Set(states).size > 1) return reading(worst, { kind: "conflicting state tags", tag: cfg.stateTag });
   return { state: worst };
+}
+
+/** `readStateValue` in words, of the tagged resource itself ("it has no remediation-state tag"). */
+export function readState(tags: unknown, cfg: HostTagConfig): StateReading {
+  const v = readStateValue(tags, cfg);
+  return { state: v.state, ...(v.why ? { note: renderTagReading(v.why) } : {}), ...(v.unknown ? { unknown: true } : {}) };
+}
+
+/** A host's state note as a value and in words. */
+function stateWhyFields(why: HostStateWhy | undefined): { stateWhy?: HostStateWhy; stateNote?: string } {
+  return why === undefined ? {} : { stateWhy: why, stateNote: renderHostStateWhy(why) };
+}
+
+function ownTags(why: TagReadingWhy | undefined): HostStateWhy | undefined {
+  return why === undefined ? undefined : { kind: "own tags", why };
 }
 
 export function worstState(states: readonly HostState[]): HostState {
@@ -142,6 +169,9 @@ export interface Host {
   readonly urn: string;
   /** The state from the VM's tag, made worse (never better) by conflicting tags on its NICs. */
   readonly state: HostState;
+  /** Why the state is what it is, when the VM's own tag did not simply say so. */
+  readonly stateWhy?: HostStateWhy;
+  /** `stateWhy` in words. */
   readonly stateNote?: string;
   /** The state tag (on the VM or a NIC) cannot be read: possibly remediated, possibly compromised. */
   readonly stateUnknown: boolean;
@@ -268,31 +298,34 @@ export class HostInventory {
     const problems: string[] = [];
     const identities = new Set<string>([vm.urn]);
     if (vm.id) identities.add(vm.id);
-    const stateReading = readState(field(vm.props, "tags"), this.cfg);
+    const stateReading = readStateValue(field(vm.props, "tags"), this.cfg);
     const states: HostState[] = [stateReading.state];
-    let stateNote = stateReading.note;
+    let stateWhy = ownTags(stateReading.why);
     let stateUnknown = stateReading.unknown === true;
     for (const x of external) {
       // A tag set applied from outside replaces the VM's (last writer wins): either may be in force, so the worse holds.
-      const r = readState(x.tags, this.cfg);
-      const label = `${x.from.type.split(":").pop()} ${x.from.display}${x.anyVm ? ` (${x.anyVm})` : ""}`;
+      const r = readStateValue(x.tags, this.cfg);
+      const by: TagSource = { type: x.from.type.split(":").pop() ?? x.from.type, name: x.from.display, scope: x.anyVm };
       if (r.unknown) {
         stateUnknown = true;
-        stateNote ??= `the tags ${label} applies cannot be read`;
+        stateWhy ??= { kind: "applied tags unreadable", by };
       }
-      if (STATE_RANK[r.state] > STATE_RANK[worstState(states)] || (r.unknown && stateNote === undefined)) {
+      if (STATE_RANK[r.state] > STATE_RANK[worstState(states)] || (r.unknown && stateWhy === undefined)) {
         states.push(r.state);
-        stateNote = `${label} sets its tags to read ${r.state}${r.note ? ` (${r.note.replace(/^its\b/, "the set's").replace(/^it\b/, "the set")})` : ""}`;
-      } else if (STATE_RANK[r.state] < STATE_RANK[worstState(states)] && !x.anyVm && stateNote === undefined) {
-        stateNote = `its own tags read ${worstState(states)} while ${label} sets ${r.state}: the worse holds`;
+        stateWhy = { kind: "applied tags read", by, state: r.state, why: r.why };
+      } else if (STATE_RANK[r.state] < STATE_RANK[worstState(states)] && !x.anyVm && stateWhy === undefined) {
+        stateWhy = { kind: "own tags against applied", own: worstState(states), by, applied: r.state };
       }
     }
 
     const taggedBy =
       matchesHostTag(field(vm.props, "tags"), this.cfg) === "no" ? external.find((x) => matchesHostTag(x.tags, this.cfg) === "yes") : undefined;
     if (taggedBy) {
-      const label = `${taggedBy.from.type.split(":").pop()} ${taggedBy.from.display}`;
-      stateNote = `${label} tags it as an Exchange host${stateNote ? `; ${stateNote}` : ""}`;
+      stateWhy = {
+        kind: "tagged as host by",
+        by: { type: taggedBy.from.type.split(":").pop() ?? taggedBy.from.type, name: taggedBy.from.display },
+        then: stateWhy,
+      };
     }
 
     const nics: GraphNode[] = [];
@@ -320,14 +353,14 @@ export class HostInventory {
       const nicTags = field(nic.props, "tags");
       const nicValues = tagValues(nicTags, this.cfg.stateTag);
       if (isIndeterminate(nicValues) || nicValues.length > 0) {
-        const nicState = readState(nicTags, this.cfg);
+        const nicState = readStateValue(nicTags, this.cfg);
         if (nicState.unknown) {
           stateUnknown = true;
-          stateNote ??= `the tags of its NIC ${nic.display} cannot be read`;
+          stateWhy ??= { kind: "NIC tags unreadable", nic: nic.display };
         }
         if (STATE_RANK[nicState.state] > STATE_RANK[worstState(states)]) {
           states.push(nicState.state);
-          stateNote = `its NIC ${nic.display} reads ${nicState.state}${nicState.note ? ` (${nicState.note.replace(/^its\b/, "the NIC's").replace(/^it\b/, "the NIC")})` : ""}`;
+          stateWhy = { kind: "NIC reads", nic: nic.display, state: nicState.state, why: nicState.why };
         }
       }
       ipConfigs.push(...this.nicIpConfigs(nic, problems));
@@ -344,7 +377,7 @@ export class HostInventory {
       name: vm.display,
       urn: vm.urn,
       state: worstState(states),
-      stateNote,
+      ...stateWhyFields(stateWhy),
       stateUnknown,
       hostNote: uncertain ? this.uncertainHostNote(vm, external) : undefined,
       nics,
@@ -394,7 +427,7 @@ export class HostInventory {
 
   /** An Exchange host run as a scale set: its state tags and the network of its instance profile. */
   private scaleSetHost(node: GraphNode): Host {
-    const reading = readState(field(node.props, "tags"), this.cfg);
+    const reading = readStateValue(field(node.props, "tags"), this.cfg);
     const problems: string[] = [];
     const vmProfile = field(node.props, "virtualMachineProfile");
     const inline = arr(path(vmProfile, "networkProfile", "networkInterfaceConfigurations"));
@@ -424,7 +457,7 @@ export class HostInventory {
       const kind = `${node.type.split(":").pop()} ${node.display}`;
       const first = machines[0]?.name ?? "(a VM its template may declare)";
       const name = `${node.display}/${first}${machines.length > 1 ? ` and ${machines.length - 1} more` : ""}`;
-      const readings = machines.map((m) => readState(m.tags, this.cfg));
+      const readings = machines.map((m) => readStateValue(m.tags, this.cfg));
       const states = readings.map((r) => r.state);
       const tagged = machines.some((m) => matchesHostTag(m.tags, this.cfg) === "yes");
       const problems = [
@@ -442,7 +475,7 @@ export class HostInventory {
         name,
         urn: node.urn,
         state: worstState(states.length > 0 ? states : ["unverified"]),
-        stateNote: readings.find((r) => r.note)?.note,
+        ...stateWhyFields(ownTags(readings.find((r) => r.why)?.why)),
         stateUnknown: opaque.length > 0 || readings.some((r) => r.unknown === true),
         hostNote: tagged
           ? undefined
@@ -459,7 +492,7 @@ export class HostInventory {
   private unmodeledHost(node: GraphNode): Host {
     return this.nicLessHost(
       node,
-      readState(field(node.props, "tags"), this.cfg),
+      readStateValue(field(node.props, "tags"), this.cfg),
       [],
       [
         `${node.type} ${node.display} is tagged as an Exchange host but the pack only analyses azure-native:compute:VirtualMachine; build the host with azure-native so its network can be judged`,
@@ -468,13 +501,13 @@ export class HostInventory {
   }
 
   /** A host that is not a VM with NICs (a scale set, or a type the pack does not model). */
-  private nicLessHost(node: GraphNode, reading: ReturnType<typeof readState>, ipConfigs: IpConfigView[], problems: string[]): Host {
+  private nicLessHost(node: GraphNode, reading: StateValue, ipConfigs: IpConfigView[], problems: string[]): Host {
     return {
       vm: node,
       name: node.display,
       urn: node.urn,
       state: reading.state,
-      stateNote: reading.note,
+      ...stateWhyFields(ownTags(reading.why)),
       stateUnknown: reading.unknown === true,
       nics: [],
       ipConfigs,

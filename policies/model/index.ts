@@ -41,15 +41,27 @@ export { GATE_HOME, prefixSet, resolveClientPorts, resolveGate } from "./config"
 export { configMistakes, didYouMean } from "./configAudit";
 export { NO_PUBLIC_IP_ON_NICS, NO_PUBLIC_IP_ON_NICS_NAME } from "./controlPlane";
 export { describeService } from "./describe";
-export { openToInternet } from "./exposure";
+export { openToInternet, type Hop, type HopKind, type HopResource } from "./exposure";
+export {
+  explainHost,
+  type ClosedBy,
+  type FlowGroup,
+  type HostPaths,
+  type PathExplanation,
+  type PathOrigin,
+  type RuleStep,
+  type Verdict,
+} from "./explain";
 export { includesWave, isKnownWave, parseExchangeBuild, WAVES, type Wave } from "./exchangeBuilds";
 export { assessmentFindings, buildFindings, describeNewest, provenanceFinding, type GateConfig, type HostGate } from "./gate";
 export { renderGateFinding, type GateFinding } from "./gateFindings";
 export type { ResourceInput } from "./graph";
-export type { HostState } from "./hosts";
+export type { Host, HostState } from "./hosts";
+export { renderHostStateWhy, type HostStateWhy } from "./stateNotes";
 export { imageReferenceVerdict } from "./images";
 export { judgePlannedHosts, type PlannedGateHost } from "./plannedGate";
 export type { Grant } from "./nsgEvaluator";
+export type { IntervalSet } from "./intervalSet";
 export { configImageProvenance, type CompromiseWitness } from "./provenance";
 export { canonicalType, T, TYPE_INFO } from "./resourceTypes";
 export { SECRET_SIG, SECRET_SIG_KEY, unwrapSecrets } from "./values";

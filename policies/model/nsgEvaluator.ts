@@ -25,6 +25,12 @@ export interface Grant {
   readonly via: readonly RuleHit[];
 }
 
+/** A set of flows an NSG drops, with the rule that drops it first: a deny rule of the user's, or a default rule. */
+export interface Denial {
+  readonly box: Box;
+  readonly hit: RuleHit & { readonly rule: RuleSpec };
+}
+
 export const UNIVERSE: Box = { addrs: ALL_ADDRESSES, ports: ALL_PORTS, protos: ALL_PROTOCOLS };
 
 export function sortRules(rules: readonly RuleSpec[]): RuleSpec[] {
@@ -37,7 +43,14 @@ export function sortRules(rules: readonly RuleSpec[]): RuleSpec[] {
  * source for inbound and the destination for outbound traffic; ports are local
  * (destination) ports for inbound and remote ports for outbound.
  */
-export function evaluateNsg(nsg: CompiledNsg, level: NsgLevel, direction: Direction, local: LocalEnd, ctx: RemoteContext): Grant[] {
+export function evaluateNsg(
+  nsg: CompiledNsg,
+  level: NsgLevel,
+  direction: Direction,
+  local: LocalEnd,
+  ctx: RemoteContext,
+  denials?: Denial[],
+): Grant[] {
   let remaining: Box[] = [UNIVERSE];
   const grants: Grant[] = [];
   const apply = (rule: RuleSpec) => {
@@ -62,6 +75,7 @@ export function evaluateNsg(nsg: CompiledNsg, level: NsgLevel, direction: Direct
         continue;
       }
       if (rule.access === "allow") grants.push({ box: inter, via: [{ nsg: nsg.name, level, rule }] });
+      else denials?.push({ box: inter, hit: { nsg: nsg.name, level, rule } });
       next.push(...subtractBox(b, box));
     }
     remaining = next;

@@ -12,6 +12,7 @@ import { AgwCatalog, reachOf } from "./applicationGateways";
 import { StackDns } from "./dns";
 import { DnatCatalog } from "./firewalls";
 import { FlowCalculator } from "./flowCalculator";
+import { hop, Hop, namedResource, resourceOf } from "./hops";
 import { addressTargets, routeTo } from "./route";
 import { RouteToHost } from "./types";
 
@@ -41,7 +42,7 @@ export interface ApimIndex {
 
 interface ApimEntry {
   /** Hops before API Management ([] when its own gateway is public). */
-  readonly hops: readonly string[];
+  readonly path: readonly Hop[];
   /** Internet sources that may use this entry; undefined means any. */
   readonly frontSources?: IntervalSet;
 }
@@ -135,10 +136,22 @@ function frontsOf(address: IntervalSet, agws: AgwCatalog, dnat: DnatCatalog): Ap
   const out: ApimEntry[] = [];
   for (const { item } of agws.ipTargets.query(address)) {
     for (const r of reachOf(item.agw, item.pool)) {
-      out.push({ hops: [`public application gateway ${item.agw.node.display} ${r.layer} listener ${r.listener} → ${item.text}`] });
+      out.push({
+        path: [
+          hop("application gateway", `public application gateway ${item.agw.node.display} ${r.layer} listener ${r.listener} → ${item.text}`, {
+            resource: resourceOf(item.agw.node),
+            via: `${r.layer} listener ${r.listener}`,
+            note: item.text,
+          }),
+        ],
+      });
     }
   }
-  for (const { item } of dnat.byAddress.query(address)) out.push({ hops: [`${item.label} → its translated address`], frontSources: item.sources });
+  for (const { item } of dnat.byAddress.query(address))
+    out.push({
+      path: [hop("firewall", `${item.label} → its translated address`, { resource: item.resource, via: item.label, note: "its translated address" })],
+      frontSources: item.sources,
+    });
   return out;
 }
 
@@ -220,7 +233,7 @@ export function indexApiManagement(graph: ResourceGraph, network: NetworkModel, 
     // With no VNet the gateway reaches public backends only, never a host's private address.
     if (mode.mode === "None") continue;
     const subnets = gatewaySubnets(network, node);
-    const entries: ApimEntry[] = publicGateway ? [{ hops: [] }] : frontsOf(gatewayAddresses(node, subnets.sources), agws, dnat);
+    const entries: ApimEntry[] = publicGateway ? [{ path: [] }] : frontsOf(gatewayAddresses(node, subnets.sources), agws, dnat);
     if (entries.length === 0) continue;
     const name = serviceName(node);
     const modeText = publicGateway || mode.mode === undefined ? mode.text : `${mode.text}, private gateway`;
@@ -246,7 +259,7 @@ export function indexApiManagement(graph: ResourceGraph, network: NetworkModel, 
         node: child,
         name: name ?? "(unknown service)",
         modeText: "a service outside this stack, VNet mode unknown",
-        entries: [{ hops: [] }],
+        entries: [{ path: [] }],
         sources: PRIVATE_SPACE,
         sourceText: "its subnet (unknown)",
         vnets: undefined,
@@ -342,7 +355,14 @@ export function apiManagementRoutes(calc: FlowCalculator, catalog: ApimCatalog, 
       routes.push(
         routeTo(calc, host, ip, {
           kind: "API Management",
-          hops: [...entry.hops, `API Management ${t.apim.name} (${t.apim.modeText})`, `${t.what}${how ? ` (${how})` : ""}`],
+          path: [
+            ...entry.path,
+            hop("API Management", `API Management ${t.apim.name} (${t.apim.modeText})`, {
+              resource: t.apim.node.type === T.Apim ? resourceOf(t.apim.node) : namedResource(T.Apim, t.apim.name),
+              note: t.apim.modeText,
+            }),
+            hop("API", `${t.what}${how ? ` (${how})` : ""}`, { via: t.what, note: how }),
+          ],
           direct: false,
           frontSources: entry.frontSources,
           query: { addrs: t.apim.sources.isEmpty ? familySet(ip.family) : t.apim.sources, ports: t.ports, protos: Proto.TCP },

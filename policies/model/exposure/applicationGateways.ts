@@ -11,6 +11,7 @@ import { arr, field, isIndeterminate, num, present, str } from "../values";
 import { StackDns } from "./dns";
 import { FlowCalculator } from "./flowCalculator";
 import { childKey } from "./loadBalancers";
+import { hop, resourceOf } from "./hops";
 import { addressTargets, routeTo, undecidableRoute } from "./route";
 import { RouteToHost } from "./types";
 
@@ -233,9 +234,17 @@ export function applicationGatewayRoutes(
       routes.push(
         routeTo(calc, host, ip, {
           kind: "application gateway",
-          hops: [
-            `public application gateway ${t.agw.node.display} ${r.layer} listener ${r.listener}`,
-            `backend pool ${t.pool === "*" ? "(any)" : t.pool} → port ${r.portText} (${t.how})`,
+          path: [
+            hop("application gateway", `public application gateway ${t.agw.node.display} ${r.layer} listener ${r.listener}`, {
+              resource: resourceOf(t.agw.node),
+              via: `${r.layer} listener ${r.listener}`,
+            }),
+            hop("backend pool", `backend pool ${t.pool === "*" ? "(any)" : t.pool} → port ${r.portText} (${t.how})`, {
+              resource: resourceOf(t.agw.node),
+              via: `backend pool ${t.pool === "*" ? "(any)" : t.pool}`,
+              ports: r.portText,
+              note: t.how,
+            }),
           ],
           direct: false,
           query: { addrs: t.agw.sources, ports: r.ports, protos: Proto.TCP },

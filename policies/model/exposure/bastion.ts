@@ -8,6 +8,7 @@ import { T } from "../resourceTypes";
 import { arr, bool, field, isIndeterminate } from "../values";
 import { ProxyVnets } from "../vnetReach";
 import { FlowCalculator } from "./flowCalculator";
+import { hop, resourceOf } from "./hops";
 import { routeTo } from "./route";
 import { RouteToHost } from "./types";
 
@@ -72,7 +73,7 @@ export function bastionRoutes(calc: FlowCalculator, bastions: readonly OpenBasti
     out.push(
       routeTo(calc, host, ip, {
         kind: "bastion",
-        hops: [`Azure Bastion ${b.node.display} (${b.why})`],
+        path: [hop("bastion", `Azure Bastion ${b.node.display} (${b.why})`, { resource: resourceOf(b.node), ports: "TCP 3389, 22", note: b.why })],
         direct: false,
         query: { addrs: b.sources, ports: BASTION_PORTS, protos: Proto.TCP },
         sourceLabel: `Azure Bastion ${b.node.display} (${b.sourceText})`,

@@ -10,12 +10,15 @@ import { T } from "../resourceTypes";
 import { arr, field, isIndeterminate, present, str } from "../values";
 import { StackDns } from "./dns";
 import { FlowCalculator } from "./flowCalculator";
+import { hop, HopResource, resourceOf } from "./hops";
 import { addressTargets, routeTo } from "./route";
 import { RouteToHost } from "./types";
 
 /** One DNAT rule that can forward internet traffic into the virtual network. */
 export interface DnatRule {
   readonly label: string;
+  /** The firewall that translates (or the policy, when no firewall of the stack uses it). */
+  readonly resource?: HopResource;
   /** Internet sources allowed to use the rule. */
   readonly sources: IntervalSet;
   readonly ports: IntervalSet;
@@ -101,7 +104,13 @@ export function indexFirewallDnat(graph: ResourceGraph, network: NetworkModel, d
   const byAddress = new AddressIndex<DnatRule>();
   const byHost = new Map<string, DnatRule[]>();
   const anywhere: DnatRule[] = [];
-  const addRule = (raw: unknown, label: string, proxy: { set: IntervalSet; text: string; vnets: ProxyVnets }, note?: string) => {
+  const addRule = (
+    raw: unknown,
+    label: string,
+    proxy: { set: IntervalSet; text: string; vnets: ProxyVnets },
+    note?: string,
+    resource?: HopResource,
+  ) => {
     const rawPort = field(raw, "translatedPort");
     const read = str(rawPort);
     // An unknown (sentinel) or unreadable port means all ports, and is never printed as its raw value.
@@ -109,6 +118,7 @@ export function indexFirewallDnat(graph: ResourceGraph, network: NetworkModel, d
     const ports = port === undefined ? ALL_PORTS : (parsePortSpec(port) ?? ALL_PORTS);
     const rule: DnatRule = {
       label,
+      resource,
       sources: sourceSet(raw),
       ports,
       portText: port ?? "an unknown port",
@@ -139,7 +149,8 @@ export function indexFirewallDnat(graph: ResourceGraph, network: NetworkModel, d
     if (!isPublicFirewall(fw)) continue;
     const proxy = firewallSubnet(network, fw);
     const collections = arr(field(fw.props, "natRuleCollections"));
-    if (isIndeterminate(collections)) addRule(undefined, `firewall ${fw.display} NAT rule collections (${collections.describe()})`, proxy);
+    if (isIndeterminate(collections))
+      addRule(undefined, `firewall ${fw.display} NAT rule collections (${collections.describe()})`, proxy, undefined, resourceOf(fw));
     for (const c of Array.isArray(collections) ? collections : []) {
       const action = str(field(field(c, "action"), "type"));
       if (typeof action === "string" && action.toLowerCase() !== "dnat") continue;
@@ -151,6 +162,8 @@ export function indexFirewallDnat(graph: ResourceGraph, network: NetworkModel, d
           r,
           `firewall ${fw.display} NAT collection ${typeof cName === "string" ? cName : "?"} rule ${typeof rName === "string" ? rName : "?"}`,
           proxy,
+          undefined,
+          resourceOf(fw),
         );
       }
     }
@@ -188,8 +201,9 @@ export function indexFirewallDnat(graph: ResourceGraph, network: NetworkModel, d
             label,
             { set: PRIVATE_SPACE, text: "a firewall outside this stack", vnets: undefined },
             "no firewall in this stack uses this policy; one outside it may",
+            owners[0] ? resourceOf(owners[0]) : undefined,
           );
-        } else for (const u of users) addRule(r, `${label} on firewall ${u.fw.display}`, u.proxy);
+        } else for (const u of users) addRule(r, `${label} on firewall ${u.fw.display}`, u.proxy, undefined, resourceOf(u.fw));
       }
     }
   }
@@ -218,7 +232,14 @@ export function firewallRoutes(calc: FlowCalculator, catalog: DnatCatalog, host:
   return hits.map(({ rule, how }) =>
     routeTo(calc, host, ip, {
       kind: "firewall DNAT",
-      hops: [`${rule.label} → port ${rule.portText} (${how}${rule.note && rule.note !== how ? `; ${rule.note}` : ""})`],
+      path: [
+        hop("firewall", `${rule.label} → port ${rule.portText} (${how}${rule.note && rule.note !== how ? `; ${rule.note}` : ""})`, {
+          resource: rule.resource,
+          via: rule.label,
+          ports: rule.portText,
+          note: `${how}${rule.note && rule.note !== how ? `; ${rule.note}` : ""}`,
+        }),
+      ],
       direct: false,
       frontSources: rule.sources,
       query: { addrs: rule.proxySources, ports: rule.ports, protos: rule.protos & (Proto.TCP | Proto.UDP | Proto.ICMP) || ALL_PROTOCOLS },

@@ -4,7 +4,7 @@ import { normalizeId } from "../armIds";
 import { ResourceGraph } from "../graph";
 import { NetworkModel, SubnetView } from "../network";
 import { Box, intersectBox, subtractBox } from "../flows";
-import { Grant, intersectGrants, noNsg, NsgEvaluator, NsgLevel, UNIVERSE } from "../nsgEvaluator";
+import { Denial, evaluateNsg, Grant, intersectGrants, noNsg, NsgEvaluator, NsgLevel, UNIVERSE } from "../nsgEvaluator";
 import { Direction, LocalEnd, matchLocal, remoteSet, RuleSpec } from "../nsgRules";
 import { T } from "../resourceTypes";
 import { field, isIndeterminate, str } from "../values";
@@ -36,6 +36,22 @@ function adminRuleSpec(r: AlwaysAllowRule): RuleSpec {
     notes: r.scopeNote ? [r.scopeNote] : [],
     texts: [...r.sources, ...r.destinations].map((t) => t.text),
   };
+}
+
+/** What one NSG level decides for one ipConfiguration: what it lets through, and which rule drops the rest. */
+export interface LevelDecision {
+  readonly level: NsgLevel;
+  /** The NSGs at this level (more than one when the stack leaves it open which applies); empty: no NSG. */
+  readonly nsgs: readonly string[];
+  readonly grants: readonly Grant[];
+  readonly denials: readonly Denial[];
+}
+
+/** Both levels of one candidate subnet, in the order Azure applies them for the direction. */
+export interface SubnetDecisions {
+  readonly subnet: SubnetView | undefined;
+  readonly levels: readonly [LevelDecision, LevelDecision];
+  readonly noNsgAtAll: boolean;
 }
 
 /**
@@ -90,6 +106,32 @@ export class FlowCalculator {
     const out = subnets.map((subnet) => this.forSubnet(ip, subnet, direction, region));
     this.cache.set(key, out);
     return out;
+  }
+
+  /**
+   * Which rule decides each flow at each level, for explaining a path (allowed or not); verdicts stay those of `flows`.
+   * Not cached: only `explain` and the pictures ask, once per host.
+   */
+  decisions(ip: IpConfigView, direction: Direction): SubnetDecisions[] {
+    const subnets: ReadonlyArray<SubnetView | undefined> = ip.subnets.length > 0 ? ip.subnets : [undefined];
+    return subnets.map((subnet) => {
+      const local = this.localEnd(ip, subnet);
+      const ctx = subnet?.ctx ?? { vnetAllow: localAddrs(ip, undefined), vnetDeny: localAddrs(ip, undefined) };
+      const level = (slot: SubnetView["nsg"], lvl: NsgLevel): LevelDecision => {
+        if (slot.kind === "none") return { level: lvl, nsgs: [], grants: noNsg(lvl), denials: [] };
+        const denials: Denial[] = [];
+        const grants = slot.nsgs.flatMap((nsg) => evaluateNsg(nsg, lvl, direction, local, ctx, denials));
+        return { level: lvl, nsgs: slot.nsgs.map((n) => n.name), grants, denials };
+      };
+      const subnetSlot = subnet?.nsg ?? { kind: "none" as const };
+      const sub = level(subnetSlot, "subnet");
+      const nic = level(ip.nicNsg, "NIC");
+      return {
+        subnet,
+        levels: direction === "inbound" ? [sub, nic] : [nic, sub],
+        noNsgAtAll: subnetSlot.kind === "none" && ip.nicNsg.kind === "none",
+      };
+    });
   }
 
   private forSubnet(ip: IpConfigView, subnet: SubnetView | undefined, direction: Direction, region?: string): LevelGrants {

@@ -14,11 +14,13 @@ import { FlowCalculator } from "./flowCalculator";
 import { indexLoadBalancers, LbCatalog, loadBalancerRoutes } from "./loadBalancers";
 import { indexPrivateLink, PrivateLinkCatalog, privateLinkRoutes } from "./privateLink";
 import { publicIpRoutes } from "./publicIp";
+import { hop, resourceOf } from "./hops";
 import { undecidableRoute } from "./route";
 import { RouteToHost } from "./types";
 import { unmodeledReferences } from "./unmodeled";
 
 export type { RouteToHost, PathKind } from "./types";
+export type { Hop, HopKind, HopResource } from "./hops";
 
 /**
  * Every path from outside to every Exchange host, computed once per analysis: public IPs,
@@ -73,7 +75,7 @@ export class ExposureAnalysis {
           host,
           undefined,
           "unmodeled resource",
-          [`${u.node.type.split(":").pop()} ${u.node.display}`],
+          [hop("unmodeled resource", `${u.node.type.split(":").pop()} ${u.node.display}`, { resource: resourceOf(u.node), note: u.how })],
           `${u.node.type} ${u.node.display} references this host (${u.how}); the pack does not model that type, so it cannot tell whether it opens a way in`,
           anyFamily,
         ),

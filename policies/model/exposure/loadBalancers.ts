@@ -9,6 +9,8 @@ import { T } from "../resourceTypes";
 import { arr, field, Indeterminate, isIndeterminate, num, present, str } from "../values";
 import { FlowCalculator } from "./flowCalculator";
 import { PublicFront, publicFronts, skuIsStandard } from "./publicIp";
+import { hop, resourceOf } from "./hops";
+import { frontHop } from "./publicIp";
 import { addressTargets, routeTo, undecidableRoute } from "./route";
 import { RouteToHost } from "./types";
 
@@ -352,10 +354,18 @@ export function loadBalancerRoutes(graph: ResourceGraph, calc: FlowCalculator, l
         routes.push(
           routeTo(calc, host, ip, {
             kind: "load balancer",
-            hops: [
-              pub.label,
-              `load balancer ${lb.node.display} (${lb.standard ? "Standard" : "Basic or unknown SKU"}) ${rule.kind} ${rule.name} ${rule.portText}`,
-              `${via} (${m.how})`,
+            path: [
+              frontHop(pub),
+              hop(
+                "load balancer",
+                `load balancer ${lb.node.display} (${lb.standard ? "Standard" : "Basic or unknown SKU"}) ${rule.kind} ${rule.name} ${rule.portText}`,
+                {
+                  resource: resourceOf(lb.node),
+                  via: `${rule.kind} ${rule.name}`,
+                  ports: rule.portText,
+                },
+              ),
+              hop("backend pool", `${via} (${m.how})`, { via, note: m.how }),
             ],
             direct: true,
             closedWithoutNsg: lb.standard,

@@ -8,6 +8,7 @@ import { T } from "../resourceTypes";
 import { arr, field, path, present, str } from "../values";
 import { FlowCalculator } from "./flowCalculator";
 import { LbCatalog, memberships } from "./loadBalancers";
+import { hop, resourceOf } from "./hops";
 import { routeTo, undecidableRoute } from "./route";
 import { RouteToHost } from "./types";
 
@@ -124,10 +125,14 @@ export function privateLinkRoutes(
         routes.push(
           routeTo(calc, host, ip, {
             kind: "private link",
-            hops: [
-              `${pub.origin} → Private Link Service ${pub.pls}`,
-              `internal load balancer ${m.lb.node.display} ${rule.kind} ${rule.name} ${rule.portText}`,
-              `${m.how}`,
+            path: [
+              hop("front door", `${pub.origin} → Private Link Service ${pub.pls}`, { via: `Private Link Service ${pub.pls}`, note: pub.origin }),
+              hop("load balancer", `internal load balancer ${m.lb.node.display} ${rule.kind} ${rule.name} ${rule.portText}`, {
+                resource: resourceOf(m.lb.node),
+                via: `${rule.kind} ${rule.name}`,
+                ports: rule.portText,
+              }),
+              hop("backend pool", `${m.how}`, { note: m.how }),
             ],
             direct: false,
             query: { addrs: pub.sources, ports: rule.backendPorts, protos: rule.protos },
@@ -143,7 +148,10 @@ export function privateLinkRoutes(
             host,
             ip,
             "private link",
-            [u.origin, `load balancer ${m.lb.node.display}`],
+            [
+              hop("front door", u.origin, { note: u.origin }),
+              hop("load balancer", `load balancer ${m.lb.node.display}`, { resource: resourceOf(m.lb.node) }),
+            ],
             `${u.origin}: ${u.why}; it may publish this host's load balancer`,
             { addrs: PRIVATE_SPACE, ports: ALL_PORTS, protos: ALL_PROTOCOLS },
           ),

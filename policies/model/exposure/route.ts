@@ -6,11 +6,13 @@ import { IntervalSet } from "../intervalSet";
 import { Grant, restrictGrants } from "../nsgEvaluator";
 import { FlowCalculator } from "./flowCalculator";
 import { ProxyVnets, VnetReach } from "../vnetReach";
+import { Hop, nicHop } from "./hops";
 import { PathKind, RouteToHost } from "./types";
 
 export interface RouteSpec {
   readonly kind: PathKind;
-  readonly hops: readonly string[];
+  /** The hops before the NIC. */
+  readonly path: readonly Hop[];
   readonly direct: boolean;
   readonly query: Box;
   readonly sourceLabel: string;
@@ -28,17 +30,20 @@ export function routeTo(calc: FlowCalculator, host: Host, ip: IpConfigView, spec
     if (spec.direct && level.noNsgAtAll && spec.closedWithoutNsg) continue;
     grants.push(...restrictGrants(level.grants, spec.query));
   }
+  const path = [...spec.path, nicHop(ip)];
   return {
     host,
     ipConfig: ip,
     kind: spec.kind,
-    hops: [...spec.hops, `NIC ${ip.label}`],
+    path,
+    hops: path.map((h) => h.text),
     direct: spec.direct,
     frontSources: spec.frontSources,
     query: spec.query,
     grants,
     undecidable: spec.undecidable,
     sourceLabel: spec.sourceLabel,
+    closedWithoutNsg: spec.closedWithoutNsg,
   };
 }
 
@@ -47,15 +52,17 @@ export function undecidableRoute(
   host: Host,
   ip: IpConfigView | undefined,
   kind: PathKind,
-  hops: readonly string[],
+  before: readonly Hop[],
   why: string,
   query: Box,
 ): RouteToHost {
+  const path = ip ? [...before, nicHop(ip)] : before;
   return {
     host,
     ipConfig: ip,
     kind,
-    hops: ip ? [...hops, `NIC ${ip.label}`] : hops,
+    path,
+    hops: path.map((h) => h.text),
     direct: true,
     query,
     grants: [],

@@ -2,6 +2,7 @@ import { Box } from "../flows";
 import { Host, IpConfigView } from "../hosts";
 import { IntervalSet } from "../intervalSet";
 import { Grant } from "../nsgEvaluator";
+import { Hop } from "./hops";
 
 export type PathKind =
   | "public IP"
@@ -23,7 +24,9 @@ export interface RouteToHost {
   readonly host: Host;
   readonly ipConfig: IpConfigView | undefined;
   readonly kind: PathKind;
-  /** Hops from the outside to the NIC, for messages: ["public IP pip-ex01 (Standard)", "NIC nic-ex01/ipconfig1"]. */
+  /** Hops from the outside to the NIC, as values: each renderer (messages, SARIF, pictures) starts from these. */
+  readonly path: readonly Hop[];
+  /** The hops as messages show them, `path[i].text`: ["public IP pip-ex01 (Standard)", "NIC nic-ex01/ipconfig1"]. */
   readonly hops: readonly string[];
   /**
    * True when the NSGs see the internet client itself as the source (public IP, public LB).
@@ -41,4 +44,6 @@ export interface RouteToHost {
   readonly undecidable?: string;
   /** Who the NSGs see as the source, in words. */
   readonly sourceLabel: string;
+  /** A Standard SKU front end: it drops traffic when neither the subnet nor the NIC has an NSG. */
+  readonly closedWithoutNsg?: boolean;
 }

@@ -3,6 +3,7 @@ import { AddressIndex } from "../../../policies/model/addressIndex";
 import { ALL_PORTS, ALL_PROTOCOLS, portRange, Proto } from "../../../policies/model/flows";
 import { openToInternet, RouteToHost } from "../../../policies/model/exposure";
 import { addressTargets, routeTo, undecidableRoute } from "../../../policies/model/exposure/route";
+import { hop, nicHop } from "../../../policies/model/exposure/hops";
 import { Host, IpConfigView } from "../../../policies/model/hosts";
 import { Grant } from "../../../policies/model/nsgEvaluator";
 import { Estate, HOST_TAGS, UNKNOWN } from "../../support/estate";
@@ -29,11 +30,12 @@ describe("undecidableRoute", () => {
   it("with an ipConfiguration: the NIC is the last hop; open on every port from the internet", () => {
     const { host, ip } = simple();
     const q = { addrs: ALL_V4, ports: ALL_PORTS, protos: ALL_PROTOCOLS };
-    const r = undecidableRoute(host, ip, "load balancer", ["x"], "why", q);
+    const r = undecidableRoute(host, ip, "load balancer", [hop("load balancer", "x")], "why", q);
     expect(r).toEqual({
       host,
       ipConfig: ip,
       kind: "load balancer",
+      path: [hop("load balancer", "x"), nicHop(ip)],
       hops: ["x", "NIC nic-ex01/ipconfig1"],
       direct: true,
       query: q,
@@ -45,7 +47,7 @@ describe("undecidableRoute", () => {
 
   it("without one: hops as given", () => {
     const { host } = simple();
-    const r = undecidableRoute(host, undefined, "unmodeled resource", ["JitNetworkAccessPolicy jit"], "w", {
+    const r = undecidableRoute(host, undefined, "unmodeled resource", [hop("unmodeled resource", "JitNetworkAccessPolicy jit")], "w", {
       addrs: ALL_ADDRESSES,
       ports: ALL_PORTS,
       protos: 1,
@@ -58,7 +60,7 @@ describe("undecidableRoute", () => {
 describe("routeTo", () => {
   const spec = (o: Partial<Parameters<typeof routeTo>[3]> = {}) => ({
     kind: "public IP" as const,
-    hops: ["front"],
+    path: [hop("public IP", "front")],
     direct: true,
     query: { addrs: ALL_V4, ports: portRange(443, 443), protos: Proto.TCP },
     sourceLabel: "the internet",
@@ -160,6 +162,7 @@ describe("openToInternet", () => {
     host,
     ipConfig: undefined,
     kind: "public IP",
+    path: [],
     hops: [],
     direct: true,
     query: { addrs: ALL_ADDRESSES, ports: ALL_PORTS, protos: ALL_PROTOCOLS },
