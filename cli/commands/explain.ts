@@ -11,7 +11,7 @@ import { hostStories, HostStory, redactor } from "../report/hostStory";
 import { pathLines } from "../report/pathWords";
 import { writePictures } from "../report/pictures";
 import { COLOUR, messageBody, PLAIN, Style } from "../report/text";
-import { bundledPolicyConfig, unknownStackMessage } from "./check";
+import { bundledPolicyConfig, unknownStackMessage } from "./stackFiles";
 import { progressFor } from "./progress";
 import { judge, JudgedStack, OutputOptions } from "./shared";
 
