@@ -70,7 +70,7 @@ export function installConfigCapture(): void {
                 try {
                   dryRun = call.request.getDryRun?.();
                 } catch {
-                  // Left unknown: the guard then acts as in an update.
+                  // Left unknown: then nothing is admitted, as when the engine sends no ConfigureStack.
                 }
                 return configureStack(call as never, callback);
               },

@@ -104,9 +104,13 @@ function admissionSettings(gate: GateConfig, now: Date): AdmissionSettings {
   };
 }
 
-/** In a preview the stack policies judge the whole stack before anything changes: admission would only repeat them. */
+/**
+ * Only in an update, as the engine says it (its ConfigureStack call, dry_run false). In a preview the stack policies
+ * judge the whole stack before anything changes, so admission would only repeat them; `pulumi policy analyze` sends no
+ * ConfigureStack and judges state that exists, so there is nothing to admit.
+ */
 function admitting(rule: ResourceRule): boolean {
-  return rule.admits === true && configuredDryRun() !== true;
+  return rule.admits === true && configuredDryRun() === false;
 }
 
 export function toResourcePolicy(rule: ResourceRule): ResourceValidationPolicy {

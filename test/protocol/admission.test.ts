@@ -1,4 +1,7 @@
 import type { Diagnostic } from "../../cli/engine/analyzerClient";
+import { EngineAnalyzerClient } from "../../cli/engine/analyzerClient";
+import { startPack } from "../../cli/engine/packProcess";
+import { parsePolicyPackConfig, reconcilePolicyConfig } from "../../cli/engine/policyConfig";
 import { PackSession } from "../../cli/engine/session";
 import { analyzeRequest } from "../support/admission";
 import { Estate, HOST_TAGS, rule } from "../support/estate";
@@ -60,5 +63,21 @@ describe("admission over gRPC", () => {
   it("in a preview, refuses nothing at admission: the stack policies report the host", async () => {
     const { diagnostics } = await analyzeInOrder(true);
     expect(diagnostics).toEqual([]);
+  });
+
+  it("without a ConfigureStack call (pulumi policy analyze judging state that exists), refuses nothing at admission", async () => {
+    const { e } = thirdPartyProgram();
+    const pack = await startPack(PACK);
+    const client = new EngineAnalyzerClient(pack.port);
+    try {
+      const info = await client.getAnalyzerInfo();
+      await client.configure(reconcilePolicyConfig(info, parsePolicyPackConfig(pinBaseline(""), "--policy-pack-config")));
+      const diagnostics: Diagnostic[] = [];
+      for (const r of e.resources) diagnostics.push(...(await client.analyze(analyzeRequest(r))).diagnostics);
+      expect(diagnostics).toEqual([]);
+    } finally {
+      client.close();
+      await pack.stop();
+    }
   });
 });
