@@ -35,13 +35,16 @@ export function configuredLevel(policy: string): ConfiguredLevel | undefined {
 let dryRun: boolean | undefined;
 
 /**
- * Whether this run is a preview, as the engine's ConfigureStack said (@pulumi/policy keeps only its stack tags); else as
- * the language host put it in the environment; undefined when neither said.
+ * Whether this run is a preview, as the engine's ConfigureStack said (@pulumi/policy keeps only its stack tags), else as
+ * the language host put it in the environment; undefined when neither said. A ConfigureStack that names no stack is
+ * no deployment's: the language host's policy proxy forwards an empty one when the engine sent none (as `pulumi policy
+ * analyze` does), and an empty request reads as dry_run false.
  */
 export function configuredDryRun(): boolean | undefined {
   if (dryRun !== undefined) return dryRun;
   const env = process.env.PULUMI_NODEJS_DRY_RUN ?? process.env.PULUMI_DRY_RUN;
-  return env === undefined ? undefined : env === "true";
+  const stack = process.env.PULUMI_NODEJS_STACK ?? process.env.PULUMI_STACK;
+  return env === undefined || !stack ? undefined : env === "true";
 }
 
 let installed = false;
@@ -66,9 +69,9 @@ export function installConfigCapture(): void {
         ...impl,
         ...(typeof configureStack === "function"
           ? {
-              configureStack: (call: { request: { getDryRun?(): boolean } }, callback: unknown) => {
+              configureStack: (call: { request: { getDryRun?(): boolean; getStack?(): string } }, callback: unknown) => {
                 try {
-                  dryRun = call.request.getDryRun?.();
+                  dryRun = call.request.getStack?.() ? call.request.getDryRun?.() : undefined;
                 } catch {
                   // Left unknown: then nothing is admitted, as when the engine sends no ConfigureStack.
                 }

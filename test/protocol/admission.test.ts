@@ -65,11 +65,16 @@ describe("admission over gRPC", () => {
     expect(diagnostics).toEqual([]);
   });
 
-  it("without a ConfigureStack call (pulumi policy analyze judging state that exists), refuses nothing at admission", async () => {
+  it.each([
+    ["without a ConfigureStack call", false],
+    ["with the empty one the language host's proxy forwards when the engine sent none", true],
+  ])("%s (pulumi policy analyze judging state that exists), refuses nothing at admission", async (_how, empty) => {
     const { e } = thirdPartyProgram();
     const pack = await startPack(PACK);
     const client = new EngineAnalyzerClient(pack.port);
     try {
+      // An empty request names no stack, and reads as dry_run false.
+      if (empty) await client.configureStack("", "", false);
       const info = await client.getAnalyzerInfo();
       await client.configure(reconcilePolicyConfig(info, parsePolicyPackConfig(pinBaseline(""), "--policy-pack-config")));
       const diagnostics: Diagnostic[] = [];
