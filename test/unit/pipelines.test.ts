@@ -272,8 +272,8 @@ describe("GitHub Actions templates", () => {
     );
     expect(query).toMatch(/args\+=\(--skip-token "\$token"\)/);
     const run = audit.steps.find((s) => s.run?.includes("audit --azure"))!.run!;
-    expect(run).toMatch(
-      /node dist\/cli\/main\.js audit --azure "\$\{pages\[@\]\}" "\$\{export_args\[@\]\}" --stack "\$STACK" --policy-pack-config "\$POLICY_CONFIG" --sarif audit-azure\.sarif/,
+    expect(run.replace(/\\\n\s*/g, "")).toMatch(
+      /node dist\/cli\/main\.js audit --azure "\$\{pages\[@\]\}" "\$\{export_args\[@\]\}" --stack "\$STACK" --policy-pack-config "\$POLICY_CONFIG" --sarif audit-azure\.sarif --summary audit-azure\.md --html audit-azure\.html/,
     );
     expect(audit.steps.at(-1)?.with).toEqual({ sarif_file: "audit-azure.sarif", category: "exchange-guard-audit" });
   });
@@ -354,8 +354,8 @@ describe("Azure Pipelines templates", () => {
     expect(query.inputs?.azureSubscription).toBe("$(AZURE_SERVICE_CONNECTION)");
     expect(query.inputs?.inlineScript).toContain('"$(cat "pipelines/resource-graph/$query.kql")" --first 1000');
     expect(query.inputs?.inlineScript).toMatch(/args\+=\(--skip-token "\$token"\)/);
-    expect(steps.find((s) => s.script?.includes("audit --azure"))?.script).toContain(
-      'audit --azure "${pages[@]}" "${export_args[@]}" --stack "$(STACK)" --policy-pack-config "$(POLICY_CONFIG)" --sarif "$(Build.ArtifactStagingDirectory)/audit-azure.sarif"',
+    expect(steps.find((s) => s.script?.includes("audit --azure"))?.script?.replace(/\\\n\s*/g, "")).toContain(
+      'audit --azure "${pages[@]}" "${export_args[@]}" --stack "$(STACK)" --policy-pack-config "$(POLICY_CONFIG)" --sarif "$(Build.ArtifactStagingDirectory)/audit-azure.sarif" --summary "$(Build.ArtifactStagingDirectory)/audit-azure.md"',
     );
   });
 
