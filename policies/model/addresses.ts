@@ -116,11 +116,12 @@ export const INTERNET = ALL_ADDRESSES.subtract(NON_INTERNET);
 /** RFC 1918 and RFC 6598 space plus IPv6 ULA: where virtual networks and on-premises ranges live. */
 export const PRIVATE_SPACE = prefixes(["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "fc00::/7"]);
 
-function toCidrs(lo: bigint, hi: bigint, base: bigint, width: number): string[] {
+/** The range as CIDR blocks, the first `max` of them (a description never shows more than its limit). */
+function toCidrs(lo: bigint, hi: bigint, base: bigint, width: number, max = Infinity): string[] {
   const out: string[] = [];
   let cur = lo - base;
   const end = hi - base;
-  while (cur <= end) {
+  while (cur <= end && out.length < max) {
     let size = 0;
     while (size < width) {
       const block = 1n << BigInt(size + 1);
@@ -145,9 +146,14 @@ export function describeAddresses(set: IntervalSet, limit = 4): string {
   if (set.equals(INTERNET)) return "the internet";
   const cidrs: string[] = [];
   for (const [lo, hi] of set.ranges()) {
-    if (hi < V6_BASE) cidrs.push(...toCidrs(lo, hi, 0n, 32));
-    else if (lo >= V6_BASE) cidrs.push(...toCidrs(lo, hi, V6_BASE, 128));
-    else cidrs.push(...toCidrs(lo, V6_BASE - 1n, 0n, 32), ...toCidrs(V6_BASE, hi, V6_BASE, 128));
+    // One block past the limit is enough to know there are more.
+    const room = () => limit + 1 - cidrs.length;
+    if (hi < V6_BASE) cidrs.push(...toCidrs(lo, hi, 0n, 32, room()));
+    else if (lo >= V6_BASE) cidrs.push(...toCidrs(lo, hi, V6_BASE, 128, room()));
+    else {
+      cidrs.push(...toCidrs(lo, V6_BASE - 1n, 0n, 32, room()));
+      if (room() > 0) cidrs.push(...toCidrs(V6_BASE, hi, V6_BASE, 128, room()));
+    }
     if (cidrs.length > limit) break;
   }
   if (cidrs.length <= limit) return cidrs.join(", ");
