@@ -7,7 +7,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { HostState } from "../../policies/model";
 import { FleetConfig, PlannedHost, vmName } from "../../stacks/config/fleetConfig";
-import { InputError } from "../audit/stackExport";
+import { InputError } from "../errors";
 import { CliIo } from "../io";
 import { FleetView, fleetConfigOfDocument, plan } from "./fleetView";
 import { shown } from "./paths";

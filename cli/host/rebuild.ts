@@ -7,7 +7,7 @@
  */
 import { recordGeneration, renderGateFinding } from "../../policies/model";
 import { FleetConfig, judgePlan, PlannedHost, vmName } from "../../stacks/config/fleetConfig";
-import { InputError } from "../audit/stackExport";
+import { InputError } from "../errors";
 import { CliIo } from "../io";
 import { applyEdit, Change, EditOptions, Refusal } from "./edit";
 import { loadFleet, requireHost, StackRef } from "./fleetView";

@@ -1,4 +1,4 @@
-import type { Diagnostic, EngineResource, PolicyConfigEntry } from "../engine/analyzerClient";
+import type { Diagnostic, EngineResource, PolicyConfigEntry } from "../packDriver/analyzerClient";
 import {
   describeNewest,
   describeService,

@@ -2,7 +2,7 @@ import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import type * as sarif from "sarif";
-import type { AnalyzerInfo, Diagnostic } from "../engine/analyzerClient";
+import type { AnalyzerInfo, Diagnostic } from "../packDriver/analyzerClient";
 import { Report } from "./hostRows";
 import { messageBody } from "./text";
 

@@ -1,5 +1,5 @@
-import type { Diagnostic } from "../../cli/engine/analyzerClient";
-import { PackSession } from "../../cli/engine/session";
+import type { Diagnostic } from "../../cli/packDriver/analyzerClient";
+import { PackSession } from "../../cli/packDriver/session";
 import { analyzeRequest } from "../support/admission";
 import { Estate, HOST_TAGS, rule } from "../support/estate";
 import { PACK, pinBaseline, POLICY } from "./helpers";

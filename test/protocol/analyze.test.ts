@@ -6,7 +6,7 @@
 import { cleanData, Estate, HOST_TAGS, rule, UNKNOWN } from "../support/estate";
 import { appGateway, baseNet, hostNic, inlineVm, loadBalancer } from "../support/networks";
 import { expectDiag, expectNoPreviewDowngrade, FORMS, GATE_HOME, POLICY, summary, useSession } from "./helpers";
-import type { EngineResource } from "../../cli/engine/analyzerClient";
+import type { EngineResource } from "../../cli/packDriver/analyzerClient";
 
 const session = useSession();
 

@@ -3,8 +3,8 @@
  * enforcement levels, metadata the engine shows (severity, url, remediation steps, framework)
  * and config schemas with defaults (which the engine merges before Configure).
  */
-import type { AnalyzerInfo, PolicyInfo } from "../../cli/engine/analyzerClient";
-import { PolicyConfigEntry } from "../../cli/engine/analyzerClient";
+import type { AnalyzerInfo, PolicyInfo } from "../../cli/packDriver/analyzerClient";
+import { PolicyConfigEntry } from "../../cli/packDriver/analyzerClient";
 import { GATE_HOME, POLICY, useSession } from "./helpers";
 
 const session = useSession();

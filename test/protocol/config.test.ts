@@ -8,9 +8,9 @@
  *   the wrong policy, an impossible date), the pack reports as a mandatory "invalid policy config"
  *   diagnostic that names the key.
  */
-import type { Diagnostic } from "../../cli/engine/analyzerClient";
-import { PolicyConfigError } from "../../cli/engine/policyConfig";
-import { runPolicyPack } from "../../cli/engine/session";
+import type { Diagnostic } from "../../cli/packDriver/analyzerClient";
+import { PolicyConfigError } from "../../cli/packDriver/policyConfig";
+import { runPolicyPack } from "../../cli/packDriver/session";
 import { cleanData, Estate, HOST_TAGS, rule } from "../support/estate";
 import { baseNet, exHost, hostNic } from "../support/networks";
 import { expectDiag, exposedHost, GATE_HOME, PACK, POLICY, summary, useSession } from "./helpers";

@@ -3,8 +3,8 @@
  * (`useSession`) and driven over gRPC exactly as the engine drives it.
  */
 import * as path from "path";
-import type { Diagnostic, EngineResource } from "../../cli/engine/analyzerClient";
-import { PackSession } from "../../cli/engine/session";
+import type { Diagnostic, EngineResource } from "../../cli/packDriver/analyzerClient";
+import { PackSession } from "../../cli/packDriver/session";
 import { Estate, HOST_TAGS, Res, rule } from "../support/estate";
 import { baseNet, exHost, hostNic } from "../support/networks";
 import { PINNED_BASELINE } from "../support/baseline";

@@ -34,7 +34,7 @@
  * round trip to the pack. With the default counts the file takes about 50–65 s on 2 cores.
  */
 import fc from "fast-check";
-import type { Diagnostic, EngineResource } from "../../cli/engine/analyzerClient";
+import type { Diagnostic, EngineResource } from "../../cli/packDriver/analyzerClient";
 import {
   applyCorruptions,
   applyUnknowns,

@@ -5,7 +5,7 @@
  * diagnostic anywhere (AnalyzeStack, Analyze, Remediate) may be that downgrade, and the expected
  * mandatory violations must be there.
  */
-import type { Diagnostic } from "../../cli/engine/analyzerClient";
+import type { Diagnostic } from "../../cli/packDriver/analyzerClient";
 import { cleanData, Estate, HOST_TAGS, Res, rule, UNKNOWN } from "../support/estate";
 import { baseNet, exHost, hostNic, loadBalancer } from "../support/networks";
 import { expectDiag, expectNoInternalError, expectNoPreviewDowngrade, exposedHost, POLICY, SENTINEL, setPath, useSession } from "./helpers";

@@ -5,8 +5,8 @@
  * host's ipConfigurations and everything else unchanged. Secrets stay secret envelopes, so the
  * engine redeploys them encrypted.
  */
-import type { EngineResource, RemediationResult } from "../../cli/engine/analyzerClient";
-import { runPolicyPack } from "../../cli/engine/session";
+import type { EngineResource, RemediationResult } from "../../cli/packDriver/analyzerClient";
+import { runPolicyPack } from "../../cli/packDriver/session";
 import { Estate, HOST_TAGS, SECRET_KEY, SECRET_SIG, secret } from "../support/estate";
 import { appGateway, baseNet, hostNic, inlineVm, loadBalancer } from "../support/networks";
 import { expectNoPreviewDowngrade, FORMS, getPath, PACK, POLICY, setPath, useSession } from "./helpers";

@@ -4,7 +4,7 @@
  * plaintext. No diagnostic message may contain a value that was marked secret, and the violation
  * must still be reported.
  */
-import type { Diagnostic } from "../../cli/engine/analyzerClient";
+import type { Diagnostic } from "../../cli/packDriver/analyzerClient";
 import { cleanData, daysAgo, Estate, HOST_TAGS, rule, secret } from "../support/estate";
 import { baseNet, exHost, hostNic } from "../support/networks";
 import { expectDiag, expectNoPlaintext, expectNoPreviewDowngrade, FORMS, POLICY, setPath, useSession } from "./helpers";

@@ -5,7 +5,7 @@
  * VM's URN (DESIGN §3.3), links go by URN at preview and by id when known (DESIGN §5), and what the
  * pack cannot follow counts as exposed (DESIGN §4).
  */
-import type { Diagnostic, EngineResource } from "../../cli/engine/analyzerClient";
+import type { Diagnostic, EngineResource } from "../../cli/packDriver/analyzerClient";
 import { cleanData, Estate, HOST_TAGS, Res, rule, UNKNOWN } from "../support/estate";
 import { assignment, rgId } from "../support/controlPlane";
 import { baseNet, exHost, hostNic } from "../support/networks";

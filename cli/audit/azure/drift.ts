@@ -1,4 +1,4 @@
-import type { EngineResource } from "../../engine/analyzerClient";
+import type { EngineResource } from "../../packDriver/analyzerClient";
 import { toResourceInputs } from "../../report/hostRows";
 import { GateConfig, normalizeId, parseArmId, StackAnalysis, T } from "../../../policies/model";
 

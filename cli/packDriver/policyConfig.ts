@@ -1,9 +1,11 @@
 import Ajv from "ajv";
+import { InputError } from "../errors";
 import { AnalyzerInfo, EnforcementLevel, PolicyConfigEntry } from "./analyzerClient";
 
 const LEVELS = new Set<EnforcementLevel>(["advisory", "mandatory", "disabled", "remediate"]);
 
-export class PolicyConfigError extends Error {}
+/** A policy pack config the engine would refuse, or that we refuse beyond it: bad input (exit 2). */
+export class PolicyConfigError extends InputError {}
 
 /** Parses a `--policy-pack-config` file as the engine does: policy name (or "all") → level string or object. */
 export function parsePolicyPackConfig(
