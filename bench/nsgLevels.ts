@@ -1,7 +1,7 @@
 import { resolveGate } from "../policies/model/config";
 import { StackAnalysis } from "../policies/model/analysis";
 import { RULES } from "../policies/rules";
-import { toResourceInputs } from "../cli/report/hostRows";
+import { toResourceInputs } from "../policies/model/resourceInputs";
 import { Estate, HOST_TAGS, rule } from "../test/support/estate";
 import { BENCH_NOW, rng } from "./estate";
 

@@ -6,7 +6,7 @@ import { stackFile, STACKS_DIR } from "../../stacks/config/stackFile";
 import { readLiveEstate } from "../audit/azure/estate";
 import { readStackExport } from "../audit/stackExport";
 import { InputError } from "../errors";
-import type { Host } from "../../policies/model";
+import { hostOfName, type Host } from "../../policies/model";
 import { CliIo, RunStack } from "../io";
 import { hostStories, HostStory, redactor } from "../report/hostStory";
 import { pathLines } from "../report/pathWords";
@@ -34,7 +34,7 @@ export function findHosts(hosts: readonly Host[], wanted: string): Host[] {
   const w = wanted.trim().toLowerCase();
   const exact = hosts.filter((h) => h.name.toLowerCase() === w || h.urn.toLowerCase() === w || (h.vm.id ?? "") === w.replace(/^\/*/, "/"));
   if (exact.length > 0) return exact;
-  return hosts.filter((h) => h.name.toLowerCase().replace(/-g\d+$/, "") === w);
+  return hosts.filter((h) => hostOfName(h.name).toLowerCase() === w);
 }
 
 async function loadStack(opts: ExplainOptions, io: CliIo, runStack: RunStack): Promise<{ what: string; stack: JudgedStack; policyConfig?: string }> {

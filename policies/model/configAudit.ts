@@ -1,4 +1,5 @@
 import { GATE_HOME, GATE_KEYS } from "./config";
+import { blocks, EnforcementLevel } from "./enforcementLevels";
 
 /**
  * Whole-config mistakes in a policy pack config. The Pulumi engine keeps a config entry for a policy name the pack
@@ -100,13 +101,11 @@ export function editDistance(a: string, b: string): number {
   return prev[b.length];
 }
 
-export type Level = "advisory" | "mandatory" | "disabled" | "remediate";
-
 /**
  * The stack policy that reports whole-config mistakes: the first, in pack order, whose level blocks (mandatory or
  * remediate), so a mistake blocks even when the policy it concerns is advisory or disabled; when no stack policy
  * blocks (the user lowered them all), the first one that runs.
  */
-export function configReporter(stackPolicies: ReadonlyArray<{ name: string; level: Level }>): string | undefined {
-  return (stackPolicies.find((p) => p.level === "mandatory" || p.level === "remediate") ?? stackPolicies.find((p) => p.level !== "disabled"))?.name;
+export function configReporter(stackPolicies: ReadonlyArray<{ name: string; level: EnforcementLevel }>): string | undefined {
+  return (stackPolicies.find((p) => blocks(p.level)) ?? stackPolicies.find((p) => p.level !== "disabled"))?.name;
 }

@@ -3,6 +3,7 @@
  * Tags API at scope, which replaces the resource's tag set) are the VM's tags for every stack policy. Where they and
  * the VM's own tags disagree the worse reading holds (a host; the worst state); an unknown scope or tag set fails closed.
  */
+import { T } from "../../policies/model/resourceTypes";
 import { cleanData, Estate, HOST_TAGS, Res, rule, UNKNOWN } from "../support/estate";
 import { analyse, runStack } from "../support/judge";
 import { baseNet, FORMS, hostNic } from "../support/networks";
@@ -24,7 +25,7 @@ function published(preview: boolean, vmTags: Record<string, string>) {
 /** A TagAtScope on `target` as a program writes it: scope = the target's id (unknown at preview, linked by URN). */
 function tagAtScope(e: Estate, name: string, target: Res | undefined, tags: unknown, scope?: unknown): Res {
   return e.add(
-    "azure-native:resources:TagAtScope",
+    T.TagAtScope,
     name,
     { scope: scope ?? (e.opts.preview ? UNKNOWN : target!.armId), properties: { tags } },
     target ? { scope: [target] } : {},

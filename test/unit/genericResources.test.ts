@@ -233,7 +233,7 @@ describe("readGenericWrite: the typed resource a generic write writes", () => {
     const base = { ...path("Microsoft.Compute", "virtualMachines/ex01/providers/Microsoft.Resources", "tags", "default"), properties: { tags } };
     const deployed = typed(generic("t", { ...base, id: `${SUB}/Microsoft.Compute/virtualMachines/ex01/providers/Microsoft.Resources/tags/default` }));
     expect([deployed.type, deployed.props]).toEqual([
-      "azure-native:resources:TagAtScope",
+      T.TagAtScope,
       expect.objectContaining({ scope: `${SUB}/Microsoft.Compute/virtualMachines/ex01`, properties: { tags } }),
     ]);
     const planned = typed(generic("t", { ...base, id: U }));
