@@ -177,7 +177,10 @@ describe("host", () => {
     const unknown = await s.run("isolate", "nope");
     expect([unknown.code, unknown.stderr]).toEqual([2, expect.stringMatching(/^exchange-guard: .*nope/)]);
     const usage = await run(["host", "isolate"]);
-    expect([usage.code, usage.stderr]).toEqual([2, expect.stringMatching(/error: (missing required argument 'host'|required option '--stack <name>' not specified)/)]);
+    expect([usage.code, usage.stderr]).toEqual([
+      2,
+      expect.stringMatching(/error: (missing required argument 'host'|required option '--stack <name>' not specified)/),
+    ]);
   });
 
   it("3 when remediate's offline check fails inside: the program, or the pack; the stack file untouched", async () => {
@@ -205,7 +208,9 @@ describe("help", () => {
   it("the program's help names the four codes and --debug", async () => {
     const r = await run(["--help"]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain("Exit codes: 0 clean, 1 a mandatory violation, 2 bad input (the message says what and where), 3 an internal error (a bug).");
+    expect(r.stdout).toContain(
+      "Exit codes: 0 clean, 1 a mandatory violation, 2 bad input (the message says what and where), 3 an internal error (a bug).",
+    );
     expect(r.stdout).toMatch(/--debug\s+on an internal error \(exit 3\), print its stack/);
   });
 });

@@ -5,10 +5,9 @@
  */
 import { Estate, HOST_TAGS, rule } from "../support/estate";
 import { runStack } from "../support/judge";
-import { baseNet, expectAboutHost, exHost, FORMS, hostNic, HOST_IP } from "../support/networks";
-
-const EXPOSED = "exchange-unverified-not-internet-exposed";
-const CLIENT_PORTS = "exchange-verified-exposes-only-client-ports";
+import { baseNet, exHost, hostNic, HOST_IP } from "../support/networks";
+import { expectAboutHost, FORMS } from "../support/assertions";
+import { CLIENT_PORTS, EXPOSED } from "../support/policyNames";
 
 function host(preview: boolean, verified = false) {
   const e = new Estate({ preview });

@@ -8,10 +8,9 @@
 import { Estate, HOST_TAGS, rule } from "../support/estate";
 import { apimApi, apimService, APIM_SUBNET } from "../support/apiManagement";
 import { runStack } from "../support/judge";
-import { appGateway, baseNet, expectAboutHost, exHost, FORMS, hostNic, HOST_IP } from "../support/networks";
-
-const EXPOSED = "exchange-unverified-not-internet-exposed";
-const CLIENT_PORTS = "exchange-verified-exposes-only-client-ports";
+import { appGateway, baseNet, exHost, hostNic, HOST_IP } from "../support/networks";
+import { expectAboutHost, FORMS } from "../support/assertions";
+import { CLIENT_PORTS, EXPOSED } from "../support/policyNames";
 
 /** ex01 (verified or not) whose NSG allows the VNet in (the APIM subnet included), and API Management apim-1 in `mode`. */
 function estate(preview: boolean, o: { verified?: boolean; mode?: string; nsgDenies?: string } = {}) {

@@ -1,35 +1,21 @@
 import { cleanData, Estate, HOST_TAGS, rule, UNKNOWN } from "../support/estate";
 import { analyse, runStack } from "../support/judge";
+import { EXPOSED, ISOLATED } from "../support/policyNames";
+import { FORENSICS, forensicsOnlyHost } from "../support/networks";
 
 /** Bypass attempts from docs/threat-model.md that the other suites do not already cover. */
-const EXPOSED = "exchange-unverified-not-internet-exposed";
-const ISOLATED = "exchange-unverified-isolated";
-const FORENSICS = { forensicsSourcePrefixes: ["10.9.0.0/24"] };
-
-function isolatedHost(e: Estate, state = "unverified") {
-  const vnet = e.vnet("vnet", ["10.0.0.0/16"]);
-  const sub = e.subnet("snet-q", vnet, "10.0.2.0/24");
-  const nsg = e.nsg("nsg-ex01", [
-    rule({ name: "allow-forensics", priority: 100, source: "10.9.0.0/24", port: "3389", protocol: "Tcp" }),
-    rule({ name: "deny-all", priority: 110, access: "Deny", source: "*" }),
-    rule({ name: "deny-out", priority: 110, direction: "Outbound", access: "Deny", destination: "Internet" }),
-  ]);
-  const nic = e.nic("nic-ex01", { subnet: sub, nsg, privateIp: "10.0.2.4", tags: HOST_TAGS(state) });
-  const vm = e.vm("ex01", { nics: [nic], tags: HOST_TAGS(state) });
-  return { vnet, sub, nsg, nic, vm };
-}
 
 describe.each([false, true])("bypass attempts (preview=%s)", (preview) => {
   it("starts from a compliant isolated host", () => {
     const e = new Estate({ preview });
-    isolatedHost(e);
+    forensicsOnlyHost(e);
     expect(runStack(EXPOSED, e.resources)).toEqual([]);
     expect(runStack(ISOLATED, e.resources, FORENSICS)).toEqual([]);
   });
 
   it("a resource of a type the pack does not model that references the host's NIC makes exposure undecidable", () => {
     const e = new Estate({ preview });
-    const { nic } = isolatedHost(e);
+    const { nic } = forensicsOnlyHost(e);
     // A classic-provider pool association: a way onto a load balancer the pack does not read.
     e.add(
       "azure:network/networkInterfaceBackendAddressPoolAssociation:NetworkInterfaceBackendAddressPoolAssociation",
@@ -49,7 +35,7 @@ describe.each([false, true])("bypass attempts (preview=%s)", (preview) => {
 
   it("a JIT access policy naming the VM is not modelled either, so it is flagged", () => {
     const e = new Estate({ preview });
-    const { vm } = isolatedHost(e);
+    const { vm } = forensicsOnlyHost(e);
     e.add(
       "azure-native:security:JitNetworkAccessPolicy",
       "jit",
@@ -61,7 +47,7 @@ describe.each([false, true])("bypass attempts (preview=%s)", (preview) => {
 
   it("governance resources that reference the host (a role assignment, a diagnostic setting) do not", () => {
     const e = new Estate({ preview });
-    const { vm } = isolatedHost(e);
+    const { vm } = forensicsOnlyHost(e);
     e.add(
       "azure-native:authorization:RoleAssignment",
       "ra",
@@ -75,7 +61,7 @@ describe.each([false, true])("bypass attempts (preview=%s)", (preview) => {
 
   it("an Exchange VM built with another resource type cannot hide from the pack", () => {
     const e = new Estate({ preview });
-    isolatedHost(e);
+    forensicsOnlyHost(e);
     e.add("azure:compute/windowsVirtualMachine:WindowsVirtualMachine", "ex09", {
       name: "ex09",
       tags: { Workload: "Exchange", "remediation-state": "remediated" },
@@ -87,7 +73,7 @@ describe.each([false, true])("bypass attempts (preview=%s)", (preview) => {
 
   it("a versioned type token for the VM is still the same VM", () => {
     const e = new Estate({ preview });
-    const { nic } = isolatedHost(e);
+    const { nic } = forensicsOnlyHost(e);
     const pip = e.publicIp("pip-ex02", "Basic");
     const nic2 = e.nic("nic-ex02", { subnet: e.resources.find((r) => r.name === "snet-q")!, publicIp: pip, tags: HOST_TAGS("unverified") });
     e.add(
@@ -116,7 +102,7 @@ describe.each([false, true])("bypass attempts (preview=%s)", (preview) => {
 
   it("inline rules and a standalone SecurityRule on the same NSG are evaluated together", () => {
     const e = new Estate({ preview });
-    const { nsg } = isolatedHost(e);
+    const { nsg } = forensicsOnlyHost(e);
     // An allow slipped in above the deny as a standalone resource.
     e.securityRule("sneaky", nsg, rule({ name: "sneaky", priority: 105, source: "*", port: "443", protocol: "Tcp" }));
     const v = runStack(ISOLATED, e.resources, FORENSICS);
@@ -125,7 +111,7 @@ describe.each([false, true])("bypass attempts (preview=%s)", (preview) => {
 
   it("a clean assessment of a VM with the same name in another resource group does not verify the host", () => {
     const e = new Estate({ preview });
-    const { vm } = isolatedHost(e, "remediated");
+    const { vm } = forensicsOnlyHost(e, "remediated");
     const other = new Estate({ preview: false, rg: "rg-other" });
     const otherId = other.armId("azure-native:compute:VirtualMachine", "ex01");
     e.add("azure-native:security:Assessment", "a-other", {

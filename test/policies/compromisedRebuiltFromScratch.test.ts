@@ -4,9 +4,10 @@
  * snapshot, published to a gallery from it, or restored from its restore points is a violation on the rebuilt host and
  * is never verified; images from builder VMs that never were Exchange hosts stay allowed.
  */
-import { ago, clean, Estate, expectOnHost, expectSome, FORMS, gateOf, messages, NOW, REBUILD, Res, runGate, UNKNOWN } from "../support/gateFixtures";
+import { ago, clean, Estate, gateOf, NOW, REBUILD, Res, runGate, UNKNOWN } from "../support/gateFixtures";
 import { runStack } from "../support/judge";
 import { Lineage, Source } from "../support/lineage";
+import { expectOnHost, expectSome, FORMS, messages } from "../support/assertions";
 
 /**
  * The incident as the stacks leave it: generation 1 of ex02 found compromised (tag and assessment), its OS disk

@@ -5,7 +5,8 @@
  * unknown at preview) by a URN dependency of creationData on the VM.
  */
 import { stackRule, runStack } from "../support/judge";
-import { clean, diskId, Estate, EVIDENCE, expectOnHost, expectSome, FORMS, host, NOW, Res, UNKNOWN } from "../support/gateFixtures";
+import { clean, diskId, Estate, EVIDENCE, host, NOW, Res, UNKNOWN } from "../support/gateFixtures";
+import { expectOnHost, expectSome, FORMS } from "../support/assertions";
 
 const run = (e: Estate) => runStack(EVIDENCE, e.resources, {}, {}, NOW);
 

@@ -6,9 +6,10 @@
 import { Estate, HOST_TAGS, rule } from "../support/estate";
 import { runStack } from "../support/judge";
 import { resolveClientPorts } from "../../policies/model/config";
-import { appGateway, baseNet, expectAboutHost, exHost, FORMS, hostNic, LbRuleSpec, loadBalancer } from "../support/networks";
+import { appGateway, baseNet, exHost, hostNic, LbRuleSpec, loadBalancer } from "../support/networks";
+import { expectAboutHost, FORMS } from "../support/assertions";
+import { CLIENT_PORTS } from "../support/policyNames";
 
-const POLICY = "exchange-verified-exposes-only-client-ports";
 const GATE_POLICIES = ["exchange-remediated-requires-assessment", "exchange-build-patched", "exchange-compromised-rebuilt-from-scratch"];
 
 const lbRule = (port: number): LbRuleSpec => ({
@@ -45,12 +46,12 @@ describe.each(FORMS)("client ports (%s form)", (_form, preview) => {
 
   it("LB rules 443 and 25 only: no violation (the NSG's 3389 allow is unreachable without a path)", () => {
     const { e } = verifiedBehindLb(preview, [443, 25]);
-    expect(runStack(POLICY, e.resources)).toEqual([]);
+    expect(runStack(CLIENT_PORTS, e.resources)).toEqual([]);
   });
 
   it("adding an LB rule for 3389: a violation naming 3389 (RDP)", () => {
     const { e, vm } = verifiedBehindLb(preview, [443, 25, 3389]);
-    const v = runStack(POLICY, e.resources);
+    const v = runStack(CLIENT_PORTS, e.resources);
     expect(v).toHaveLength(1);
     expectAboutHost(v, vm, "3389 (RDP)", "rule-3389", "load balancer lb-ex");
     expect(v[0].message).toMatch(/^verified host ex01/);
@@ -58,7 +59,7 @@ describe.each(FORMS)("client ports (%s form)", (_form, preview) => {
 
   it("allowedPublicPorts [443/tcp]: 25 is flagged, not 443", () => {
     const { e, vm } = verifiedBehindLb(preview, [443, 25]);
-    const v = runStack(POLICY, e.resources, { allowedPublicPorts: ["443/tcp"] });
+    const v = runStack(CLIENT_PORTS, e.resources, { allowedPublicPorts: ["443/tcp"] });
     expect(v).toHaveLength(1);
     expectAboutHost(v, vm, "rule-25", "TCP 25", "443/tcp");
     expect(v[0].message).not.toContain("management port");
@@ -69,7 +70,7 @@ describe.each(FORMS)("client ports (%s form)", (_form, preview) => {
     const { sub } = baseNet(e);
     const nic = hostNic(e, sub, { publicIp: e.publicIp("pip-ex01", "Basic"), tags: HOST_TAGS("remediated") });
     const vm = exHost(e, { nics: [nic], verified: true });
-    const v = runStack(POLICY, e.resources);
+    const v = runStack(CLIENT_PORTS, e.resources);
     expect(v).toHaveLength(1);
     expectAboutHost(v, vm, "pip-ex01", "3389 (RDP)", "22 (SSH)", "445 (SMB)");
   });
@@ -81,7 +82,7 @@ describe.each(FORMS)("client ports (%s form)", (_form, preview) => {
     const agw = appGateway(e, "agw-ex", { gwSubnet: gwSub, publicIp: e.publicIp("pip-agw"), l4: { port: 443 } });
     const nic = hostNic(e, sub, { nsg: e.nsg("nsg-ex01", []), agwPools: [[agw, "pool"]], tags: HOST_TAGS("remediated") });
     exHost(e, { nics: [nic], verified: true });
-    expect(runStack(POLICY, e.resources)).toEqual([]);
+    expect(runStack(CLIENT_PORTS, e.resources)).toEqual([]);
   });
 
   it("a verified host published on 3389 through an L4 Application Gateway: flagged as RDP", () => {
@@ -91,7 +92,7 @@ describe.each(FORMS)("client ports (%s form)", (_form, preview) => {
     const agw = appGateway(e, "agw-ex", { gwSubnet: gwSub, publicIp: e.publicIp("pip-agw"), l4: { port: 3389 } });
     const nic = hostNic(e, sub, { nsg: e.nsg("nsg-ex01", []), agwPools: [[agw, "pool"]], tags: HOST_TAGS("remediated") });
     const vm = exHost(e, { nics: [nic], verified: true });
-    const v = runStack(POLICY, e.resources);
+    const v = runStack(CLIENT_PORTS, e.resources);
     expect(v.length).toBeGreaterThanOrEqual(1);
     expectAboutHost(v, vm);
     expect(v.some((x) => x.message.includes("3389 (RDP)") && x.message.includes("listener-tcp"))).toBe(true);
@@ -102,7 +103,7 @@ describe.each(FORMS)("client ports (%s form)", (_form, preview) => {
     const { sub } = baseNet(e);
     const nic = hostNic(e, sub, { publicIp: e.publicIp("pip-ex01", "Basic") });
     exHost(e, { nics: [nic] });
-    expect(runStack(POLICY, e.resources)).toEqual([]);
+    expect(runStack(CLIENT_PORTS, e.resources)).toEqual([]);
   });
 });
 

@@ -5,20 +5,9 @@
  */
 import { Estate, HOST_TAGS, Res, rule, RuleSpecInput } from "../support/estate";
 import { runStack } from "../support/judge";
-import {
-  appGateway,
-  baseNet,
-  expectAboutHost,
-  exHost,
-  FORMS,
-  HOST_IP,
-  hostNic,
-  loadBalancer,
-  multiConfigNic,
-  publicIpWithoutSku,
-} from "../support/networks";
-
-const POLICY = "exchange-unverified-not-internet-exposed";
+import { appGateway, baseNet, exHost, HOST_IP, hostNic, loadBalancer, multiConfigNic, publicIpWithoutSku } from "../support/networks";
+import { expectAboutHost, FORMS } from "../support/assertions";
+import { EXPOSED } from "../support/policyNames";
 
 /** Host ex01 with a public IP (Standard unless said otherwise) and the given NIC / subnet NSG rules. */
 function pipHost(
@@ -52,7 +41,7 @@ describe.each(FORMS)("NSG semantics (%s form)", (_form, preview) => {
           allow({ name: "allow-https", priority: 200, source: "Internet", port: "443" }),
         ],
       });
-      expect(runStack(POLICY, e.resources)).toHaveLength(0);
+      expect(runStack(EXPOSED, e.resources)).toHaveLength(0);
     });
 
     it("a deny at a higher priority number than the allow comes too late: exposed", () => {
@@ -62,7 +51,7 @@ describe.each(FORMS)("NSG semantics (%s form)", (_form, preview) => {
           deny({ name: "deny-https", priority: 200, source: "*", port: "443" }),
         ],
       });
-      const v = runStack(POLICY, e.resources);
+      const v = runStack(EXPOSED, e.resources);
       expect(v).toHaveLength(1);
       expectAboutHost(v, vm, "pip-ex01", "allow-https (100)", "443");
     });
@@ -74,35 +63,35 @@ describe.each(FORMS)("NSG semantics (%s form)", (_form, preview) => {
           deny({ name: "deny-https", priority: 150, source: "*", port: "443" }),
         ],
       });
-      expect(runStack(POLICY, e.resources)).toHaveLength(0);
+      expect(runStack(EXPOSED, e.resources)).toHaveLength(0);
     });
   });
 
   describe("internet sources", () => {
     it("0.0.0.0/1 + 128.0.0.0/1 in sourceAddressPrefixes is the whole IPv4 internet", () => {
       const { e, vm } = pipHost(preview, { nicRules: [allow({ name: "allow-split", sources: ["0.0.0.0/1", "128.0.0.0/1"], port: "3389" })] });
-      const v = runStack(POLICY, e.resources);
+      const v = runStack(EXPOSED, e.resources);
       expect(v).toHaveLength(1);
       expectAboutHost(v, vm, "allow-split (100)", "0.0.0.0/1", "3389");
     });
 
     it.each(["Any", "*", "Internet", "internet", "INTERNET", "0.0.0.0/0"])("source %s counts as the internet", (src) => {
       const { e, vm } = pipHost(preview, { nicRules: [allow({ name: "allow-https", source: src, port: "443" })] });
-      const v = runStack(POLICY, e.resources);
+      const v = runStack(EXPOSED, e.resources);
       expect(v).toHaveLength(1);
       expectAboutHost(v, vm, "pip-ex01", `allows ${src}`, "443");
     });
 
     it("a public /24 (8.8.8.0/24) counts as internet", () => {
       const { e, vm } = pipHost(preview, { nicRules: [allow({ name: "allow-some", source: "8.8.8.0/24", port: "443" })] });
-      const v = runStack(POLICY, e.resources);
+      const v = runStack(EXPOSED, e.resources);
       expect(v).toHaveLength(1);
       expectAboutHost(v, vm, "8.8.8.0/24");
     });
 
     it("AzureLoadBalancer is not the internet", () => {
       const { e } = pipHost(preview, { nicRules: [allow({ name: "allow-probe", source: "AzureLoadBalancer", port: "*", protocol: "*" })] });
-      expect(runStack(POLICY, e.resources)).toHaveLength(0);
+      expect(runStack(EXPOSED, e.resources)).toHaveLength(0);
     });
 
     it("VirtualNetwork and private prefixes are not the internet", () => {
@@ -112,7 +101,7 @@ describe.each(FORMS)("NSG semantics (%s form)", (_form, preview) => {
           allow({ name: "allow-10", priority: 110, source: "10.0.0.0/8", port: "3389" }),
         ],
       });
-      expect(runStack(POLICY, e.resources)).toHaveLength(0);
+      expect(runStack(EXPOSED, e.resources)).toHaveLength(0);
     });
   });
 
@@ -139,7 +128,7 @@ describe.each(FORMS)("NSG semantics (%s form)", (_form, preview) => {
 
     it("::/0 with a public IPv6 address on the host: exposed", () => {
       const { e, vm } = dualStack(preview, true, "::/0");
-      const v = runStack(POLICY, e.resources);
+      const v = runStack(EXPOSED, e.resources);
       expect(v.length).toBeGreaterThanOrEqual(1);
       expectAboutHost(v, vm, "::/0");
       expect(v.some((x) => x.message.includes("pip-ex01-v6") && x.message.includes("ipconfig-v6"))).toBe(true);
@@ -149,7 +138,7 @@ describe.each(FORMS)("NSG semantics (%s form)", (_form, preview) => {
 
     it("::/0 with only an IPv4 public IP: not exposed", () => {
       const { e } = dualStack(preview, false, "::/0");
-      expect(runStack(POLICY, e.resources)).toHaveLength(0);
+      expect(runStack(EXPOSED, e.resources)).toHaveLength(0);
     });
   });
 
@@ -162,7 +151,7 @@ describe.each(FORMS)("NSG semantics (%s form)", (_form, preview) => {
       ["0-65535", { port: "0-65535" }],
     ])("%s covers 443", (_label, spec) => {
       const { e, vm } = pipHost(preview, { nicRules: [allow({ name: "allow-ports", source: "Internet", ...(spec as Record<string, unknown>) })] });
-      const v = runStack(POLICY, e.resources);
+      const v = runStack(EXPOSED, e.resources);
       expect(v).toHaveLength(1);
       expectAboutHost(v, vm, "allow-ports (100)");
       expect(v[0].message).toMatch(/TCP (all ports|[^.]*\b443\b|[^.]*\b4\d\d-\d+)/);
@@ -175,7 +164,7 @@ describe.each(FORMS)("NSG semantics (%s form)", (_form, preview) => {
           allow({ name: "allow-https", priority: 200, source: "Internet", port: "443" }),
         ],
       });
-      expect(runStack(POLICY, e.resources)).toHaveLength(1);
+      expect(runStack(EXPOSED, e.resources)).toHaveLength(1);
     });
   });
 
@@ -185,69 +174,69 @@ describe.each(FORMS)("NSG semantics (%s form)", (_form, preview) => {
 
     it("subnet-only NSG allowing 443: exposed", () => {
       const { e, vm } = pipHost(preview, { subnetRules: [allowHttps()] });
-      const v = runStack(POLICY, e.resources);
+      const v = runStack(EXPOSED, e.resources);
       expect(v).toHaveLength(1);
       expectAboutHost(v, vm, "subnet NSG nsg-snet", "allow-https (100)", "no NIC NSG");
     });
 
     it("NIC-only NSG allowing 443: exposed", () => {
       const { e, vm } = pipHost(preview, { nicRules: [allowHttps()] });
-      const v = runStack(POLICY, e.resources);
+      const v = runStack(EXPOSED, e.resources);
       expect(v).toHaveLength(1);
       expectAboutHost(v, vm, "no subnet NSG", "NIC NSG nsg-ex01", "allow-https (100)");
     });
 
     it("both allow: exposed, both rules on the path", () => {
       const { e, vm } = pipHost(preview, { subnetRules: [allowHttps()], nicRules: [allowHttps()] });
-      const v = runStack(POLICY, e.resources);
+      const v = runStack(EXPOSED, e.resources);
       expect(v).toHaveLength(1);
       expectAboutHost(v, vm, "subnet NSG nsg-snet", "NIC NSG nsg-ex01");
     });
 
     it("allow on the NIC + deny on the subnet: not exposed", () => {
       const { e } = pipHost(preview, { subnetRules: [denyAll()], nicRules: [allowHttps()] });
-      expect(runStack(POLICY, e.resources)).toHaveLength(0);
+      expect(runStack(EXPOSED, e.resources)).toHaveLength(0);
     });
 
     it("allow on the subnet + deny on the NIC: not exposed", () => {
       const { e } = pipHost(preview, { subnetRules: [allowHttps()], nicRules: [denyAll()] });
-      expect(runStack(POLICY, e.resources)).toHaveLength(0);
+      expect(runStack(EXPOSED, e.resources)).toHaveLength(0);
     });
 
     it("subnet NSG with only default rules + NIC allow: not exposed (DenyAllInbound at the subnet)", () => {
       const { e } = pipHost(preview, { subnetRules: [], nicRules: [allowHttps()] });
-      expect(runStack(POLICY, e.resources)).toHaveLength(0);
+      expect(runStack(EXPOSED, e.resources)).toHaveLength(0);
     });
   });
 
   describe("public IP SKU without any NSG", () => {
     it("Standard: closed", () => {
       const { e } = pipHost(preview, { sku: "Standard" });
-      expect(runStack(POLICY, e.resources)).toHaveLength(0);
+      expect(runStack(EXPOSED, e.resources)).toHaveLength(0);
     });
 
     it("Basic: open on every port", () => {
       const { e, vm } = pipHost(preview, { sku: "Basic" });
-      const v = runStack(POLICY, e.resources);
+      const v = runStack(EXPOSED, e.resources);
       expect(v).toHaveLength(1);
       expectAboutHost(v, vm, "pip-ex01", "no subnet NSG", "no NIC NSG", "all ports");
     });
 
     it("sku missing: treated as open", () => {
       const { e, vm } = pipHost(preview, { sku: null });
-      const v = runStack(POLICY, e.resources);
+      const v = runStack(EXPOSED, e.resources);
       expect(v).toHaveLength(1);
       expectAboutHost(v, vm, "pip-ex01", "all ports");
     });
 
     it("Standard with an NSG that has only the default rules: closed", () => {
       const { e } = pipHost(preview, { sku: "Standard", nicRules: [] });
-      expect(runStack(POLICY, e.resources)).toHaveLength(0);
+      expect(runStack(EXPOSED, e.resources)).toHaveLength(0);
     });
 
     it("Basic with an NSG that has only the default rules: closed (DenyAllInbound)", () => {
       const { e } = pipHost(preview, { sku: "Basic", nicRules: [] });
-      expect(runStack(POLICY, e.resources)).toHaveLength(0);
+      expect(runStack(EXPOSED, e.resources)).toHaveLength(0);
     });
   });
 
@@ -266,12 +255,12 @@ describe.each(FORMS)("NSG semantics (%s form)", (_form, preview) => {
     };
 
     it("Standard LB: closed", () => {
-      expect(runStack(POLICY, lbHost(preview, "Standard").e.resources)).toHaveLength(0);
+      expect(runStack(EXPOSED, lbHost(preview, "Standard").e.resources)).toHaveLength(0);
     });
 
     it("Basic LB: open on the rule's backend port", () => {
       const { e, vm } = lbHost(preview, "Basic");
-      const v = runStack(POLICY, e.resources);
+      const v = runStack(EXPOSED, e.resources);
       expect(v).toHaveLength(1);
       expectAboutHost(v, vm, "load balancer lb-ex", "owa-https", "TCP 443");
     });
@@ -304,14 +293,14 @@ describe.each(FORMS)("NSG semantics (%s form)", (_form, preview) => {
 
     it("an allow to an ASG the NIC belongs to: exposed", () => {
       const { e, vm } = asgHost(preview, true);
-      const v = runStack(POLICY, e.resources);
+      const v = runStack(EXPOSED, e.resources);
       expect(v).toHaveLength(1);
       expectAboutHost(v, vm, "allow-https-mbx (100)", "443");
     });
 
     it("an allow to an ASG the NIC does not belong to: not exposed when ids are known; at preview the ASG id is unknown, so it may match (fail closed)", () => {
       const { e, vm } = asgHost(preview, false);
-      const v = runStack(POLICY, e.resources);
+      const v = runStack(EXPOSED, e.resources);
       if (preview) {
         expect(v).toHaveLength(1);
         expectAboutHost(v, vm, "allow-https-mbx (100)");
@@ -325,7 +314,7 @@ describe.each(FORMS)("NSG semantics (%s form)", (_form, preview) => {
         pipExtra: { ipAddress: "20.50.60.70" },
         nicRules: [allow({ name: "allow-to-public", source: "Internet", destination: "20.50.60.70", port: "443" })],
       });
-      expect(runStack(POLICY, e.resources)).toHaveLength(0);
+      expect(runStack(EXPOSED, e.resources)).toHaveLength(0);
     });
 
     it("... unless another rule allows the private address", () => {
@@ -336,7 +325,7 @@ describe.each(FORMS)("NSG semantics (%s form)", (_form, preview) => {
           allow({ name: "allow-smtp", priority: 110, source: "Internet", destination: `${HOST_IP}/32`, port: "25" }),
         ],
       });
-      const v = runStack(POLICY, e.resources);
+      const v = runStack(EXPOSED, e.resources);
       expect(v).toHaveLength(1);
       expectAboutHost(v, vm, "allow-smtp (110)", "TCP 25");
       expect(v[0].message).not.toContain("allow-to-public");
@@ -344,7 +333,7 @@ describe.each(FORMS)("NSG semantics (%s form)", (_form, preview) => {
 
     it("an allow for another host's private address does not expose ex01", () => {
       const { e } = pipHost(preview, { nicRules: [allow({ name: "allow-other", source: "Internet", destination: "10.0.1.99", port: "443" })] });
-      expect(runStack(POLICY, e.resources)).toHaveLength(0);
+      expect(runStack(EXPOSED, e.resources)).toHaveLength(0);
     });
   });
 
@@ -361,40 +350,40 @@ describe.each(FORMS)("NSG semantics (%s form)", (_form, preview) => {
 
     it("an NSG that only denies Internet does not stop it; the message says the NSG sees the gateway", () => {
       const { e, vm } = agwHost(preview, [deny({ name: "deny-internet", source: "Internet" })]);
-      const v = runStack(POLICY, e.resources);
+      const v = runStack(EXPOSED, e.resources);
       expect(v).toHaveLength(1);
       expectAboutHost(v, vm, "application gateway agw-ex", "port 443", "AllowVNetInBound", /rules that only deny Internet do not stop it/);
     });
 
     it("an NSG that denies source * above everything stops it", () => {
       const { e } = agwHost(preview, [deny({ name: "deny-all", source: "*" })]);
-      expect(runStack(POLICY, e.resources)).toHaveLength(0);
+      expect(runStack(EXPOSED, e.resources)).toHaveLength(0);
     });
   });
 
   describe("trustedSourcePrefixes", () => {
     it("an allow from a trusted prefix only: not exposed", () => {
       const { e } = pipHost(preview, { nicRules: [allow({ name: "allow-corp", source: "203.0.113.0/24", port: "3389" })] });
-      expect(runStack(POLICY, e.resources, { trustedSourcePrefixes: ["203.0.113.0/24"] })).toHaveLength(0);
+      expect(runStack(EXPOSED, e.resources, { trustedSourcePrefixes: ["203.0.113.0/24"] })).toHaveLength(0);
     });
 
     it("the same allow without the config: exposed", () => {
       const { e, vm } = pipHost(preview, { nicRules: [allow({ name: "allow-corp", source: "203.0.113.0/24", port: "3389" })] });
-      const v = runStack(POLICY, e.resources);
+      const v = runStack(EXPOSED, e.resources);
       expect(v).toHaveLength(1);
       expectAboutHost(v, vm, "203.0.113.0/24", "3389");
     });
 
     it("an allow from an untrusted public prefix: exposed", () => {
       const { e, vm } = pipHost(preview, { nicRules: [allow({ name: "allow-other", source: "8.8.8.0/24", port: "3389" })] });
-      const v = runStack(POLICY, e.resources, { trustedSourcePrefixes: ["203.0.113.0/24"] });
+      const v = runStack(EXPOSED, e.resources, { trustedSourcePrefixes: ["203.0.113.0/24"] });
       expect(v).toHaveLength(1);
       expectAboutHost(v, vm, "allow-other (100)", "8.8.8.0/24", "3389");
     });
 
     it("an allow from Internet minus a trusted prefix is still exposed, and the message says what is left", () => {
       const { e, vm } = pipHost(preview, { nicRules: [allow({ name: "allow-https", source: "Internet", port: "443" })] });
-      const v = runStack(POLICY, e.resources, { trustedSourcePrefixes: ["203.0.113.0/24"] });
+      const v = runStack(EXPOSED, e.resources, { trustedSourcePrefixes: ["203.0.113.0/24"] });
       expect(v).toHaveLength(1);
       expectAboutHost(v, vm, "except 203.0.113.0/24");
     });
@@ -415,7 +404,7 @@ describe.each(FORMS)("NSG semantics (%s form)", (_form, preview) => {
       const { e, vm } = standalone(preview, (e, nsg) =>
         e.securityRule("allow-rdp", nsg, allow({ name: "allow-rdp", source: "Internet", port: "3389" })),
       );
-      const v = runStack(POLICY, e.resources);
+      const v = runStack(EXPOSED, e.resources);
       expect(v).toHaveLength(1);
       expectAboutHost(v, vm, "SecurityRule allow-rdp (100)", "3389");
     });
@@ -425,7 +414,7 @@ describe.each(FORMS)("NSG semantics (%s form)", (_form, preview) => {
         e.securityRule("allow-rdp", nsg, allow({ name: "allow-rdp", priority: 200, source: "Internet", port: "3389" }));
         e.securityRule("deny-rdp", nsg, deny({ name: "deny-rdp", priority: 100, source: "*", port: "3389" }));
       });
-      expect(runStack(POLICY, e.resources)).toHaveLength(0);
+      expect(runStack(EXPOSED, e.resources)).toHaveLength(0);
     });
 
     it("a standalone deny above an inline allow protects (inline and standalone rules are evaluated together)", () => {
@@ -434,7 +423,7 @@ describe.each(FORMS)("NSG semantics (%s form)", (_form, preview) => {
         (e, nsg) => e.securityRule("deny-rdp", nsg, deny({ name: "deny-rdp", priority: 100, source: "*", port: "3389" })),
         [allow({ name: "allow-rdp", priority: 200, source: "Internet", port: "3389" })],
       );
-      expect(runStack(POLICY, e.resources)).toHaveLength(0);
+      expect(runStack(EXPOSED, e.resources)).toHaveLength(0);
     });
 
     it("a standalone deny in ANOTHER resource group with the same NSG name does not protect (linked by name only)", () => {
@@ -453,7 +442,7 @@ describe.each(FORMS)("NSG semantics (%s form)", (_form, preview) => {
           `/subscriptions/${e.sub}/resourceGroups/rg-other/providers/Microsoft.Network/networkSecurityGroups/nsg-ex01/securityRules/deny-rdp`,
         );
       });
-      const v = runStack(POLICY, e.resources);
+      const v = runStack(EXPOSED, e.resources);
       expect(v).toHaveLength(1);
       expectAboutHost(v, vm, "SecurityRule allow-rdp (200)", "3389");
     });
@@ -463,7 +452,7 @@ describe.each(FORMS)("NSG semantics (%s form)", (_form, preview) => {
         e.securityRule("allow-rdp", nsg, allow({ name: "allow-rdp", priority: 200, source: "Internet", port: "3389" }));
         e.securityRule("deny-rdp", nsg, deny({ name: "deny-rdp", priority: 100, source: "*", port: "3389" }), "rg-other");
       });
-      const v = runStack(POLICY, e.resources);
+      const v = runStack(EXPOSED, e.resources);
       expect(v).toHaveLength(1);
       expectAboutHost(v, vm, "SecurityRule allow-rdp (200)", "3389");
     });

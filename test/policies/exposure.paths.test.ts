@@ -9,11 +9,9 @@ import {
   afdOrigin,
   appGateway,
   baseNet,
-  expectAboutHost,
   exHost,
   firewall,
   firewallPolicy,
-  FORMS,
   HOST_IP,
   hostNic,
   inlineVm,
@@ -22,8 +20,8 @@ import {
   privateLinkService,
   ruleCollectionGroup,
 } from "../support/networks";
-
-const POLICY = "exchange-unverified-not-internet-exposed";
+import { expectAboutHost, FORMS } from "../support/assertions";
+import { EXPOSED } from "../support/policyNames";
 
 describe.each(FORMS)("paths (%s form)", (_form, preview) => {
   describe("public IP", () => {
@@ -34,7 +32,7 @@ describe.each(FORMS)("paths (%s form)", (_form, preview) => {
       const pip = e.publicIp("pip-ex01");
       const nic = hostNic(e, sub, { nsg, publicIp: pip });
       const vm = exHost(e, { nics: [nic] });
-      const v = runStack(POLICY, e.resources);
+      const v = runStack(EXPOSED, e.resources);
       expect(v).toHaveLength(1);
       expectAboutHost(v, vm, "pip-ex01", "allow-https (100)", "443", "nic-ex01/ipconfig1");
     });
@@ -54,7 +52,7 @@ describe.each(FORMS)("paths (%s form)", (_form, preview) => {
         { nsg, tags: HOST_TAGS("unverified") },
       );
       const vm = exHost(e, { nics: [nic] });
-      const v = runStack(POLICY, e.resources);
+      const v = runStack(EXPOSED, e.resources);
       expect(v).toHaveLength(1);
       expectAboutHost(v, vm, "pip-ex01-second", "nic-ex01/ipconfig2", "allow-rdp (110)", "3389");
     });
@@ -67,7 +65,7 @@ describe.each(FORMS)("paths (%s form)", (_form, preview) => {
       const nic1 = hostNic(e, sub, { nsg });
       const nic2 = hostNic(e, sub, { name: "nic-ex01-b", nsg, publicIp: pip, privateIp: "10.0.1.5" });
       const vm = exHost(e, { nics: [nic1, nic2] });
-      const v = runStack(POLICY, e.resources);
+      const v = runStack(EXPOSED, e.resources);
       expect(v).toHaveLength(1);
       expectAboutHost(v, vm, "pip-ex01-b", "nic-ex01-b/ipconfig1", "443");
     });
@@ -82,7 +80,7 @@ describe.each(FORMS)("paths (%s form)", (_form, preview) => {
         tags: HOST_TAGS("unverified"),
         publicIp: { name: "pip-ex01-inline", sku: { name: "Standard" } },
       });
-      const v = runStack(POLICY, e.resources);
+      const v = runStack(EXPOSED, e.resources);
       expect(v).toHaveLength(1);
       expectAboutHost(v, vm, "pip-ex01-inline", "allow-https (100)", "443");
     });
@@ -103,7 +101,7 @@ describe.each(FORMS)("paths (%s form)", (_form, preview) => {
       });
       const nic = hostNic(e, sub, { nsg: nsgAllowing(e, "443"), lbPools: [[lb, "pool-owa"]] });
       const vm = exHost(e, { nics: [nic] });
-      const v = runStack(POLICY, e.resources);
+      const v = runStack(EXPOSED, e.resources);
       expect(v).toHaveLength(1);
       expectAboutHost(v, vm, "pip-lb", "load balancer lb-ex", "owa-https", "443", "allow-443 (100)");
     });
@@ -119,7 +117,7 @@ describe.each(FORMS)("paths (%s form)", (_form, preview) => {
       });
       const nic = hostNic(e, sub, { nsg: nsgAllowing(e, "443") });
       const vm = exHost(e, { nics: [nic] });
-      const v = runStack(POLICY, e.resources);
+      const v = runStack(EXPOSED, e.resources);
       expect(v).toHaveLength(1);
       expectAboutHost(v, vm, "load balancer lb-ex", "owa-https", `IP-based member ${HOST_IP}`, "443");
     });
@@ -141,14 +139,14 @@ describe.each(FORMS)("paths (%s form)", (_form, preview) => {
 
       it("NSG allowing the backend port 3389 exposes the host", () => {
         const { e, vm } = build(preview, "3389");
-        const v = runStack(POLICY, e.resources);
+        const v = runStack(EXPOSED, e.resources);
         expect(v).toHaveLength(1);
         expectAboutHost(v, vm, "nat-rdp", "50001→3389", "allow-3389 (100)", "TCP 3389");
       });
 
       it("NSG allowing only the front-end port 50001 does not (the NSG sees the backend port)", () => {
         const { e } = build(preview, "50001");
-        expect(runStack(POLICY, e.resources)).toHaveLength(0);
+        expect(runStack(EXPOSED, e.resources)).toHaveLength(0);
       });
     });
 
@@ -172,7 +170,7 @@ describe.each(FORMS)("paths (%s form)", (_form, preview) => {
       });
       const nic = hostNic(e, sub, { nsg: nsgAllowing(e, "3389"), lbPools: [[lb, "pool-mgmt"]] });
       const vm = exHost(e, { nics: [nic] });
-      const v = runStack(POLICY, e.resources);
+      const v = runStack(EXPOSED, e.resources);
       expect(v).toHaveLength(1);
       expectAboutHost(v, vm, "nat-v2-rdp", "50000-50099→3389", "TCP 3389");
     });
@@ -194,7 +192,7 @@ describe.each(FORMS)("paths (%s form)", (_form, preview) => {
       const agw = appGateway(e, "agw-ex", { gwSubnet: gwSub, publicIp: pipAgw, l7: { port: 443 } });
       const nic = hostNic(e, sub, { nsg, agwPools: [[agw, "pool"]] });
       const vm = exHost(e, { nics: [nic] });
-      const v = runStack(POLICY, e.resources);
+      const v = runStack(EXPOSED, e.resources);
       expect(v).toHaveLength(1);
       expectAboutHost(v, vm, "application gateway agw-ex", "L7 listener listener-https", "port 443", "NIC in backend pool", "AllowVNetInBound");
     });
@@ -204,7 +202,7 @@ describe.each(FORMS)("paths (%s form)", (_form, preview) => {
       appGateway(e, "agw-ex", { gwSubnet: gwSub, publicIp: pipAgw, l7: { port: 443 }, backends: [{ ipAddress: HOST_IP }] });
       const nic = hostNic(e, sub, { nsg });
       const vm = exHost(e, { nics: [nic] });
-      const v = runStack(POLICY, e.resources);
+      const v = runStack(EXPOSED, e.resources);
       expect(v).toHaveLength(1);
       expectAboutHost(v, vm, "application gateway agw-ex", `backend ${HOST_IP}`, "port 443");
     });
@@ -214,7 +212,7 @@ describe.each(FORMS)("paths (%s form)", (_form, preview) => {
       appGateway(e, "agw-ex", { gwSubnet: gwSub, publicIp: pipAgw, l7: { port: 443 }, backends: [{ fqdn: "mail.contoso.example" }] });
       const nic = hostNic(e, sub, { nsg });
       const vm = exHost(e, { nics: [nic] });
-      const v = runStack(POLICY, e.resources);
+      const v = runStack(EXPOSED, e.resources);
       expect(v).toHaveLength(1);
       expectAboutHost(v, vm, "application gateway agw-ex", "mail.contoso.example", /cannot resolve/);
     });
@@ -224,7 +222,7 @@ describe.each(FORMS)("paths (%s form)", (_form, preview) => {
       const agw = appGateway(e, "agw-ex", { gwSubnet: gwSub, publicIp: pipAgw, l4: { port: 3389 } });
       const nic = hostNic(e, sub, { nsg, agwPools: [[agw, "pool"]] });
       const vm = exHost(e, { nics: [nic] });
-      const v = runStack(POLICY, e.resources);
+      const v = runStack(EXPOSED, e.resources);
       expect(v).toHaveLength(1);
       expectAboutHost(v, vm, "application gateway agw-ex", "L4 listener listener-tcp", "port 3389", "TCP 3389");
     });
@@ -234,7 +232,7 @@ describe.each(FORMS)("paths (%s form)", (_form, preview) => {
       const agw = appGateway(e, "agw-int", { gwSubnet: gwSub, l7: { port: 443 } });
       const nic = hostNic(e, sub, { nsg, agwPools: [[agw, "pool"]] });
       exHost(e, { nics: [nic] });
-      expect(runStack(POLICY, e.resources)).toHaveLength(0);
+      expect(runStack(EXPOSED, e.resources)).toHaveLength(0);
     });
   });
 
@@ -257,7 +255,7 @@ describe.each(FORMS)("paths (%s form)", (_form, preview) => {
         publicIp: pipFw,
         dnat: [{ name: "rdp-in", destinationPorts: ["3389"], translatedAddress: HOST_IP, translatedPort: "3389" }],
       });
-      const v = runStack(POLICY, e.resources);
+      const v = runStack(EXPOSED, e.resources);
       expect(v).toHaveLength(1);
       expectAboutHost(v, vm, "firewall fw-hub", "rdp-in", "port 3389", "translated address");
     });
@@ -268,7 +266,7 @@ describe.each(FORMS)("paths (%s form)", (_form, preview) => {
       const child = firewallPolicy(e, "fwp-child", { base });
       ruleCollectionGroup(e, "rcg-dnat", base, [{ name: "owa-in", destinationPorts: ["443"], translatedAddress: HOST_IP, translatedPort: "443" }]);
       firewall(e, "fw-hub", { subnet: fwSub, publicIp: pipFw, policy: child });
-      const v = runStack(POLICY, e.resources);
+      const v = runStack(EXPOSED, e.resources);
       expect(v).toHaveLength(1);
       expectAboutHost(v, vm, "rcg-dnat", "owa-in", "fwp-base", "on firewall fw-hub", "port 443");
     });
@@ -282,10 +280,10 @@ describe.each(FORMS)("paths (%s form)", (_form, preview) => {
           { name: "rdp-corp", sourceAddresses: ["203.0.113.0/24"], destinationPorts: ["3389"], translatedAddress: HOST_IP, translatedPort: "3389" },
         ],
       });
-      const v = runStack(POLICY, e.resources);
+      const v = runStack(EXPOSED, e.resources);
       expect(v).toHaveLength(1);
       expectAboutHost(v, vm, "rdp-corp");
-      expect(runStack(POLICY, e.resources, { trustedSourcePrefixes: ["203.0.113.0/24"] })).toHaveLength(0);
+      expect(runStack(EXPOSED, e.resources, { trustedSourcePrefixes: ["203.0.113.0/24"] })).toHaveLength(0);
     });
 
     it("a DNAT rule open only to private sources does not expose the host", () => {
@@ -297,7 +295,7 @@ describe.each(FORMS)("paths (%s form)", (_form, preview) => {
           { name: "rdp-onprem", sourceAddresses: ["10.50.0.0/16"], destinationPorts: ["3389"], translatedAddress: HOST_IP, translatedPort: "3389" },
         ],
       });
-      expect(runStack(POLICY, e.resources)).toHaveLength(0);
+      expect(runStack(EXPOSED, e.resources)).toHaveLength(0);
     });
 
     it("a DNAT rule translating to another address does not expose the host", () => {
@@ -307,7 +305,7 @@ describe.each(FORMS)("paths (%s form)", (_form, preview) => {
         publicIp: pipFw,
         dnat: [{ name: "other-in", destinationPorts: ["443"], translatedAddress: "10.0.2.50", translatedPort: "443" }],
       });
-      expect(runStack(POLICY, e.resources)).toHaveLength(0);
+      expect(runStack(EXPOSED, e.resources)).toHaveLength(0);
     });
   });
 
@@ -324,7 +322,7 @@ describe.each(FORMS)("paths (%s form)", (_form, preview) => {
     afdOrigin(e, "origin-owa", { pls });
     const nic = hostNic(e, sub, { nsg: e.nsg("nsg-ex01", []), lbPools: [[lb, "pool-owa"]] });
     const vm = exHost(e, { nics: [nic] });
-    const v = runStack(POLICY, e.resources);
+    const v = runStack(EXPOSED, e.resources);
     expect(v).toHaveLength(1);
     expectAboutHost(v, vm, "Front Door origin origin-owa", "Private Link Service pls-owa", "internal load balancer lb-int", "owa-https", "443");
   });
@@ -339,7 +337,7 @@ describe.each(FORMS)("paths (%s form)", (_form, preview) => {
     });
     const nic = hostNic(e, sub, { nsg: e.nsg("nsg-ex01", []), lbPools: [[lb, "pool-owa"]] });
     exHost(e, { nics: [nic] });
-    expect(runStack(POLICY, e.resources)).toHaveLength(0);
+    expect(runStack(EXPOSED, e.resources)).toHaveLength(0);
   });
 
   describe("Virtual Network Manager AlwaysAllow admin rule", () => {
@@ -355,12 +353,12 @@ describe.each(FORMS)("paths (%s form)", (_form, preview) => {
     };
 
     it("Standard PIP whose NSG denies everything is not exposed without the admin rule", () => {
-      expect(runStack(POLICY, build(preview, false).e.resources)).toHaveLength(0);
+      expect(runStack(EXPOSED, build(preview, false).e.resources)).toHaveLength(0);
     });
 
     it("AlwaysAllow from Internet exposes it past the NSG", () => {
       const { e, vm } = build(preview, true);
-      const v = runStack(POLICY, e.resources);
+      const v = runStack(EXPOSED, e.resources);
       expect(v).toHaveLength(1);
       expectAboutHost(v, vm, "pip-ex01", "network manager AlwaysAllow rule always-rdp", "3389");
     });

@@ -11,11 +11,9 @@ import {
   afdOrigin,
   appGateway,
   baseNet,
-  expectAboutHost,
   exHost,
   firewall,
   firewallPolicy,
-  FORMS,
   HOST_IP,
   hostNic,
   inlineVm,
@@ -24,8 +22,8 @@ import {
   privateLinkService,
   ruleCollectionGroup,
 } from "../support/networks";
-
-const POLICY = "exchange-unverified-not-internet-exposed";
+import { expectAboutHost, FORMS } from "../support/assertions";
+import { EXPOSED } from "../support/policyNames";
 
 describe.each(FORMS)("unknown values (%s form)", (_form, preview) => {
   const withNicRules = (rules: unknown) => {
@@ -39,7 +37,7 @@ describe.each(FORMS)("unknown values (%s form)", (_form, preview) => {
 
   it("an unknown sourceAddressPrefix on an allow rule: exposed", () => {
     const { e, vm } = withNicRules([rule({ name: "allow-x", priority: 100, source: UNKNOWN, port: "443", protocol: "Tcp" })]);
-    const v = runStack(POLICY, e.resources);
+    const v = runStack(EXPOSED, e.resources);
     expect(v).toHaveLength(1);
     expectAboutHost(v, vm, "pip-ex01", "allow-x (100)", "sourceAddressPrefix is unknown at preview", "443");
   });
@@ -49,7 +47,7 @@ describe.each(FORMS)("unknown values (%s form)", (_form, preview) => {
       rule({ name: "deny-x", priority: 100, access: "Deny", source: UNKNOWN, port: "443" }),
       rule({ name: "allow-https", priority: 200, source: "Internet", port: "443", protocol: "Tcp" }),
     ]);
-    const v = runStack(POLICY, e.resources);
+    const v = runStack(EXPOSED, e.resources);
     expect(v).toHaveLength(1);
     expectAboutHost(v, vm, "allow-https (200)", "443");
   });
@@ -59,19 +57,19 @@ describe.each(FORMS)("unknown values (%s form)", (_form, preview) => {
       rule({ name: "deny-x", priority: UNKNOWN, access: "Deny", source: "*", port: "443" }),
       rule({ name: "allow-https", priority: 4000, source: "Internet", port: "443", protocol: "Tcp" }),
     ]);
-    expect(runStack(POLICY, e.resources)).toHaveLength(1);
+    expect(runStack(EXPOSED, e.resources)).toHaveLength(1);
   });
 
   it("an unknown access on a rule is read as Allow", () => {
     const { e, vm } = withNicRules([rule({ name: "maybe", priority: 100, access: UNKNOWN, source: "Internet", port: "3389", protocol: "Tcp" })]);
-    const v = runStack(POLICY, e.resources);
+    const v = runStack(EXPOSED, e.resources);
     expect(v).toHaveLength(1);
     expectAboutHost(v, vm, "maybe (100)", "unknown");
   });
 
   it("an unknown securityRules array: exposed, the message says the rules are unknown", () => {
     const { e, vm } = withNicRules(UNKNOWN);
-    const v = runStack(POLICY, e.resources);
+    const v = runStack(EXPOSED, e.resources);
     expect(v).toHaveLength(1);
     expectAboutHost(v, vm, "pip-ex01", "the rules of NSG nsg-ex01 are unknown at preview");
   });
@@ -85,7 +83,7 @@ describe.each(FORMS)("unknown values (%s form)", (_form, preview) => {
       extra: { networkSecurityGroup: { id: UNKNOWN } },
     });
     const vm = exHost(e, { nics: [nic] });
-    const v = runStack(POLICY, e.resources);
+    const v = runStack(EXPOSED, e.resources);
     expect(v).toHaveLength(1);
     expectAboutHost(v, vm, "pip-ex01", "NSG of nic-ex01", /unknown at preview and no dependency names the target/);
   });
@@ -106,7 +104,7 @@ describe.each(FORMS)("unknown values (%s form)", (_form, preview) => {
     );
     expect(nic.propertyDependencies?.ipConfigurations).toContain(pip.urn);
     const vm = exHost(e, { nics: [nic] });
-    const v = runStack(POLICY, e.resources);
+    const v = runStack(EXPOSED, e.resources);
     expect(v).toHaveLength(1);
     expectAboutHost(v, vm, "public IP pip-ex01", "allow-https (100)", "443");
   });
@@ -118,7 +116,7 @@ describe.each(FORMS)("unknown values (%s form)", (_form, preview) => {
       tags: HOST_TAGS("unverified"),
     });
     const vm = exHost(e, { nics: [nic] });
-    const v = runStack(POLICY, e.resources);
+    const v = runStack(EXPOSED, e.resources);
     expect(v).toHaveLength(1);
     expectAboutHost(v, vm, /public IP whose id is unknown/);
   });
@@ -133,7 +131,7 @@ describe.each(FORMS)("unknown values (%s form)", (_form, preview) => {
       tags: HOST_TAGS("unverified"),
     });
     const vm = exHost(e, { nics: [nic] });
-    const v = runStack(POLICY, e.resources);
+    const v = runStack(EXPOSED, e.resources);
     expect(v.length).toBeGreaterThanOrEqual(1);
     expectAboutHost(v, vm);
     expect(v.some((x) => x.message.includes("ipConfigurations of NIC nic-ex01 are unknown at preview"))).toBe(true);
@@ -151,7 +149,7 @@ describe.each(FORMS)("unknown lists on the path (%s form)", (_form, preview) => 
     const fw = firewall(e, "fw-hub", { subnet: e.subnet("AzureFirewallSubnet", vnet, "10.0.4.0/26"), publicIp: e.publicIp("pip-fw"), dnat: [] });
     (fw.properties as Record<string, unknown>).natRuleCollections = UNKNOWN;
     const vm = hostOnly(e, sub);
-    const v = runStack(POLICY, e.resources);
+    const v = runStack(EXPOSED, e.resources);
     expect(v.length).toBeGreaterThanOrEqual(1);
     expectAboutHost(v, vm, "fw-hub");
   });
@@ -164,7 +162,7 @@ describe.each(FORMS)("unknown lists on the path (%s form)", (_form, preview) => 
     (rcg.properties as Record<string, unknown>).ruleCollections = UNKNOWN;
     firewall(e, "fw-hub", { subnet: e.subnet("AzureFirewallSubnet", vnet, "10.0.4.0/26"), publicIp: e.publicIp("pip-fw"), policy: pol });
     const vm = hostOnly(e, sub);
-    const v = runStack(POLICY, e.resources);
+    const v = runStack(EXPOSED, e.resources);
     expect(v.length).toBeGreaterThanOrEqual(1);
     expectAboutHost(v, vm, "rcg-dnat");
   });
@@ -183,7 +181,7 @@ describe.each(FORMS)("unknown lists on the path (%s form)", (_form, preview) => 
         hostNic(e, sub, { nsg: e.nsg("nsg-ex01", [rule({ name: "allow-https", priority: 100, source: "Internet", port: "443", protocol: "Tcp" })]) }),
       ],
     });
-    const v = runStack(POLICY, e.resources);
+    const v = runStack(EXPOSED, e.resources);
     expect(v.length).toBeGreaterThanOrEqual(1);
     expectAboutHost(v, vm, "lb-ex");
   });
@@ -194,7 +192,7 @@ describe.each(FORMS)("unknown lists on the path (%s form)", (_form, preview) => 
     const agw = appGateway(e, "agw-ex", { gwSubnet: e.subnet("snet-agw", vnet, "10.0.3.0/24"), publicIp: e.publicIp("pip-agw"), l7: { port: 443 } });
     (agw.properties as Record<string, unknown>).backendAddressPools = UNKNOWN;
     const vm = hostOnly(e, sub);
-    const v = runStack(POLICY, e.resources);
+    const v = runStack(EXPOSED, e.resources);
     expect(v.length).toBeGreaterThanOrEqual(1);
     expectAboutHost(v, vm, "agw-ex");
   });
@@ -210,7 +208,7 @@ describe.each(FORMS)("unknown lists on the path (%s form)", (_form, preview) => 
     (lb.properties as Record<string, unknown>).inboundNatRules = UNKNOWN;
     const nsg = e.nsg("nsg-ex01", [rule({ name: "allow-rdp", priority: 100, source: "Internet", port: "3389", protocol: "Tcp" })]);
     const vm = exHost(e, { nics: [hostNic(e, sub, { nsg, natRules: [[lb, "nat-rdp"]] })] });
-    const v = runStack(POLICY, e.resources);
+    const v = runStack(EXPOSED, e.resources);
     expect(v.length).toBeGreaterThanOrEqual(1);
     expectAboutHost(v, vm, "lb-ex");
   });
@@ -221,7 +219,7 @@ describe.each(FORMS)("unknown lists on the path (%s form)", (_form, preview) => 
 type Builder = (preview: boolean) => { e: Estate; vm: Res };
 
 /** Exposed estates, one per path family. */
-const EXPOSED: Array<[string, Builder]> = [
+const EXPOSED_CASES: Array<[string, Builder]> = [
   [
     "public IP + NSG allow",
     (preview) => {
@@ -413,14 +411,14 @@ function withUnknownAt(resources: readonly Res[], at: { res: number; path: Array
 }
 
 describe.each(FORMS)("an unknown value never makes a violation disappear (%s form)", (_form, preview) => {
-  describe.each(EXPOSED)("%s", (_name, build) => {
+  describe.each(EXPOSED_CASES)("%s", (_name, build) => {
     const { e, vm } = build(preview);
     it("the base estate is exposed", () => {
-      expect(runStack(POLICY, e.resources).length).toBeGreaterThanOrEqual(1);
+      expect(runStack(EXPOSED, e.resources).length).toBeGreaterThanOrEqual(1);
     });
     const cases = sample(propertyPaths(e.resources));
     it.each(cases.map((c) => [c.label, c] as const))("%s unknown", (_label, c) => {
-      const v = runStack(POLICY, withUnknownAt(e.resources, c));
+      const v = runStack(EXPOSED, withUnknownAt(e.resources, c));
       expect(v.length).toBeGreaterThanOrEqual(1);
       expect(v.every((x) => x.urn === vm.urn)).toBe(true);
     });

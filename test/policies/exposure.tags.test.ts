@@ -5,10 +5,9 @@
  */
 import { cleanData, Estate, HOST_TAGS, rule, UNKNOWN } from "../support/estate";
 import { runStack } from "../support/judge";
-import { baseNet, expectAboutHost, FORMS, hostNic } from "../support/networks";
-
-const EXPOSED = "exchange-unverified-not-internet-exposed";
-const ISOLATED = "exchange-unverified-isolated";
+import { baseNet, hostNic } from "../support/networks";
+import { expectAboutHost, FORMS } from "../support/assertions";
+import { EXPOSED, ISOLATED } from "../support/policyNames";
 
 /** ex01 with a Standard PIP and an NSG allowing 443 from Internet, a clean linked assessment, and the given tags. */
 function taggedHost(preview: boolean, vmTags: Record<string, string> | string, nicTags?: Record<string, string>, gate: Record<string, unknown> = {}) {

@@ -4,7 +4,8 @@
  * without such an update fails. Default baseline: the newest wave the pack knows ("2026-09").
  */
 import { DEFAULT_BASELINE } from "../../policies/model/exchangeBuilds";
-import { ago, clean, Estate, expectOnHost, expectSome, FORMS, gateOf, host, messages, runGate, UNKNOWN } from "../support/gateFixtures";
+import { ago, clean, Estate, gateOf, host, runGate, UNKNOWN } from "../support/gateFixtures";
+import { expectOnHost, expectSome, FORMS, messages } from "../support/assertions";
 
 describe.each(FORMS)("exchange-build-patched (%s form)", (_form, preview) => {
   const withBuild = (exchangeBuild: string, state: string | null = "remediated") => {

@@ -3,25 +3,9 @@
  * assessment is never marked remediated; every Exchange host's OS disk is created from an image
  * (never an attached disk), from approvedImages when set.
  */
-import {
-  ago,
-  clean,
-  diskId,
-  Estate,
-  expectOnHost,
-  expectSome,
-  FORMS,
-  gateOf,
-  host,
-  isolatedNet,
-  messages,
-  NOW,
-  Res,
-  runGate,
-  UNKNOWN,
-  withDeps,
-} from "../support/gateFixtures";
+import { ago, clean, diskId, Estate, gateOf, host, isolatedNet, NOW, Res, runGate, UNKNOWN, withDeps } from "../support/gateFixtures";
 import { analyse, stackRule } from "../support/judge";
+import { expectOnHost, expectSome, FORMS, messages } from "../support/assertions";
 
 const GALLERY_RG = "rg-images";
 const galleryBase = (e: Estate) => `/subscriptions/${e.sub}/resourceGroups/${GALLERY_RG}/providers/Microsoft.Compute/galleries/galExchange`;

@@ -6,11 +6,9 @@
 import { Estate, HOST_TAGS, rule, UNKNOWN } from "../support/estate";
 import { envelope, genericSecurityRule, genericWrite, ISOLATION_CONFIG, quarantinedHost } from "../support/genericWrites";
 import { runStack } from "../support/judge";
-import { baseNet, expectAboutHost, exHost, FORMS, hostNic } from "../support/networks";
-
-const EXPOSED = "exchange-unverified-not-internet-exposed";
-const ISOLATED = "exchange-unverified-isolated";
-const CLIENT_PORTS = "exchange-verified-exposes-only-client-ports";
+import { baseNet, exHost, hostNic } from "../support/networks";
+import { expectAboutHost, FORMS } from "../support/assertions";
+import { CLIENT_PORTS, EXPOSED, ISOLATED } from "../support/policyNames";
 
 const winrm = () => rule({ name: "allow-winrm", priority: 110, source: "*", port: "5985", protocol: "Tcp" });
 

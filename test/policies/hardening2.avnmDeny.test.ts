@@ -5,9 +5,10 @@
  */
 import { Estate, HOST_TAGS, Res, rule, UNKNOWN } from "../support/estate";
 import { runStack } from "../support/judge";
-import { adminRule, armIdOf, baseNet, FORMS, hostNic } from "../support/networks";
+import { adminRule, armIdOf, baseNet, hostNic } from "../support/networks";
+import { FORMS } from "../support/assertions";
+import { EXPOSED } from "../support/policyNames";
 
-const EXPOSED = "exchange-unverified-not-internet-exposed";
 const AVNM = "Microsoft.Network/networkManagers";
 
 interface Opts {

@@ -5,9 +5,8 @@
  */
 import { Estate, HOST_TAGS, Res, rule, UNKNOWN } from "../support/estate";
 import { runStack } from "../support/judge";
-import { FORMS } from "../support/networks";
-
-const EXPOSED = "exchange-unverified-not-internet-exposed";
+import { FORMS } from "../support/assertions";
+import { EXPOSED } from "../support/policyNames";
 
 interface Opts {
   share?: unknown;

@@ -3,13 +3,11 @@
  * carries an NSG and the other does not. Each deployment of the NSG-less form removes the association (last writer
  * wins), so the host is judged with the NSG-less reading when that exposes it, and the message names both declarations.
  */
-import { Estate, HOST_TAGS, Res, rule } from "../support/estate";
+import { Estate, HOST_TAGS, Res, rule, UNKNOWN } from "../support/estate";
 import { runStack } from "../support/judge";
-import { FORMS } from "../support/networks";
-
-const EXPOSED = "exchange-unverified-not-internet-exposed";
-const ISOLATED = "exchange-unverified-isolated";
-const FORENSICS = { forensicsSourcePrefixes: ["10.9.0.0/24"] };
+import { FORMS } from "../support/assertions";
+import { FORENSICS } from "../support/networks";
+import { EXPOSED, ISOLATED } from "../support/policyNames";
 
 const isolation = (e: Estate) =>
   e.nsg("nsg-q", [
@@ -41,8 +39,7 @@ function dual(preview: boolean, o: { inlineNsg: boolean; standaloneNsg: boolean;
           privateIPAddress: "10.0.2.4",
           privateIPAllocationMethod: "Static",
           // The inline subnet by its id (what a program builds from the VNet's id); unknown at preview, linked to the VNet.
-          subnet:
-            o.nicRefersTo === "standalone" ? e.ref(sub) : { id: preview ? "04da6b54-80e4-46f7-96ec-b56ff0331ba9" : `${vnet.armId}/subnets/snet-q` },
+          subnet: o.nicRefersTo === "standalone" ? e.ref(sub) : { id: preview ? UNKNOWN : `${vnet.armId}/subnets/snet-q` },
           publicIPAddress: e.ref(pip),
         },
       ],

@@ -5,10 +5,9 @@
  */
 import { Estate, HOST_TAGS, Res, rule } from "../support/estate";
 import { runStack } from "../support/judge";
-import { baseNet, FORMS } from "../support/networks";
-
-const EXPOSED = "exchange-unverified-not-internet-exposed";
-const REBUILD = "exchange-compromised-rebuilt-from-scratch";
+import { baseNet } from "../support/networks";
+import { FORMS } from "../support/assertions";
+import { EXPOSED, REBUILD } from "../support/policyNames";
 
 function scaleSet(
   e: Estate,

@@ -6,10 +6,9 @@
 import { T } from "../../policies/model/resourceTypes";
 import { cleanData, Estate, HOST_TAGS, Res, rule, UNKNOWN } from "../support/estate";
 import { analyse, runStack } from "../support/judge";
-import { baseNet, FORMS, hostNic } from "../support/networks";
-
-const EXPOSED = "exchange-unverified-not-internet-exposed";
-const REQUIRES = "exchange-remediated-requires-assessment";
+import { baseNet, hostNic } from "../support/networks";
+import { FORMS } from "../support/assertions";
+import { EXPOSED, REQUIRES } from "../support/policyNames";
 
 /** ex01 published (Standard PIP, NSG allowing 443 from Internet) with a clean linked assessment and the given VM tags. */
 function published(preview: boolean, vmTags: Record<string, string>) {

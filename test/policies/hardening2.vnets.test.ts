@@ -6,9 +6,9 @@
  */
 import { Estate, HOST_TAGS, Res, rule, UNKNOWN } from "../support/estate";
 import { runStack } from "../support/judge";
-import { appGateway, baseNet, firewall, FORMS, HOST_IP, hostNic, loadBalancer } from "../support/networks";
-
-const EXPOSED = "exchange-unverified-not-internet-exposed";
+import { appGateway, baseNet, firewall, HOST_IP, hostNic, loadBalancer } from "../support/networks";
+import { FORMS } from "../support/assertions";
+import { EXPOSED } from "../support/policyNames";
 
 function peering(e: Estate, name: string, local: Res, remote: Res | "unknown"): Res {
   const props: Record<string, unknown> = {

@@ -3,13 +3,12 @@
  * forensicsSourcePrefixes (the VNet default allow must be overridden); a compromised host also
  * sends nothing to the internet except to forensicsDestinationPrefixes.
  */
-import { Estate, HOST_TAGS, rule } from "../support/estate";
+import { Estate, HOST_TAGS, rule, UNKNOWN } from "../support/estate";
 import { runStack } from "../support/judge";
-import { adminRule, baseNet, expectAboutHost, exHost, FORMS, hostNic } from "../support/networks";
+import { adminRule, baseNet, exHost, FORENSICS, hostNic } from "../support/networks";
 import { sample } from "../support/budget";
-
-const POLICY = "exchange-unverified-isolated";
-const CONFIG = { forensicsSourcePrefixes: ["10.9.0.0/24"] };
+import { expectAboutHost, FORMS } from "../support/assertions";
+import { ISOLATED } from "../support/policyNames";
 
 const forensicsIn = () => rule({ name: "allow-forensics-rdp", priority: 100, source: "10.9.0.0/24", port: "3389", protocol: "Tcp" });
 const denyAllIn = () => rule({ name: "deny-all-in", priority: 4000, access: "Deny", source: "*" });
@@ -33,17 +32,17 @@ function isolatedHost(
 describe.each(FORMS)("isolation (%s form)", (_form, preview) => {
   it("forensics allow + deny * inbound: isolated", () => {
     const { e } = isolatedHost(preview);
-    expect(runStack(POLICY, e.resources, CONFIG)).toEqual([]);
+    expect(runStack(ISOLATED, e.resources, FORENSICS)).toEqual([]);
   });
 
   it("the same isolation in the subnet NSG instead of the NIC NSG: isolated", () => {
     const { e } = isolatedHost(preview, { rules: null, subnetRules: [forensicsIn(), denyAllIn()] });
-    expect(runStack(POLICY, e.resources, CONFIG)).toEqual([]);
+    expect(runStack(ISOLATED, e.resources, FORENSICS)).toEqual([]);
   });
 
   it("without the deny: not isolated, the message names the VNet default rule AllowVNetInBound", () => {
     const { e, vm } = isolatedHost(preview, { rules: [forensicsIn()] });
-    const v = runStack(POLICY, e.resources, CONFIG);
+    const v = runStack(ISOLATED, e.resources, FORENSICS);
     expect(v).toHaveLength(1);
     expectAboutHost(v, vm, "is not isolated", "nic-ex01/ipconfig1", "AllowVNetInBound (65000)");
   });
@@ -52,14 +51,14 @@ describe.each(FORMS)("isolation (%s form)", (_form, preview) => {
     const { e, vm } = isolatedHost(preview, {
       rules: [forensicsIn(), rule({ name: "deny-internet-in", priority: 4000, access: "Deny", source: "Internet" })],
     });
-    const v = runStack(POLICY, e.resources, CONFIG);
+    const v = runStack(ISOLATED, e.resources, FORENSICS);
     expect(v).toHaveLength(1);
     expectAboutHost(v, vm, "is not isolated", "AllowVNetInBound");
   });
 
   it("no NSG at all: not isolated", () => {
     const { e, vm } = isolatedHost(preview, { rules: null });
-    const v = runStack(POLICY, e.resources, CONFIG);
+    const v = runStack(ISOLATED, e.resources, FORENSICS);
     expect(v).toHaveLength(1);
     expectAboutHost(v, vm, "is not isolated", "no subnet NSG", "no NIC NSG");
   });
@@ -68,7 +67,7 @@ describe.each(FORMS)("isolation (%s form)", (_form, preview) => {
     const { e, vm } = isolatedHost(preview, {
       rules: [forensicsIn(), rule({ name: "allow-ops", priority: 200, source: "10.20.0.0/16", port: "3389", protocol: "Tcp" }), denyAllIn()],
     });
-    const v = runStack(POLICY, e.resources, CONFIG);
+    const v = runStack(ISOLATED, e.resources, FORENSICS);
     expect(v).toHaveLength(1);
     expectAboutHost(v, vm, "allow-ops (200)", "10.20.0.0/16");
   });
@@ -78,20 +77,20 @@ describe.each(FORMS)("isolation (%s form)", (_form, preview) => {
       rules: [rule({ name: "allow-all", priority: 100, source: "*" })],
       subnetRules: [forensicsIn(), denyAllIn()],
     });
-    expect(runStack(POLICY, e.resources, CONFIG)).toEqual([]);
+    expect(runStack(ISOLATED, e.resources, FORENSICS)).toEqual([]);
   });
 
   describe("compromised host", () => {
     it("without an outbound deny: a violation about sending to the internet", () => {
       const { e, vm } = isolatedHost(preview, { state: "compromised" });
-      const v = runStack(POLICY, e.resources, CONFIG);
+      const v = runStack(ISOLATED, e.resources, FORENSICS);
       expect(v).toHaveLength(1);
       expectAboutHost(v, vm, "(compromised)", "can still send to the internet", "AllowInternetOutBound");
     });
 
     it("with outbound deny * → Internet above the defaults: isolated", () => {
       const { e } = isolatedHost(preview, { state: "compromised", rules: [forensicsIn(), denyAllIn(), denyInternetOut()] });
-      expect(runStack(POLICY, e.resources, CONFIG)).toEqual([]);
+      expect(runStack(ISOLATED, e.resources, FORENSICS)).toEqual([]);
     });
 
     it("with an outbound allow to forensicsDestinationPrefixes above the deny: isolated when that prefix is configured", () => {
@@ -110,9 +109,9 @@ describe.each(FORMS)("isolation (%s form)", (_form, preview) => {
         denyInternetOut(),
       ];
       const { e, vm } = isolatedHost(preview, { state: "compromised", rules });
-      expect(runStack(POLICY, e.resources, { ...CONFIG, forensicsDestinationPrefixes: ["198.51.100.0/24"] })).toEqual([]);
+      expect(runStack(ISOLATED, e.resources, { ...FORENSICS, forensicsDestinationPrefixes: ["198.51.100.0/24"] })).toEqual([]);
       // ... and a violation naming the allow when it is not.
-      const v = runStack(POLICY, e.resources, CONFIG);
+      const v = runStack(ISOLATED, e.resources, FORENSICS);
       expect(v).toHaveLength(1);
       expectAboutHost(v, vm, "can still send to the internet", "allow-evidence-out (100)");
     });
@@ -124,21 +123,21 @@ describe.each(FORMS)("isolation (%s form)", (_form, preview) => {
         verdict: "compromised",
         completedAt: new Date(Date.now() - 86400000).toISOString(),
       });
-      const v = runStack(POLICY, e.resources, CONFIG);
+      const v = runStack(ISOLATED, e.resources, FORENSICS);
       expect(v).toHaveLength(1);
       expectAboutHost(v, vm, "can still send to the internet");
     });
 
     it("an unverified host is not held to the outbound rule", () => {
       const { e } = isolatedHost(preview, { state: "unverified" });
-      expect(runStack(POLICY, e.resources, CONFIG)).toEqual([]);
+      expect(runStack(ISOLATED, e.resources, FORENSICS)).toEqual([]);
     });
   });
 
   it("an AVNM AlwaysAllow from VirtualNetwork defeats the isolation NSG", () => {
     const { e, vm } = isolatedHost(preview);
     adminRule(e, "always-vnet", { source: "VirtualNetwork", protocol: "Any" });
-    const v = runStack(POLICY, e.resources, CONFIG);
+    const v = runStack(ISOLATED, e.resources, FORENSICS);
     expect(v).toHaveLength(1);
     expectAboutHost(v, vm, "is not isolated", "network manager AlwaysAllow rule always-vnet");
   });
@@ -146,7 +145,7 @@ describe.each(FORMS)("isolation (%s form)", (_form, preview) => {
   it("an AVNM admin rule with access Deny does not count against isolation", () => {
     const { e } = isolatedHost(preview);
     adminRule(e, "deny-vnet", { access: "Deny", source: "VirtualNetwork", protocol: "Any" });
-    expect(runStack(POLICY, e.resources, CONFIG)).toEqual([]);
+    expect(runStack(ISOLATED, e.resources, FORENSICS)).toEqual([]);
   });
 
   it("a verified host is not required to be isolated", () => {
@@ -154,7 +153,7 @@ describe.each(FORMS)("isolation (%s form)", (_form, preview) => {
     const { sub } = baseNet(e);
     const nic = hostNic(e, sub, { tags: HOST_TAGS("remediated") });
     exHost(e, { nics: [nic], verified: true });
-    expect(runStack(POLICY, e.resources, CONFIG)).toEqual([]);
+    expect(runStack(ISOLATED, e.resources, FORENSICS)).toEqual([]);
   });
 
   it("a host marked remediated but without an assessment is held to isolation", () => {
@@ -162,7 +161,7 @@ describe.each(FORMS)("isolation (%s form)", (_form, preview) => {
     const { sub } = baseNet(e);
     const nic = hostNic(e, sub, { tags: HOST_TAGS("remediated") });
     const vm = exHost(e, { nics: [nic], state: "remediated" });
-    const v = runStack(POLICY, e.resources, CONFIG);
+    const v = runStack(ISOLATED, e.resources, FORENSICS);
     expect(v).toHaveLength(1);
     expectAboutHost(v, vm, "marked remediated but not verified", "is not isolated");
   });
@@ -170,10 +169,10 @@ describe.each(FORMS)("isolation (%s form)", (_form, preview) => {
   it("unknown NSG rules: cannot be shown isolated", () => {
     const e = new Estate({ preview });
     const { sub } = baseNet(e);
-    const nsg = e.nsg("nsg-iso-ex01", "04da6b54-80e4-46f7-96ec-b56ff0331ba9" as unknown as Array<Record<string, unknown>>);
+    const nsg = e.nsg("nsg-iso-ex01", UNKNOWN as unknown as Array<Record<string, unknown>>);
     const nic = hostNic(e, sub, { nsg });
     const vm = exHost(e, { nics: [nic] });
-    const v = runStack(POLICY, e.resources, CONFIG);
+    const v = runStack(ISOLATED, e.resources, FORENSICS);
     expect(v.length).toBeGreaterThanOrEqual(1);
     expectAboutHost(v, vm, "unknown at preview");
   });
@@ -199,7 +198,7 @@ function unknownAt(resources: readonly import("../support/estate").Res[], at: { 
     const props = structuredClone(r.properties) as Record<string, unknown>;
     let cur: Record<string | number, unknown> = props;
     for (const k of at.path.slice(0, -1)) cur = cur[k] as Record<string | number, unknown>;
-    cur[at.path[at.path.length - 1]] = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+    cur[at.path[at.path.length - 1]] = UNKNOWN;
     return { ...r, properties: props };
   });
 }
@@ -211,7 +210,7 @@ describe.each(FORMS)("isolation: an unknown value never hides a gap (%s form)", 
   ] as const)("%s", (_name, o) => {
     const { e, vm } = isolatedHost(preview, o as { rules?: Array<Record<string, unknown>>; state?: string });
     it.each(sample(sweep(e.resources)).map((c) => [c.label, c] as const))("%s unknown", (_label, c) => {
-      const v = runStack(POLICY, unknownAt(e.resources, c), CONFIG);
+      const v = runStack(ISOLATED, unknownAt(e.resources, c), FORENSICS);
       expect(v.length).toBeGreaterThanOrEqual(1);
       expect(v.every((x) => x.urn === vm.urn)).toBe(true);
     });

@@ -7,7 +7,8 @@ import { Estate, HOST_TAGS, Res, UNKNOWN } from "../support/estate";
 import { resolveGate } from "../../policies/model/config";
 import { ResourceInput } from "../../policies/model/graph";
 import { unverifiedNoPublicAttachment } from "../../policies/rules";
-import { appGateway, baseNet, FORMS, HOST_IP, hostNic, inlineVm, loadBalancer } from "../support/networks";
+import { appGateway, baseNet, HOST_IP, hostNic, inlineVm, loadBalancer } from "../support/networks";
+import { FORMS } from "../support/assertions";
 
 const gate = resolveGate({}).gate;
 const input = (r: Res): ResourceInput => ({ urn: r.urn, type: r.type, name: r.name, props: r.properties });

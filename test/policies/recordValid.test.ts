@@ -7,7 +7,8 @@
 import { resolveGate } from "../../policies/model/config";
 import { ResourceInput } from "../../policies/model/graph";
 import { assessmentRecordValid } from "../../policies/rules";
-import { ago, ASSESSMENT_GUID, at, clean, Estate, FORMS, host, inputOf, MINUTE, NOW, rawAssessment, Res, UNKNOWN } from "../support/gateFixtures";
+import { ago, ASSESSMENT_GUID, at, clean, Estate, host, inputOf, MINUTE, NOW, rawAssessment, Res, UNKNOWN } from "../support/gateFixtures";
+import { FORMS } from "../support/assertions";
 
 const gate = resolveGate({}).gate;
 const evaluate = (r: Res | ResourceInput, now = NOW) => assessmentRecordValid.evaluate("props" in r ? r : inputOf(r), gate, now);

@@ -7,9 +7,10 @@
 import { Estate, HOST_TAGS } from "../support/estate";
 import { ISOLATION_CONFIG } from "../support/genericWrites";
 import { runStack } from "../support/judge";
-import { FORMS } from "../support/networks";
+
 import { exchange2016Template, withHostTags } from "../fixtures/templates/exchange2016NonHa";
 import { RULES } from "../../policies/rules";
+import { FORMS } from "../support/assertions";
 
 const HOST = "exchange-2016/vmrg-exchange{copyIndex()}";
 

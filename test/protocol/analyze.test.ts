@@ -5,8 +5,9 @@
  */
 import { cleanData, Estate, HOST_TAGS, rule, UNKNOWN } from "../support/estate";
 import { appGateway, baseNet, hostNic, inlineVm, loadBalancer } from "../support/networks";
-import { expectDiag, expectNoPreviewDowngrade, FORMS, GATE_HOME, POLICY, summary, useSession } from "./helpers";
+import { expectDiag, expectNoPreviewDowngrade, GATE_HOME, POLICY, summary, useSession } from "./helpers";
 import type { EngineResource } from "../../cli/packDriver/analyzerClient";
+import { FORMS } from "../support/assertions";
 
 const session = useSession();
 

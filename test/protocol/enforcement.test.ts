@@ -4,7 +4,8 @@
  * policy. Each violation about a host carries the host VM's URN (DESIGN §3.3).
  */
 import { cleanData } from "../support/estate";
-import { expectDiag, expectNoPreviewDowngrade, exposedHost, FORMS, of, POLICY, summary, useSession } from "./helpers";
+import { expectDiag, expectNoPreviewDowngrade, exposedHost, of, POLICY, summary, useSession } from "./helpers";
+import { FORMS } from "../support/assertions";
 
 const session = useSession();
 

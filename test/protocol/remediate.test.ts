@@ -9,7 +9,8 @@ import type { EngineResource, RemediationResult } from "../../cli/packDriver/ana
 import { runPolicyPack } from "../../cli/packDriver/session";
 import { Estate, HOST_TAGS, SECRET_KEY, SECRET_SIG, secret } from "../support/estate";
 import { appGateway, baseNet, hostNic, inlineVm, loadBalancer } from "../support/networks";
-import { expectNoPreviewDowngrade, FORMS, getPath, PACK, POLICY, setPath, useSession } from "./helpers";
+import { expectNoPreviewDowngrade, getPath, PACK, POLICY, setPath, useSession } from "./helpers";
+import { FORMS } from "../support/assertions";
 
 const REMEDIATE = `{"${POLICY.noPublicAttachment}": "remediate"}`;
 const session = useSession(REMEDIATE);

@@ -5,9 +5,10 @@
  * must still be reported.
  */
 import type { Diagnostic } from "../../cli/packDriver/analyzerClient";
-import { cleanData, daysAgo, Estate, HOST_TAGS, rule, secret } from "../support/estate";
+import { cleanData, daysAgo, Estate, HOST_TAGS, rule, secret, UNKNOWN } from "../support/estate";
 import { baseNet, exHost, hostNic } from "../support/networks";
-import { expectDiag, expectNoPlaintext, expectNoPreviewDowngrade, FORMS, POLICY, setPath, useSession } from "./helpers";
+import { expectDiag, expectNoPlaintext, expectNoPreviewDowngrade, POLICY, setPath, useSession } from "./helpers";
+import { FORMS } from "../support/assertions";
 
 const session = useSession();
 
@@ -247,7 +248,7 @@ describe("secrets sent to Analyze (exchange-unverified-no-public-attachment)", (
     });
     setPath(nic.properties, ["ipConfigurations", 0, "name"], secret("ipcfg-hidden-99"));
     setPath(nic.properties, ["ipConfigurations", 0, "publicIPAddress"], {
-      id: secret(preview ? "04da6b54-80e4-46f7-96ec-b56ff0331ba9" : `${pip.armId}-hidden-77`),
+      id: secret(preview ? UNKNOWN : `${pip.armId}-hidden-77`),
     });
     const { diagnostics: ds, notApplicable } = await session().client.analyze(nic);
     expectNoPreviewDowngrade(ds);

@@ -9,7 +9,8 @@ import type { Diagnostic, EngineResource } from "../../cli/packDriver/analyzerCl
 import { cleanData, Estate, HOST_TAGS, Res, rule, UNKNOWN } from "../support/estate";
 import { assignment, rgId } from "../support/controlPlane";
 import { baseNet, exHost, hostNic } from "../support/networks";
-import { componentUrn, expectDiag, expectNoPreviewDowngrade, exposedHost, FORMS, of, POLICY, summary, useSession, withUrn } from "./helpers";
+import { componentUrn, expectDiag, expectNoPreviewDowngrade, exposedHost, of, POLICY, summary, useSession, withUrn } from "./helpers";
+import { FORMS } from "../support/assertions";
 
 const session = useSession();
 

@@ -5,9 +5,9 @@ import { PackSession } from "../../cli/packDriver/session";
 import { listStacks, STACKS_DIR } from "../../stacks/config/stackFile";
 import { capturedStack } from "../support/capturedStacks";
 import { FIXTURE_STACKS_DIR, KNOWN_BAD, KNOWN_BAD_POLICY_CONFIG } from "../support/knownBad";
+import { CONTROL_PLANE } from "../support/policyNames";
 
 const PACK = path.join(__dirname, "../../policies");
-const CONTROL_PLANE = "exchange-control-plane-guarded";
 
 let session: PackSession;
 beforeAll(async () => {

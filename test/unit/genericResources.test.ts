@@ -10,8 +10,8 @@ import { armTargetOf, GENERIC_RESOURCE, readGenericWrite, TYPED_BY_ARM } from ".
 import { ResourceGraph, ResourceInput } from "../../policies/model/graph";
 import { T, TYPE_INFO } from "../../policies/model/resourceTypes";
 import { UNKNOWN_AT_DEPTH } from "../../policies/model/values";
+import { UNKNOWN as U } from "../support/estate";
 
-const U = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 const SUB = "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-exchange/providers";
 
 function generic(name: string, props: Record<string, unknown>, extra: Partial<ResourceInput> = {}): ResourceInput {

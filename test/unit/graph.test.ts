@@ -1,7 +1,7 @@
 import { GraphNode, ResourceGraph, ResourceInput, sameResourceGroup } from "../../policies/model/graph";
 import { T } from "../../policies/model/resourceTypes";
+import { UNKNOWN as SENTINEL } from "../support/estate";
 
-const SENTINEL = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 const RG_ID = "/subscriptions/Sub-1/resourceGroups/RG-Ex/providers";
 const armId = (armType: string, ...names: string[]) => {
   const [ns, ...types] = armType.split("/");

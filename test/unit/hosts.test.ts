@@ -13,10 +13,9 @@ import {
 } from "../../policies/model/hosts";
 import { NetworkModel, SubnetView } from "../../policies/model/network";
 import { isIndeterminate, UNKNOWN } from "../../policies/model/values";
-import { Estate, HOST_TAGS, Res } from "../support/estate";
+import { Estate, HOST_TAGS, Res, UNKNOWN as SENTINEL } from "../support/estate";
 import { rawInputs } from "../support/judge";
 
-const SENTINEL = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 const CFG = DEFAULT_HOST_TAGS;
 
 function inventory(resources: readonly Res[] | readonly ResourceInput[], cfg: HostTagConfig = CFG): HostInventory {

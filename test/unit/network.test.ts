@@ -3,10 +3,9 @@ import { ResourceGraph } from "../../policies/model/graph";
 import { IntervalSet } from "../../policies/model/intervalSet";
 import { NetworkModel, NsgSlot, refProblem } from "../../policies/model/network";
 import { CompiledNsg } from "../../policies/model/nsgEvaluator";
-import { Estate, Res, rule } from "../support/estate";
+import { Estate, Res, rule, UNKNOWN as SENTINEL } from "../support/estate";
 import { rawInputs } from "../support/judge";
 
-const SENTINEL = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 const OUTSIDE_NSG = "/subscriptions/s/resourceGroups/rg-hub/providers/Microsoft.Network/networkSecurityGroups/NSG-Hub";
 const OUTSIDE_SUBNET = "/subscriptions/s/resourceGroups/rg-hub/providers/Microsoft.Network/virtualNetworks/hub/subnets/Shared";
 const cidrs = (...list: string[]) => list.map((c) => parseAddressPrefix(c)!).reduce((a, b) => a.union(b), IntervalSet.EMPTY);

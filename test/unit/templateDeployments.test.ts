@@ -6,8 +6,9 @@
 import { readTemplateDeployments } from "../../policies/model/templateDeployments";
 import { Estate, HOST_TAGS, UNKNOWN } from "../support/estate";
 import { analyse } from "../support/judge";
-import { FORMS } from "../support/networks";
+
 import { exchange2016Template, withHostTags } from "../fixtures/templates/exchange2016NonHa";
+import { FORMS } from "../support/assertions";
 
 const vmResource = (name: string, tags?: unknown) => ({
   type: "Microsoft.Compute/virtualMachines",

@@ -5,7 +5,7 @@
 import { Estate, Res, UNKNOWN } from "../support/estate";
 import { genericWrite, quarantinedHost } from "../support/genericWrites";
 import { analyse } from "../support/judge";
-import { FORMS } from "../support/networks";
+import { FORMS } from "../support/assertions";
 
 function problems(e: Estate): string[] {
   const a = analyse(e.resources);

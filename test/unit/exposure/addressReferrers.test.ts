@@ -7,8 +7,9 @@ import { HostAddressBook } from "../../../policies/model/exposure/addressReferre
 import { StackDns } from "../../../policies/model/exposure/dns";
 import { unmodeledReferences } from "../../../policies/model/exposure/unmodeled";
 import { Estate, Res, UNKNOWN } from "../../support/estate";
-import { baseNet, exHost, FORMS, hostNic, HOST_IP } from "../../support/networks";
+import { baseNet, exHost, hostNic, HOST_IP } from "../../support/networks";
 import { analysisOf, routesOfKind } from "./fixture";
+import { FORMS } from "../../support/assertions";
 
 /** ex01 at 10.0.1.4, or with a dynamic address (`dynamic`: none in its inputs). */
 function estate(preview = false, dynamic = false): { e: Estate; vm: Res; nic: Res } {

@@ -16,8 +16,9 @@ import { parseAddressPrefix } from "../../../policies/model/addresses";
 import { Estate, HOST_TAGS, Res, rule, UNKNOWN } from "../../support/estate";
 import { apimApi, apimBackend, apimPolicy, apimService, APIM_SUBNET, setBackend } from "../../support/apiManagement";
 import { genericWrite } from "../../support/genericWrites";
-import { appGateway, baseNet, exHost, firewall, FORMS, hostNic, HOST_IP } from "../../support/networks";
+import { appGateway, baseNet, exHost, firewall, hostNic, HOST_IP } from "../../support/networks";
 import { openNsg, openRoutes, routesOfKind, service } from "./fixture";
+import { FORMS } from "../../support/assertions";
 
 const WSMAN = `http://${HOST_IP}:5985/wsman`;
 
