@@ -23,6 +23,9 @@ import {
   withProps,
 } from "../support/gateFixtures";
 import { expectOnHost, expectSome, FORMS, messages } from "../support/assertions";
+import { cleanData } from "../support/estate";
+import { analyse } from "../support/judge";
+import { forensicsOnlyHost } from "../support/networks";
 
 describe.each(FORMS)("exchange-remediated-requires-assessment (%s form)", (_form, preview) => {
   const setup = () => {
@@ -716,4 +719,23 @@ describe.each(FORMS)("assessment links: the resourceId's own dependencies are au
       expectSome(runGate(e).rebuild, "ex01");
     });
   }
+});
+
+describe.each(FORMS)("bypass attempts (%s form)", (_form, preview) => {
+  it("a clean assessment of a VM with the same name in another resource group does not verify the host", () => {
+    const e = new Estate({ preview });
+    const { vm } = forensicsOnlyHost(e, "remediated");
+    const other = new Estate({ preview: false, rg: "rg-other" });
+    const otherId = other.armId("azure-native:compute:VirtualMachine", "ex01");
+    e.add("azure-native:security:Assessment", "a-other", {
+      resourceId: otherId,
+      assessmentName: "6f3ad5a2-6f8e-4d0c-9a57-0c6f4e1f2b71",
+      resourceDetails: { source: "Azure" },
+      status: { code: "Healthy" },
+      additionalData: cleanData(),
+    });
+    const a = analyse(e.resources);
+    expect(a.gateOf(a.hosts[0]).verified).toBe(false);
+    void vm;
+  });
 });

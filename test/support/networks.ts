@@ -524,6 +524,24 @@ export function adminRule(
   );
 }
 
+/** A host whose NIC carries a Basic public IP (open without an NSG), optionally behind an NSG of its own. */
+export function basicPipHost(o: { verified?: boolean; state?: string; nsg?: (e: Estate) => Res } = {}): Estate {
+  const e = new Estate();
+  const { sub } = baseNet(e);
+  exHost(e, {
+    nics: [
+      hostNic(e, sub, {
+        publicIp: e.publicIp("pip-ex01", "Basic"),
+        tags: HOST_TAGS(o.verified ? "remediated" : (o.state ?? "unverified")),
+        ...(o.nsg ? { nsg: o.nsg(e) } : {}),
+      }),
+    ],
+    verified: o.verified,
+    state: o.state,
+  });
+  return e;
+}
+
 // ---------------------------------------------------------------- an isolated host
 
 /** The isolation config the isolated hosts below satisfy: forensics may reach them, nothing else. */

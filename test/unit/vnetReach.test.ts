@@ -1,8 +1,9 @@
 /**
- * Issue #15, class 5: a backend by IP (Application Gateway backend address, load balancer IP-based member with its
- * virtualNetwork, Firewall DNAT translated address) reaches an address only in a VNet routable from the proxy: its own,
- * one peered with it, or one peered with a hub it is peered with. Two unpeered VNets with overlapping space are
- * different networks; an unknown VNet or peering fails closed.
+ * Which virtual networks reach which (policies/model/vnetReach.ts; contract: docs/contract.md §5.4): a backend by IP
+ * (Application Gateway backend address, load balancer IP-based member with its virtualNetwork, Firewall DNAT translated
+ * address) reaches an address only in a VNet routable from the proxy: its own, one peered with it, or one peered with a
+ * hub it is peered with. Two unpeered VNets with overlapping space are different networks; an unknown VNet or peering
+ * fails closed.
  */
 import { Estate, HOST_TAGS, Res, rule, UNKNOWN } from "../support/estate";
 import { runStack } from "../support/judge";

@@ -1,14 +1,14 @@
 /**
- * Issue #15, class 7: well-known resource types that reference a host but cannot open a network path leave its
- * exposure decidable; every other type that names the host still fails closed. One list with a reason per entry:
- * policies/model/exposure/inertReferrers.ts.
+ * The inert referrers (policies/model/exposure/inertReferrers.ts; contract: docs/contract.md §5.4): well-known resource
+ * types that reference a host but cannot open a network path leave its exposure decidable; every other type that names
+ * the host still fails closed. One list, a reason per entry.
  */
-import { INERT_REFERRERS, inertReason } from "../../policies/model/exposure/inertReferrers";
-import { Estate, Res, UNKNOWN } from "../support/estate";
-import { runStack } from "../support/judge";
-import { FORMS } from "../support/assertions";
-import { EXPOSED, ISOLATED } from "../support/policyNames";
-import { FORENSICS, forensicsOnlyHost } from "../support/networks";
+import { INERT_REFERRERS, inertReason } from "../../../policies/model/exposure/inertReferrers";
+import { Estate, Res, UNKNOWN } from "../../support/estate";
+import { runStack } from "../../support/judge";
+import { FORMS } from "../../support/assertions";
+import { EXPOSED, ISOLATED } from "../../support/policyNames";
+import { FORENSICS, forensicsOnlyHost } from "../../support/networks";
 
 /** Each referrer as a program writes it: the VM's id in its own property (unknown at preview, linked by URN). */
 const REFERRERS: Array<[string, (e: Estate, vm: Res, nic: Res) => void]> = [
@@ -139,5 +139,21 @@ describe("the inert list", () => {
     expect(inertReason("azure:authorization:RoleAssignment")).toBeUndefined();
     expect(inertReason("azure-native:security:JitNetworkAccessPolicy")).toBeUndefined();
     expect(inertReason("azure-native:compute:VirtualMachineScaleSet")).toBeUndefined();
+  });
+});
+
+describe.each(FORMS)("bypass attempts (%s form)", (_form, preview) => {
+  it("governance resources that reference the host (a role assignment, a diagnostic setting) do not", () => {
+    const e = new Estate({ preview });
+    const { vm } = forensicsOnlyHost(e);
+    e.add(
+      "azure-native:authorization:RoleAssignment",
+      "ra",
+      { scope: preview ? UNKNOWN : vm.armId, principalId: "p", roleDefinitionId: "r" },
+      { scope: [vm] },
+    );
+    e.add("azure-native:insights:DiagnosticSetting", "diag", { resourceUri: preview ? UNKNOWN : vm.armId }, { resourceUri: [vm] });
+    e.add("random:index/randomPet:RandomPet", "pet", { prefix: vm.armId });
+    expect(runStack(EXPOSED, e.resources)).toEqual([]);
   });
 });

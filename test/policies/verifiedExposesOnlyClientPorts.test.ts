@@ -1,14 +1,15 @@
 /**
- * exchange-verified-exposes-only-client-ports: a VERIFIED host (tag remediated on VM and NIC,
- * linked clean assessment, OS disk FromImage) is reachable from the internet only on
- * allowedPublicPorts (default 443/tcp, 25/tcp), never on management ports.
+ * exchange-verified-exposes-only-client-ports (rule: policies/rules/verifiedExposesOnlyClientPorts.ts; contract:
+ * docs/contract.md §4.1, §5): a verified host (tag remediated on VM and NIC, linked clean assessment, OS disk FromImage)
+ * is reachable from the internet only on allowedPublicPorts (default 443/tcp, 25/tcp), never on management ports.
  */
-import { Estate, HOST_TAGS, rule } from "../support/estate";
-import { runStack } from "../support/judge";
+import { cleanData, Estate, HOST_TAGS, rule, UNKNOWN } from "../support/estate";
+import { analyse, runStack } from "../support/judge";
 import { resolveClientPorts } from "../../policies/model/config";
-import { appGateway, baseNet, exHost, hostNic, LbRuleSpec, loadBalancer } from "../support/networks";
+import { appGateway, baseNet, basicPipHost, exHost, hostNic, LbRuleSpec, loadBalancer } from "../support/networks";
 import { expectAboutHost, FORMS } from "../support/assertions";
 import { CLIENT_PORTS } from "../support/policyNames";
+import { verifiedExposesOnlyClientPorts } from "../../policies/rules/verifiedExposesOnlyClientPorts";
 
 const GATE_POLICIES = ["exchange-remediated-requires-assessment", "exchange-build-patched", "exchange-compromised-rebuilt-from-scratch"];
 
@@ -130,5 +131,90 @@ describe("allowedPublicPorts config", () => {
 
   it("a malformed entry is an error", () => {
     expect(resolveClientPorts({ allowedPublicPorts: ["https"] }).errors).toHaveLength(1);
+  });
+});
+
+describe("exchange-verified-exposes-only-client-ports", () => {
+  const run = (e: Estate, config: Record<string, unknown> = {}) => verifiedExposesOnlyClientPorts.evaluate(analyse(e.resources), config);
+
+  function verifiedLb(ports: Array<[number, string?]>, sku = "Basic"): Estate {
+    const e = new Estate();
+    const { sub } = baseNet(e);
+    const lb = loadBalancer(e, "lb-ex", {
+      sku,
+      frontends: [{ name: "fe", publicIp: e.publicIp("pip-lb", sku) }],
+      pools: [{ name: "p" }],
+      rules: ports.map(([p, protocol]) => ({ name: `r${p}`, frontend: "fe", pool: "p", frontendPort: p, backendPort: p, protocol })),
+    });
+    exHost(e, { nics: [hostNic(e, sub, { lbPools: [[lb, "p"]], tags: HOST_TAGS("remediated") })], verified: true });
+    return e;
+  }
+
+  it("only the client ports: nothing", () => {
+    expect(run(verifiedLb([[443], [25]]))).toEqual([]);
+  });
+
+  it("a non-management extra port: named, without the management clause", () => {
+    const [v] = run(verifiedLb([[8080]]));
+    expect(v.message).toBe(
+      "verified host ex01 is reachable from the internet beyond the client ports (443/tcp, 25/tcp): public IP pip-lb (Basic or unknown SKU) → load balancer lb-ex (Basic or unknown SKU) load-balancing rule r8080 TCP 8080→8080 → backend pool p (backend pool reference) → NIC nic-ex01/ipconfig1 → no subnet NSG → no NIC NSG → from the IPv4 internet → TCP 8080. Fix: publish only the client ports and narrow the NSG allow to them.",
+    );
+  });
+
+  it("443 over UDP is not the client port 443/tcp", () => {
+    const [v] = run(verifiedLb([[443, "Udp"]]));
+    expect(v.message).toContain("→ UDP 443. Fix:");
+  });
+
+  it("management ports are named", () => {
+    const [v] = run(verifiedLb([[3389]]));
+    expect(v.message).toContain(", including management port 3389 (RDP): ");
+    const all = run(basicPipHost({ verified: true }));
+    expect(all).toHaveLength(1);
+    expect(all[0].message).toContain(
+      ", including management port 22 (SSH), 445 (SMB), 3389 (RDP), 5985 (WinRM/PowerShell remoting (HTTP)), 5986 (WinRM/PowerShell remoting (HTTPS)): ",
+    );
+  });
+
+  it("allowedPublicPorts narrows what is allowed", () => {
+    expect(run(verifiedLb([[443], [25]]), { allowedPublicPorts: ["443/tcp"] }).map((v) => v.message)).toEqual([
+      expect.stringContaining("beyond the client ports (443/tcp): "),
+    ]);
+  });
+
+  it("an undecidable path counts as all ports", () => {
+    const e = new Estate();
+    const vm = e.add("azure-native:compute:VirtualMachine", "ex01", {
+      vmName: "ex01",
+      tags: HOST_TAGS("remediated"),
+      networkProfile: { networkInterfaces: UNKNOWN },
+      storageProfile: {
+        imageReference: { publisher: "MicrosoftWindowsServer", offer: "WindowsServer", sku: "2022", version: "latest" },
+        osDisk: { createOption: "FromImage" },
+      },
+    });
+    e.assessment("a1", vm, cleanData());
+    const a = analyse(e.resources);
+    expect(a.verified(a.hosts[0])).toBe(true);
+    const vs = verifiedExposesOnlyClientPorts.evaluate(a, {});
+    expect(vs).toHaveLength(1);
+    expect(vs[0].message).toBe(
+      "verified host ex01: the ports reachable via unreadable attachment cannot be decided (the network interfaces of VM ex01 are unknown at preview and no dependency names them), so they count as all ports. Fix: make the path readable or remove it.",
+    );
+  });
+
+  it("unverified hosts are not this policy's business; trusted sources are not the internet", () => {
+    expect(run(basicPipHost())).toEqual([]);
+    const nsg = (e: Estate) => e.nsg("nsg", [rule({ name: "office", priority: 100, source: "203.0.113.0/24", port: "3389", protocol: "Tcp" })]);
+    expect(run(basicPipHost({ verified: true, nsg }))).toHaveLength(1);
+    expect(run(basicPipHost({ verified: true, nsg }), { trustedSourcePrefixes: ["203.0.113.0/24"] })).toEqual([]);
+  });
+
+  it("config errors: prefixes and ports", () => {
+    expect(verifiedExposesOnlyClientPorts.configErrors!({ trustedSourcePrefixes: ["x"], allowedPublicPorts: ["3389/tcp"] })).toEqual([
+      'trustedSourcePrefixes: "x" is not an IP address or CIDR prefix',
+      expect.stringContaining("3389 (RDP)"),
+    ]);
+    expect(verifiedExposesOnlyClientPorts.configErrors!({})).toEqual([]);
   });
 });

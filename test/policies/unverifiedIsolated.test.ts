@@ -1,14 +1,15 @@
 /**
- * exchange-unverified-isolated: a host that is not verified accepts inbound traffic only from
- * forensicsSourcePrefixes (the VNet default allow must be overridden); a compromised host also
- * sends nothing to the internet except to forensicsDestinationPrefixes.
+ * exchange-unverified-isolated (rule: policies/rules/unverifiedIsolated.ts; contract: docs/contract.md §4.1, §5): a
+ * host that is not verified accepts inbound traffic only from forensicsSourcePrefixes (the VNet's default allow must be
+ * overridden); a compromised host also sends nothing to the internet except to forensicsDestinationPrefixes.
  */
-import { Estate, HOST_TAGS, rule, UNKNOWN } from "../support/estate";
-import { runStack } from "../support/judge";
-import { adminRule, baseNet, exHost, FORENSICS, hostNic } from "../support/networks";
+import { Estate, HOST_TAGS, Res, rule, UNKNOWN } from "../support/estate";
+import { analyse, runStack } from "../support/judge";
+import { adminRule, baseNet, exHost, FORENSICS, forensicsOnlyHost, hostNic } from "../support/networks";
 import { sample } from "../support/budget";
 import { expectAboutHost, FORMS } from "../support/assertions";
-import { ISOLATED } from "../support/policyNames";
+import { EXPOSED, ISOLATED } from "../support/policyNames";
+import { unverifiedIsolated } from "../../policies/rules/unverifiedIsolated";
 
 const forensicsIn = () => rule({ name: "allow-forensics-rdp", priority: 100, source: "10.9.0.0/24", port: "3389", protocol: "Tcp" });
 const denyAllIn = () => rule({ name: "deny-all-in", priority: 4000, access: "Deny", source: "*" });
@@ -214,5 +215,127 @@ describe.each(FORMS)("isolation: an unknown value never hides a gap (%s form)", 
       expect(v.length).toBeGreaterThanOrEqual(1);
       expect(v.every((x) => x.urn === vm.urn)).toBe(true);
     });
+  });
+});
+
+describe("exchange-unverified-isolated", () => {
+  const run = (e: Estate, config: Record<string, unknown> = {}) => unverifiedIsolated.evaluate(analyse(e.resources), config);
+  const isolation = (e: Estate, extra: Array<Record<string, unknown>> = []) =>
+    e.nsg("nsg-iso", [
+      rule({ name: "allow-forensics", priority: 100, source: "10.99.0.0/24", port: "3389", protocol: "Tcp" }),
+      rule({ name: "deny-all-in", priority: 200, access: "Deny", source: "*" }),
+      ...extra,
+    ]);
+
+  function host(state: string | Record<string, string>, nsg?: (e: Estate) => Res): Estate {
+    const e = new Estate();
+    const { sub } = baseNet(e);
+    const tags = typeof state === "string" ? HOST_TAGS(state) : state;
+    exHost(e, { nics: [hostNic(e, sub, { tags, ...(nsg ? { nsg: nsg(e) } : {}) })], tags });
+    return e;
+  }
+
+  it("isolated: nothing", () => {
+    expect(
+      run(
+        host("unverified", (e) => isolation(e)),
+        { forensicsSourcePrefixes: ["10.99.0.0/24"] },
+      ),
+    ).toEqual([]);
+  });
+
+  it("the forensics allow counts only when configured", () => {
+    const [v] = run(host("unverified", (e) => isolation(e)));
+    expect(v.message).toMatch(
+      /^host ex01 \(unverified\) is not isolated: nic-ex01\/ipconfig1 accepts inbound traffic from outside forensicsSourcePrefixes: .*allow-forensics.*\. Fix: allow only forensicsSourcePrefixes, then deny inbound from source \* above every other rule, in its NIC or subnet NSG\.$/,
+    );
+  });
+
+  it("a compromised host that can reach the internet: the outbound message", () => {
+    const vs = run(
+      host("compromised", (e) => isolation(e)),
+      { forensicsSourcePrefixes: ["10.99.0.0/24"] },
+    );
+    expect(vs).toHaveLength(1);
+    expect(vs[0].message).toMatch(
+      /^host ex01 \(compromised\) is compromised and can still send to the internet: nic-ex01\/ipconfig1 outbound .*AllowInternetOutBound.*\. Fix: deny outbound to Internet \(and 0\.0\.0\.0\/0\) except forensicsDestinationPrefixes in its NIC or subnet NSG\.$/,
+    );
+  });
+
+  it("a host whose state tag cannot be read is held to the outbound rule too", () => {
+    const vs = run(
+      host({ workload: "exchange", "remediation-state": UNKNOWN }, (e) => isolation(e)),
+      { forensicsSourcePrefixes: ["10.99.0.0/24"] },
+    );
+    expect(vs.map((v) => v.message)).toEqual([
+      expect.stringContaining(
+        "(of unknown state (its remediation-state tag is unknown at preview)) is compromised and can still send to the internet",
+      ),
+    ]);
+  });
+
+  it("an unverified host is not held to the outbound rule", () => {
+    expect(
+      run(
+        host("unverified", (e) => isolation(e)),
+        { forensicsSourcePrefixes: ["10.99.0.0/24"] },
+      ),
+    ).toEqual([]);
+  });
+
+  it("a compromised host with an outbound deny except forensics destinations: isolated", () => {
+    const nsg = (e: Estate) =>
+      isolation(e, [
+        rule({ name: "allow-forensics-out", priority: 100, direction: "Outbound", destination: "10.99.1.0/24", source: "*" }),
+        rule({ name: "deny-all-out", priority: 200, direction: "Outbound", access: "Deny", destination: "*", source: "*" }),
+      ]);
+    expect(run(host("compromised", nsg), { forensicsSourcePrefixes: ["10.99.0.0/24"], forensicsDestinationPrefixes: ["10.99.1.0/24"] })).toEqual([]);
+  });
+
+  it("verified hosts are not held to isolation", () => {
+    const e = new Estate();
+    const { sub } = baseNet(e);
+    exHost(e, { nics: [hostNic(e, sub, { tags: HOST_TAGS("remediated") })], verified: true });
+    expect(run(e)).toEqual([]);
+  });
+
+  it("a host whose network cannot be read: 'cannot be shown to be isolated'", () => {
+    const e = new Estate();
+    e.add("azure-native:compute:VirtualMachine", "ex01", {
+      vmName: "ex01",
+      tags: HOST_TAGS("unverified"),
+      networkProfile: { networkInterfaces: UNKNOWN },
+    });
+    const vs = run(e);
+    expect(vs.length).toBeGreaterThan(0);
+    expect(vs[0].message).toMatch(
+      /^host ex01 \(unverified\) cannot be shown to be isolated: .+\. Fix: make the host's NICs, subnet and NSGs readable in this stack\.$/,
+    );
+  });
+
+  it("config errors for both prefix lists", () => {
+    expect(unverifiedIsolated.configErrors!({ forensicsSourcePrefixes: ["a"], forensicsDestinationPrefixes: ["b", "10.0.0.0/8"] })).toEqual([
+      'forensicsSourcePrefixes: "a" is not an IP address or CIDR prefix',
+      'forensicsDestinationPrefixes: "b" is not an IP address or CIDR prefix',
+    ]);
+    expect(unverifiedIsolated.configErrors!({})).toEqual([]);
+  });
+});
+
+describe.each(FORMS)("bypass attempts (%s form)", (_form, preview) => {
+  it("starts from a compliant isolated host", () => {
+    const e = new Estate({ preview });
+    forensicsOnlyHost(e);
+    expect(runStack(EXPOSED, e.resources)).toEqual([]);
+    expect(runStack(ISOLATED, e.resources, FORENSICS)).toEqual([]);
+  });
+
+  it("inline rules and a standalone SecurityRule on the same NSG are evaluated together", () => {
+    const e = new Estate({ preview });
+    const { nsg } = forensicsOnlyHost(e);
+    // An allow slipped in above the deny as a standalone resource.
+    e.securityRule("sneaky", nsg, rule({ name: "sneaky", priority: 105, source: "*", port: "443", protocol: "Tcp" }));
+    const v = runStack(ISOLATED, e.resources, FORENSICS);
+    expect(v.map((x) => x.message)).toEqual([expect.stringMatching(/nsg-ex01 SecurityRule sneaky \(105\) allows \* .*TCP 443/)]);
   });
 });
