@@ -3,7 +3,7 @@ import { blocks, EnforcementLevel } from "./enforcementLevels";
 
 /**
  * Whole-config mistakes in a policy pack config. The Pulumi engine keeps a config entry for a policy name the pack
- * does not have, and accepts keys no schema declares (pulumi-real-engine §3.2): a typo in a name or a key would
+ * does not have, and accepts keys no schema declares (measured with the real CLI by the engine suite, test/engine/): a typo in a name or a key would
  * silently leave a gate at its default. Only the pack (and our CLI) can catch them; this is the one place that says
  * what a mistake is, so both say the same.
  */

@@ -1,7 +1,7 @@
 /**
  * How a host generation's resources are named, in one place: the stacks name them so, the runbook commands and reports
  * show the names, and the pack reads them back to tie a disk, snapshot or image source to the host it came from
- * (docs/contract.md §8.3). A generation's VM is `<host>-g<generation>` (`ex02-g1`), its OS disk `<vm>-osdisk`, the
+ * (docs/contract.md#remediation-states-and-transitions). A generation's VM is `<host>-g<generation>` (`ex02-g1`), its OS disk `<vm>-osdisk`, the
  * evidence snapshot of that disk `<vm>-osdisk-evidence`.
  */
 

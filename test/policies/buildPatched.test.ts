@@ -1,5 +1,5 @@
 /**
- * exchange-build-patched (DESIGN §3.3; Microsoft's Exchange build-number page and HealthChecker's build table): the build in a remediated
+ * exchange-build-patched (docs/contract.md#policies-and-enforcement; Microsoft's Exchange build-number page and HealthChecker's build table): the build in a remediated
  * host's newest clean assessment includes the security update of securityBaseline for its CU; a CU
  * without such an update fails. Default baseline: the newest wave the pack knows ("2026-09").
  */

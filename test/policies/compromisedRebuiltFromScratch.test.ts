@@ -1,6 +1,6 @@
 /**
  * exchange-compromised-rebuilt-from-scratch (rule: policies/rules/compromisedRebuiltFromScratch.ts; contract:
- * docs/contract.md §8): a host with any compromised assessment is never marked remediated; every Exchange host's OS disk
+ * docs/contract.md#rebuild-from-scratch-and-image-provenance): a host with any compromised assessment is never marked remediated; every Exchange host's OS disk
  * is created from an image (never an attached disk), from approvedImages when set, and never from one that descends
  * from an Exchange host. The ancestry of the rebuilt host's OS disk is judged through the whole pack's stack analysis: a
  * host "rebuilt from scratch" from an image captured from the compromised VM, built on its evidence snapshot, published
@@ -252,7 +252,7 @@ describe("the image reference as the rebuilt host's VM holds it", () => {
 });
 
 /**
- * exchange-compromised-rebuilt-from-scratch (DESIGN §3.2, §3.3, §5): a host with any compromised
+ * exchange-compromised-rebuilt-from-scratch (docs/contract.md#rebuild-from-scratch-and-image-provenance, docs/contract.md#preview-semantics): a host with any compromised
  * assessment is never marked remediated; every Exchange host's OS disk is created from an image
  * (never an attached disk), from approvedImages when set.
  */

@@ -1,6 +1,6 @@
 /**
  * exchange-remediated-requires-assessment (rule: policies/rules/remediatedRequiresAssessment.ts; contract:
- * docs/contract.md §3, §4.1): a host marked remediated has a linked assessment whose newest result (by completedAt) is
+ * docs/contract.md#the-compromise-assessment): a host marked remediated has a linked assessment whose newest result (by completedAt) is
  * clean, well-formed, no older than maxAssessmentAgeDays, covers every requiredChecks id and reaches back to
  * investigationWindowStart. Each case also checks what the other two gate policies say, so each rule is seen on its own.
  */
@@ -668,7 +668,7 @@ describe("the preview of an update: the VM's own id unknown, the assessment's re
 });
 
 /**
- * Issue #15, class 1: only an assessment's resourceId (its value, or its own property dependencies) links it to a host.
+ * The assessment-link bypass (docs/threat-model.md row 29): only an assessment's resourceId (its value, or its own property dependencies) links it to a host.
  * Plain dependencies (dependsOn) never override the property's own dependencies; they stand in only when the engine sent
  * no property dependencies at all, and a link they make where the engine sent some is a guess that never verifies.
  */

@@ -1,5 +1,5 @@
 /**
- * exchange-unverified-isolated (rule: policies/rules/unverifiedIsolated.ts; contract: docs/contract.md §4.1, §5): a
+ * exchange-unverified-isolated (rule: policies/rules/unverifiedIsolated.ts; contract: docs/contract.md#isolation): a
  * host that is not verified accepts inbound traffic only from forensicsSourcePrefixes (the VNet's default allow must be
  * overridden); a compromised host also sends nothing to the internet except to forensicsDestinationPrefixes.
  */

@@ -1,6 +1,6 @@
 /**
  * exchange-unverified-no-public-attachment (rule: policies/rules/unverifiedNoPublicAttachment.ts; contract:
- * docs/contract.md §4.1, §7), on one resource at a time as the engine sends it (inputs, also during `pulumi up`): a NIC
+ * docs/contract.md#admission-during-pulumi-up), on one resource at a time as the engine sends it (inputs, also during `pulumi up`): a NIC
  * or VM tagged as an Exchange host and not marked remediated carries no public IP and no load balancer / Application
  * Gateway pool or NAT-rule membership; at level remediate it strips exactly those keys. Admission, the other half of
  * this policy, is tested in admission.test.ts.

@@ -1,6 +1,6 @@
 /**
  * exchange-unverified-not-internet-exposed (rule: policies/rules/unverifiedNotInternetExposed.ts; contract:
- * docs/contract.md §5, §6): no internet flow reaches a host that is not verified, by any path. One test per path type,
+ * docs/contract.md#internet-exposure): no internet flow reaches a host that is not verified, by any path. One test per path type,
  * NSG evaluation as Azure does it, unknown values at preview, the rule's exact message frames and config, and the bypass
  * attempts that target it; each in update form (ids known) and preview form (ids unknown, links through
  * propertyDependencies). Each path module's own decisions are pinned in test/unit/exposure/.
@@ -46,7 +46,7 @@ it("flags a public IP on an unverified host whose NSG allows 443 from the intern
 });
 
 /**
- * exchange-unverified-not-internet-exposed: one test per path type of DESIGN §4 / reference §2.2,
+ * exchange-unverified-not-internet-exposed: one test per path type of docs/contract.md#paths,
  * each in update form (ids known) and preview form (ids unknown, links through propertyDependencies).
  */
 describe.each(FORMS)("paths (%s form)", (_form, preview) => {
@@ -392,7 +392,7 @@ describe.each(FORMS)("paths (%s form)", (_form, preview) => {
 });
 
 /**
- * exchange-unverified-not-internet-exposed: NSG evaluation as Azure does it (DESIGN §4, reference §1):
+ * exchange-unverified-not-internet-exposed: NSG evaluation as Azure does it (docs/contract.md#nsg-evaluation):
  * first match by priority, subnet and NIC NSG both must allow, SKU semantics without NSG, internet
  * source vocabulary, destination = private address, proxied sources, trusted prefixes, standalone rules.
  */
@@ -847,7 +847,7 @@ describe.each(FORMS)("NSG semantics (%s form)", (_form, preview) => {
 });
 
 /**
- * exchange-unverified-not-internet-exposed with unknown values (DESIGN §5: fail closed, link by URN).
+ * exchange-unverified-not-internet-exposed with unknown values (docs/contract.md#preview-semantics: fail closed, link by URN).
  * Unknowns appear at preview; some (outputs of other resources) also in update form, so every case
  * runs in both forms.
  */
@@ -965,7 +965,7 @@ describe.each(FORMS)("unknown values (%s form)", (_form, preview) => {
 });
 
 // Named reproductions of what the sweep below checks generically: a list the pack cannot read
-// that may hold a path to the host must count as exposed (DESIGN §4, §5).
+// that may hold a path to the host must count as exposed (docs/contract.md#what-cannot-be-decided-counts-as-exposed).
 describe.each(FORMS)("unknown lists on the path (%s form)", (_form, preview) => {
   const hostOnly = (e: Estate, sub: Res) => exHost(e, { nics: [hostNic(e, sub, { nsg: e.nsg("nsg-ex01", []) })] });
 

@@ -1,6 +1,6 @@
 /**
  * exchange-verified-exposes-only-client-ports (rule: policies/rules/verifiedExposesOnlyClientPorts.ts; contract:
- * docs/contract.md §4.1, §5): a verified host (tag remediated on VM and NIC, linked clean assessment, OS disk FromImage)
+ * docs/contract.md#policies-and-enforcement): a verified host (tag remediated on VM and NIC, linked clean assessment, OS disk FromImage)
  * is reachable from the internet only on allowedPublicPorts (default 443/tcp, 25/tcp), never on management ports.
  */
 import { cleanData, Estate, HOST_TAGS, rule, UNKNOWN } from "../support/estate";

@@ -1,5 +1,5 @@
 /**
- * Analyze over gRPC (reference §1.4): one resource at a time, its INPUTS, no dependencies or
+ * Analyze over gRPC (the engine's Analyze request: https://github.com/pulumi/pulumi/blob/master/proto/pulumi/analyzer.proto): one resource at a time, its INPUTS, no dependencies or
  * propertyDependencies. Only the resource policies judge here; the gate home answers "not
  * applicable" (it only makes the gate readable), and stack policies never report from Analyze.
  */

@@ -179,7 +179,7 @@ function mandatoryPairs(ds: readonly Diagnostic[]): Map<string, Diagnostic> {
 /**
  * The mandatory (policy, URN) pairs of `before` that `after` lacks.
  *
- * One substitution, from DESIGN §3.1/§3.3: exchange-verified-exposes-only-client-ports and
+ * One substitution, from docs/contract.md#verified-hosts-the-gate: exchange-verified-exposes-only-client-ports and
  * exchange-unverified-not-internet-exposed are the two halves of one exposure rule, split by the
  * gate ("only a verified host may be reachable from the internet, and only on allowed client
  * ports"). An unknown that makes a verified host's verification undecidable makes it NOT verified

@@ -1,5 +1,5 @@
 /**
- * Remediate over gRPC (DESIGN §3.3, reference §1.3 step 6a, §1.5): only at enforcement level
+ * Remediate over gRPC (docs/contract.md#policies-and-enforcement): only at enforcement level
  * `remediate` does exchange-unverified-no-public-attachment return new inputs, with the public IP
  * and the load balancer / application gateway pool and NAT-rule memberships stripped from the
  * host's ipConfigurations and everything else unchanged. Secrets stay secret envelopes, so the

@@ -1,5 +1,5 @@
 /**
- * Secrets over gRPC (DESIGN §5, reference §1.4–§1.5): the engine sends secret values as
+ * Secrets over gRPC (docs/contract.md#preview-semantics): the engine sends secret values as
  * `{ "4dabf181…": "1b47061…", value }` envelopes and @pulumi/policy hands them to policies in
  * plaintext. No diagnostic message may contain a value that was marked secret, and the violation
  * must still be reported.
@@ -121,7 +121,7 @@ describe.each(FORMS)("secret values in messages (%s form)", (_form, preview) => 
     expectNoPlaintext(rs, ["15.2.792.3"]);
   });
 
-  it("an unpatched exchangeBuild written in long form: neither the literal nor the normalised build is shown (issue #15)", async () => {
+  it("an unpatched exchangeBuild written in long form: neither the literal nor the normalised build is shown", async () => {
     const { e, vm } = remediatedHost(preview);
     e.assessment("a-ex01", vm, cleanData({ exchangeBuild: secret("15.02.0792.003") }));
     const ds = await stack(e);
@@ -130,7 +130,7 @@ describe.each(FORMS)("secret values in messages (%s form)", (_form, preview) => 
     expectNoPlaintext(await perResource(e), ["15.02.0792.003", "15.2.792.3"]);
   });
 
-  it("a secret source prefix in a non-canonical form and a zero-padded port: neither form is shown (issue #15)", async () => {
+  it("a secret source prefix in a non-canonical form and a zero-padded port: neither form is shown", async () => {
     const e = new Estate({ preview });
     const { sub } = baseNet(e);
     const nsg = e.nsg("nsg-ex01", [

@@ -275,7 +275,7 @@ export class Estate {
     return this.add("azure-native:compute:VirtualMachine", name, props, { networkProfile: o.nics });
   }
 
-  /** A Defender for Cloud custom assessment on a VM, with DESIGN §3.2's additionalData. */
+  /** A Defender for Cloud custom assessment on a VM, with the additionalData of docs/contract.md#the-compromise-assessment. */
   assessment(name: string, vm: Res, data: Record<string, unknown>, status?: string): Res {
     const verdict = typeof data.verdict === "string" ? data.verdict : "clean";
     return this.add(

@@ -1,5 +1,5 @@
 /**
- * Fixtures for the remediation-gate tests (DESIGN §3.1–§3.3, §5): one Exchange host VM with a NIC
+ * Fixtures for the remediation-gate tests (docs/contract.md#verified-hosts-the-gate): one Exchange host VM with a NIC
  * in an isolated subnet, its compromise assessments, and helpers that run each gate policy on its
  * own with a FIXED clock.
  *

@@ -1,5 +1,5 @@
 /**
- * The public policy names (docs/contract.md §4.1), written out once for the tests: users configure the policies by
+ * The public policy names (docs/contract.md#policies-and-enforcement), written out once for the tests: users configure the policies by
  * these names, so the tests pin them as literals rather than reading them back from the rules.
  */
 export const REQUIRES = "exchange-remediated-requires-assessment";

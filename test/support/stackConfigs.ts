@@ -1,5 +1,5 @@
 /**
- * Small fleet configs for the stack-program tests (DESIGN §6): a raw config object as
+ * Small fleet configs for the stack-program tests (docs/contract.md#the-stacks): a raw config object as
  * `new pulumi.Config("exchange-guard")` would hand it to `parseFleetConfig`, with its assessment
  * records kept in memory and dated relative to a FIXED clock (NOW), never to the wall clock.
  *

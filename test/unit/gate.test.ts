@@ -1,5 +1,5 @@
 /**
- * The remediation gate (policies/model/gate.ts; contract: docs/contract.md §2.4, §3): its findings as values and their
+ * The remediation gate (policies/model/gate.ts; contract: docs/contract.md#verified-hosts-the-gate): its findings as values and their
  * one rendering, the text of the newest assessment, a state tag that cannot be read, the compromise history, the build
  * of a record whose verdict is unknown, and the OS-disk findings.
  */

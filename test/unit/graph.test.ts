@@ -151,8 +151,8 @@ describe("ResourceGraph.dependencyCandidates", () => {
     expect(urns(g.dependencyCandidates(f, "networkSecurityGroup", [T.NSG]))).toEqual([nsgA.urn]);
   });
 
-  it("a property's own dependencies are authoritative: naming none of the types, plain dependencies do not stand in (issue #15)", () => {
-    // Before issue #15 this fell back to [nsgB, nsgA]: dependsOn could then link what the property itself does not name.
+  it("a property's own dependencies are authoritative: naming none of the types, plain dependencies do not stand in", () => {
+    // Before a property's own dependencies were made authoritative this fell back to [nsgB, nsgA]: dependsOn could then link what the property itself does not name.
     expect(urns(g.dependencyCandidates(f, "ipConfigurations", [T.NSG]))).toEqual([]);
     expect(g.dependencyLinks(f, "ipConfigurations", [T.NSG])).toEqual({ nodes: [], guessed: false });
   });

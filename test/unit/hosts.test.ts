@@ -233,7 +233,7 @@ describe("HostInventory: which VMs are hosts", () => {
     expect(ss.stateUnknown).toBe(false);
     expect(ss.nics).toEqual([]);
     expect(ss.ipConfigs).toEqual([]);
-    // Issue #15: a scale set is judged with its own shape; with no instance network profile there is nothing to judge, so it fails closed.
+    // A scale set (docs/threat-model.md row 36) is judged with its own shape; with no instance network profile there is nothing to judge, so it fails closed.
     expect(ss.problems).toEqual(["scale set ex-ss has no network interface configuration the pack can see"]);
     expect([...ss.identities].sort()).toEqual([vmss.urn, vmss.armId.slice(1).toLowerCase()].sort());
     expect(classic.name).toBe("ex-classic");
@@ -581,7 +581,7 @@ describe("localAddrs", () => {
 });
 
 /**
- * Host and state tags (DESIGN §3.1): names match case-insensitively, values case-insensitively
+ * Host and state tags (docs/contract.md#exchange-hosts-and-their-tags): names match case-insensitively, values case-insensitively
  * (and trimmed); missing / unknown / other values mean unverified; conflicting tags fail closed;
  * a NIC's tag can only make the state worse.
  */
@@ -730,7 +730,7 @@ describe.each(FORMS)("tags (%s form)", (_form, preview) => {
 });
 
 /**
- * Issue #15, class 2: tags another resource applies to the VM or its NICs (azure-native:resources:TagAtScope, the
+ * The TagAtScope bypass (docs/threat-model.md row 30): tags another resource applies to the VM or its NICs (azure-native:resources:TagAtScope, the
  * Tags API at scope, which replaces the resource's tag set) are the VM's tags for every stack policy. Where they and
  * the VM's own tags disagree the worse reading holds (a host; the worst state); an unknown scope or tag set fails closed.
  */
@@ -820,7 +820,7 @@ describe.each(FORMS)("TagAtScope (%s form)", (_form, preview) => {
 });
 
 /**
- * Issue #15, class 8: a VirtualMachineScaleSet tagged as Exchange is judged with its own shape: its instances' network
+ * The scale-set host (docs/threat-model.md row 36): a VirtualMachineScaleSet tagged as Exchange is judged with its own shape: its instances' network
  * is virtualMachineProfile.networkProfile (inline NIC configurations), and the rebuild rule reads
  * virtualMachineProfile.storageProfile.
  */

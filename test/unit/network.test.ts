@@ -569,7 +569,7 @@ describe("NetworkModel: which VNet and which subnet a name means", () => {
 });
 
 /**
- * Issue #15, class 4: a subnet declared both inline in its VNet and as a standalone Subnet, where one declaration
+ * The dual-subnet bypass (docs/threat-model.md row 32): a subnet declared both inline in its VNet and as a standalone Subnet, where one declaration
  * carries an NSG and the other does not. Each deployment of the NSG-less form removes the association (last writer
  * wins), so the host is judged with the NSG-less reading when that exposes it, and the message names both declarations.
  */

@@ -1,5 +1,5 @@
 /**
- * Which virtual networks reach which (policies/model/vnetReach.ts; contract: docs/contract.md §5.4): a backend by IP
+ * Which virtual networks reach which (policies/model/vnetReach.ts; contract: docs/contract.md#reach-between-networks-and-inert-referrers): a backend by IP
  * (Application Gateway backend address, load balancer IP-based member with its virtualNetwork, Firewall DNAT translated
  * address) reaches an address only in a VNet routable from the proxy: its own, one peered with it, or one peered with a
  * hub it is peered with. Two unpeered VNets with overlapping space are different networks; an unknown VNet or peering

@@ -1,5 +1,5 @@
 /**
- * Azure Bastion paths (policies/model/exposure/bastion.ts; contract: docs/contract.md §5.1): a Bastion with shareable
+ * Azure Bastion paths (policies/model/exposure/bastion.ts; contract: docs/contract.md#paths): a Bastion with shareable
  * links lets anyone who has a link reach RDP (3389) and SSH (22) of every VM Bastion reaches (its VNet and VNets peered
  * with it) without an Azure sign-in (https://learn.microsoft.com/azure/bastion/shareable-link): an internet path,
  * filtered by the host's NSGs as traffic from AzureBastionSubnet.

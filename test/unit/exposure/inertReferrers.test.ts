@@ -1,5 +1,5 @@
 /**
- * The inert referrers (policies/model/exposure/inertReferrers.ts; contract: docs/contract.md §5.4): well-known resource
+ * The inert referrers (policies/model/exposure/inertReferrers.ts; contract: docs/contract.md#reach-between-networks-and-inert-referrers): well-known resource
  * types that reference a host but cannot open a network path leave its exposure decidable; every other type that names
  * the host still fails closed. One list, a reason per entry.
  */

@@ -287,7 +287,7 @@ describe("AlwaysAllow in the flows: on top of every NSG verdict", () => {
 });
 
 /**
- * Issue #15, class 6: Virtual Network Manager security admin Deny rules are evaluated before NSGs and end evaluation.
+ * The admin Deny false alarm (docs/threat-model.md row 34): Virtual Network Manager security admin Deny rules are evaluated before NSGs and end evaluation.
  * When the stack commits the security admin configuration to the host's region, a Deny from the internet closes the
  * path; without a visible commit (or with an unknown region, scope or configuration) it is ignored, as before.
  */
