@@ -91,7 +91,7 @@ export function markdownAnchors(markdown: string): Set<string> {
 
 function globToRegExp(glob: string): RegExp {
   const body = glob
-    .replace(/\*\*\//g, "\u0000")
+    .replace(/\*\*\//g, "\u0001")
     .split("**")
     .map((part) =>
       part
@@ -100,7 +100,8 @@ function globToRegExp(glob: string): RegExp {
         .join("[^/]*"),
     )
     .join(".*")
-    .replace(/\u0000/g, "(?:.*/)?");
+    .split("\u0001")
+    .join("(?:.*/)?");
   return new RegExp(`^${body}$`);
 }
 
