@@ -38,7 +38,7 @@ const EXAMPLES = [/^stacks\/policy-config\/prod\.json$/, /^stacks\/Pulumi\.nope\
 
 /**
  * Words that stand for something outside the repository: the design notes and fact sheets it was built from, the
- * issue tracker and the work rounds. Each is written so that this file does not match itself.
+ * issue tracker and rounds of work. Each is written so that this file does not match itself.
  */
 const FOREIGN: readonly { readonly re: RegExp; readonly why: string }[] = [
   { re: new RegExp("DESIGN" + "\\s*§"), why: "a section of a design note outside the repository: cite docs/contract.md" },
@@ -46,9 +46,9 @@ const FOREIGN: readonly { readonly re: RegExp; readonly why: string }[] = [
   { re: new RegExp("\\.\\./" + "shared\\b"), why: "a folder outside the repository" },
   { re: new RegExp("exchange" + "-facts"), why: "a fact sheet outside the repository: cite the public source" },
   { re: new RegExp("[Ii]ssue" + " #\\d"), why: "an issue number: say what the problem is" },
-  { re: new RegExp("\\bhardening" + "\\s*(?:round\\b|\\d)", "i"), why: "a work round's name: say what the change does" },
+  { re: new RegExp("\\bhardening" + "\\s*(?:round\\b|\\d)", "i"), why: "the name of a round of work: say what the change does" },
   { re: /§\s*\d/, why: "a section number: cite a heading's anchor (docs/<page>.md#<anchor>) or the public source" },
-  { re: new RegExp("\\b(?:review|work)\\s+round" + "\\b|\\bround\\s+\\d+\\b", "i"), why: "a work round's name: say what the change does" },
+  { re: new RegExp("\\b(?:review|work)\\s+round" + "\\b|\\bround\\s+\\d+\\b", "i"), why: "the name of a round of work: say what the change does" },
 ];
 
 /**
