@@ -1,4 +1,4 @@
-import type { EngineResource } from "../cli/engine/analyzerClient";
+import type { EngineResource } from "../cli/packDriver/analyzerClient";
 import { cleanData, Estate, HOST_TAGS, rule, Res } from "../test/support/estate";
 
 /** A small deterministic PRNG (mulberry32): the same estate for the same seed, run after run. */

@@ -3,7 +3,7 @@ import * as path from "path";
 import { resolveGate } from "../policies/model/config";
 import { StackAnalysis } from "../policies/model/analysis";
 import { RULES } from "../policies/rules";
-import { toResourceInputs } from "../cli/report/hostRows";
+import { toResourceInputs } from "../policies/model/resourceInputs";
 import { findProjectRoot } from "../stacks/config/stackFile";
 import { BENCH_NOW, syntheticEstate } from "./estate";
 import { largestPair, scalingExponent, SIZES } from "./sizes";

@@ -1,11 +1,11 @@
 import { resolveGate } from "../policies/model/config";
 import { StackAnalysis } from "../policies/model/analysis";
 import { RULES } from "../policies/rules";
-import { toResourceInputs } from "../cli/report/hostRows";
+import { toResourceInputs } from "../policies/model/resourceInputs";
 import { Estate, HOST_TAGS, rule } from "../test/support/estate";
 import { BENCH_NOW, rng } from "./estate";
 
-// An attacker-sized NSG (issue #15, class 10): thousands of prefixes and port ranges in interleaved allows and denies,
+// An attacker-sized NSG (docs/threat-model.md#bypass-catalogue, row 38): thousands of prefixes and port ranges in interleaved allows and denies,
 // attached once at the NIC, or at both the subnet and the NIC. Run: `npm run build && node dist/bench/nsgLevels.js`.
 // Measured with a script, never a timed test: two cores shared with other work make test timings noise.
 

@@ -3,16 +3,13 @@ import { Command, CommanderError } from "commander";
 import * as fs from "fs";
 import * as path from "path";
 import type { ExplainOptions } from "./commands/explain";
-import { InputError } from "./audit/stackExport";
-import { findProjectRoot } from "../stacks/config/stackFile";
+import { EXIT, EXIT_CODES_HELP, InputError, reportFailure } from "./errors";
+import { EXAMPLE_EXPORT, EXAMPLE_POLICY_CONFIG, PACK_DIR, ROOT } from "./projectPaths";
 import { registerHostCommand } from "./host/command";
 import { CliIo, PROCESS_IO, RunStack } from "./io";
 
 // Each command loads its modules when it runs: the Pulumi SDK and the providers `check` needs cost a second at start,
 // which `host status` on a large fleet must not pay.
-const ROOT = findProjectRoot();
-export const EXAMPLE_EXPORT = path.join(ROOT, "examples", "example.export.json");
-export const EXAMPLE_POLICY_CONFIG = path.join(ROOT, "stacks", "policy-config", "example.json");
 
 const COMMANDS = ["check", "audit", "ingest", "host", "help", "explain"];
 
@@ -35,7 +32,9 @@ Examples:
   exchange-guard check --stack bad-unpatched-build --stacks-dir test/fixtures/stacks \\
     --policy-pack-config test/fixtures/stacks/known-bad.policy-config.json   # a known-bad fixture: exits 1
 
-Exit codes: 0 no mandatory violation, 1 a mandatory violation (or no Exchange host found), 2 bad input.`;
+Exit codes: 0 no mandatory violation, 1 a mandatory violation (or no Exchange host found), 2 bad input (an
+unknown stack, a stack config or record the program refuses, a policy config mistake: the message says what and
+where), 3 an internal error (the program or the pack failed: a bug; --debug prints its stack).`;
 
 const AUDIT_EXAMPLES = `
 Examples:
@@ -45,7 +44,9 @@ Examples:
 
 The export must be \`pulumi stack export\` output (JSON with deployment.resources). Give the same
 --policy-pack-config the pipeline's preview uses, or the defaults judge it. An export with no Exchange host
-exits 1 unless --allow-no-hosts is given. Exit codes: 0 clean, 1 a mandatory violation, 2 bad input.
+exits 1 unless --allow-no-hosts is given. Exit codes: 0 clean, 1 a mandatory violation, 2 bad input (a file
+that is not a stack export or Resource Graph output, a page missing, a policy config mistake: the message names the
+file), 3 an internal error (a bug; --debug prints its stack).
 
 The live estate (Azure Resource Graph), which also sees what was changed outside Pulumi:
   az graph query -q "$(cat pipelines/resource-graph/resources.kql)" --subscriptions <id> --first 1000 > rg-1.json
@@ -67,7 +68,9 @@ Examples:
 
 The folder holds one server's Test-ProxyLogon.ps1 -OutPath files (<COMPUTERNAME>-LogAgeDays.csv, …),
 msert.log (required for a clean verdict) and optionally msert.old.log, EOMT.log, EOMTSummary.txt.
-Exit codes: 0 record written, 2 refused (another server's reports, a mixed folder, an unfinished scan, …).`;
+Exit codes: 0 record written (a compromised verdict included), 2 refused: bad input (another server's reports,
+a mixed folder, an unfinished scan, …; the message names the file), 3 an internal error (a bug; --debug prints its
+stack).`;
 
 const EXPLAIN_EXAMPLES = `
 Examples:
@@ -79,27 +82,37 @@ The host is named as the reports print it (the VM name, e.g. ex02-g1), or by its
 generation (ex02) when one host has it, its URN or its ARM id (case-insensitive). Shown: every path from outside the
 model knows, open and closed, with the NSG rule or setting that decides each (a closed path names its first matching
 deny rule, or the default rule); what the host's NICs let in whatever path brings the traffic; its state and what the
-gate still needs; its violations. Exit codes: 0 explained, 2 bad input or an unknown host (the hosts are listed).`;
+gate still needs; its violations. Exit codes: 0 explained, 2 bad input or an unknown host (the hosts are listed),
+3 an internal error (a bug; --debug prints its stack).`;
 
-/** The whole CLI: parses `argv`, runs the command, and answers its exit code; every error is written to `io.stderr`. */
-export async function main(argv: readonly string[], io: CliIo = PROCESS_IO, runStack: RunStack = runOfflineStack): Promise<number> {
+/**
+ * The whole CLI: parses `argv`, runs the command, and answers its exit code (`EXIT`: 0 clean, 1 a violation, 2 bad
+ * input, 3 an internal error); every error is written to `io.stderr`. `runStack` runs a stack's program offline and
+ * `packDir` is the policy pack judged with: tests give their own, a program or a pack that fails among them.
+ */
+export async function main(
+  argv: readonly string[],
+  io: CliIo = PROCESS_IO,
+  runStack: RunStack = runOfflineStack,
+  packDir: string = PACK_DIR,
+): Promise<number> {
   try {
-    return await run(argv, io, runStack);
+    return await run(argv, io, runStack, packDir);
   } catch (e) {
-    const msg = e instanceof Error ? e.message : String(e);
-    io.stderr.write(`exchange-guard: ${msg}\n`);
-    return 2;
+    return reportFailure(e, io.stderr, argv.includes("--debug"));
   }
 }
 
-async function run(argv: readonly string[], io: CliIo, runStack: RunStack): Promise<number> {
+async function run(argv: readonly string[], io: CliIo, runStack: RunStack, packDir: string): Promise<number> {
   const program = new Command();
-  let code = 0;
+  let code: number = EXIT.clean;
   program
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .name("exchange-guard")
     .description("Checks Exchange Server hosts on Azure against the exchange-compromise-guard policy pack, offline.")
     .version(packageVersion(), "-V, --version", "print the version")
+    .option("--debug", "on an internal error (exit 3), print its stack")
+    .addHelpText("after", `\n${EXIT_CODES_HELP} Each command's help says what each means for it.`)
     .showHelpAfterError()
     .exitOverride();
   program
@@ -118,7 +131,7 @@ async function run(argv: readonly string[], io: CliIo, runStack: RunStack): Prom
     .addHelpText("after", CHECK_EXAMPLES)
     .action(async (opts: { stack: string; stacksDir?: string; policyPackConfig?: string; json?: boolean; sarif?: string; sarifRoot?: string }) => {
       const { check } = require("./commands/check") as typeof import("./commands/check");
-      code = await check(opts.stack, opts, io, runStack);
+      code = await check(opts.stack, { ...opts, packDir }, io, runStack);
     });
   program
     .command("audit")
@@ -155,7 +168,7 @@ async function run(argv: readonly string[], io: CliIo, runStack: RunStack): Prom
           if (file !== undefined)
             throw new InputError(`audit --azure takes Resource Graph files, not a stack export (${file}): give the export with --export`);
           const { auditAzure } = require("./commands/auditAzure") as typeof import("./commands/auditAzure");
-          code = await auditAzure(opts.azure, opts, io);
+          code = await auditAzure(opts.azure, { ...opts, packDir }, io);
           return;
         }
         if (opts.export !== undefined || opts.stack !== undefined) throw new InputError("--export and --stack go with --azure");
@@ -165,6 +178,7 @@ async function run(argv: readonly string[], io: CliIo, runStack: RunStack): Prom
           file ?? EXAMPLE_EXPORT,
           {
             ...opts,
+            packDir,
             policyPackConfig: opts.policyPackConfig ?? (useExample ? EXAMPLE_POLICY_CONFIG : undefined),
           },
           io,
@@ -191,7 +205,7 @@ async function run(argv: readonly string[], io: CliIo, runStack: RunStack): Prom
         code = await ingest(opts, io);
       },
     );
-  registerHostCommand(program, io, (c) => {
+  registerHostCommand(program, io, { runStack, packDir }, (c) => {
     code = c;
   });
 
@@ -211,21 +225,22 @@ async function run(argv: readonly string[], io: CliIo, runStack: RunStack): Prom
     .addHelpText("after", EXPLAIN_EXAMPLES)
     .action(async (host: string, opts: ExplainOptions) => {
       const { explain } = require("./commands/explain") as typeof import("./commands/explain");
-      code = await explain(host, opts, io, runStack);
+      code = await explain(host, { ...opts, packDir }, io, runStack);
     });
 
   // `check` is the default command, so commander would hand an unknown word to it as an argument; say what it is.
   const first = argv[0];
   if (first !== undefined && !first.startsWith("-") && !COMMANDS.includes(first)) {
     io.stderr.write(`exchange-guard: unknown command '${first}'. Commands: ${COMMANDS.join(", ")} (exchange-guard help <command>)\n`);
-    return 2;
+    return EXIT.badInput;
   }
   try {
     await program.parseAsync([...argv], { from: "user" });
   } catch (e) {
     if (!(e instanceof CommanderError)) throw e;
-    if (["commander.helpDisplayed", "commander.help", "commander.version"].includes(e.code)) return 0;
-    return 2;
+    if (["commander.helpDisplayed", "commander.help", "commander.version"].includes(e.code)) return EXIT.clean;
+    // A usage error (unknown option, missing argument): commander has already said what, with the usage.
+    return EXIT.badInput;
   }
   return code;
 }

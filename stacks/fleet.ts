@@ -3,8 +3,15 @@ import * as compute from "@pulumi/azure-native/compute";
 import * as resources from "@pulumi/azure-native/resources";
 import * as security from "@pulumi/azure-native/security";
 import * as pulumi from "@pulumi/pulumi";
-import { NO_PUBLIC_IP_ON_NICS, NO_PUBLIC_IP_ON_NICS_NAME, renderGateFinding } from "../policies/model";
-import { FleetConfig, PlannedHost, vmName } from "./config/fleetConfig";
+import {
+  evidenceSnapshotName,
+  generationName,
+  NO_PUBLIC_IP_ON_NICS,
+  NO_PUBLIC_IP_ON_NICS_NAME,
+  osDiskName,
+  renderGateFinding,
+} from "../policies/model";
+import { FleetConfig, PlannedHost } from "./config/fleetConfig";
 import { ExchangeHost, evidenceSnapshot } from "./components/exchangeHost";
 import { ExchangeNetwork } from "./components/exchangeNetwork";
 import { PublicFrontend } from "./components/publicFrontend";
@@ -134,15 +141,15 @@ export async function deployFleet(config: FleetConfig, plan: readonly PlannedHos
       placement: h.verified ? "published" : "isolated",
       gate: h.gateFindings.map(renderGateFinding),
     };
-    if (host.evidence) evidence.push(`${h.vmName}-osdisk-evidence`);
+    if (host.evidence) evidence.push(evidenceSnapshotName(h.vmName));
     // Earlier generations: evidence of a compromised one is taken from its disk before the disk goes, and any
     // evidence snapshot that exists stays (a generation may have been compromised by its state tag alone).
     for (let g = 1; g < h.spec.generation; g++) {
-      const old = vmName(h.spec.name, g);
-      const snapshotName = `${old}-osdisk-evidence`;
+      const old = generationName(h.spec.name, g);
+      const snapshotName = evidenceSnapshotName(old);
       const snapshotExists = await exists(() => compute.getSnapshot({ resourceGroupName: rgName, snapshotName }));
       const recorded = h.compromisedGenerations.includes(g);
-      const keep = snapshotExists || (recorded && (await exists(() => compute.getDisk({ resourceGroupName: rgName, diskName: `${old}-osdisk` }))));
+      const keep = snapshotExists || (recorded && (await exists(() => compute.getDisk({ resourceGroupName: rgName, diskName: osDiskName(old) }))));
       if (!keep) {
         if (recorded)
           pulumi.log.warn(`${h.spec.name}: the evidence of compromised generation ${g} (${snapshotName}) is gone from Azure and cannot be recreated`);

@@ -1,7 +1,7 @@
-import type { EngineResource } from "../engine/analyzerClient";
+import type { EngineResource } from "../packDriver/analyzerClient";
 import { SECRET_SIG, SECRET_SIG_KEY } from "../../policies/model";
+import { InputError } from "../errors";
 
-export class InputError extends Error {}
 
 /**
  * Secrets in an export are `{sig, ciphertext}` (encrypted) or `{sig, plaintext}` (with

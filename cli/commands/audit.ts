@@ -1,5 +1,6 @@
 import * as fs from "fs";
-import { InputError, readStackExport } from "../audit/stackExport";
+import { readStackExport } from "../audit/stackExport";
+import { InputError } from "../errors";
 import { exportLocator, Locator, stackConfigLocator } from "../report/sarif";
 import { stackFile, STACKS_DIR } from "../../stacks/config/stackFile";
 import { CliIo } from "../io";

@@ -1,8 +1,9 @@
 import * as fs from "fs";
-import type { EngineResource } from "../engine/analyzerClient";
+import type { EngineResource } from "../packDriver/analyzerClient";
 import { findDrift, renderDrift } from "../audit/azure/drift";
 import { readLiveEstate } from "../audit/azure/estate";
-import { InputError, readStackExport } from "../audit/stackExport";
+import { readStackExport } from "../audit/stackExport";
+import { InputError } from "../errors";
 import { Locator, stackConfigLocator } from "../report/sarif";
 import { stackFile, STACKS_DIR } from "../../stacks/config/stackFile";
 import { GATE_HOME, resolveGate } from "../../policies/model";

@@ -3,7 +3,7 @@ import * as path from "path";
 import { FleetConfigError } from "../../stacks/config/fleetConfig";
 import { StackFileError } from "../../stacks/config/programConfig";
 import { stackFile, STACKS_DIR } from "../../stacks/config/stackFile";
-import { InputError } from "../audit/stackExport";
+import { InputError } from "../errors";
 import { stackConfigLocator } from "../report/sarif";
 import { CliIo, RunStack } from "../io";
 import { progressFor } from "./progress";

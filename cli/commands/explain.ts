@@ -4,8 +4,9 @@ import { FleetConfigError } from "../../stacks/config/fleetConfig";
 import { StackFileError } from "../../stacks/config/programConfig";
 import { stackFile, STACKS_DIR } from "../../stacks/config/stackFile";
 import { readLiveEstate } from "../audit/azure/estate";
-import { InputError, readStackExport } from "../audit/stackExport";
-import type { Host } from "../../policies/model";
+import { readStackExport } from "../audit/stackExport";
+import { InputError } from "../errors";
+import { hostOfName, type Host } from "../../policies/model";
 import { CliIo, RunStack } from "../io";
 import { hostStories, HostStory, redactor } from "../report/hostStory";
 import { pathLines } from "../report/pathWords";
@@ -33,7 +34,7 @@ export function findHosts(hosts: readonly Host[], wanted: string): Host[] {
   const w = wanted.trim().toLowerCase();
   const exact = hosts.filter((h) => h.name.toLowerCase() === w || h.urn.toLowerCase() === w || (h.vm.id ?? "") === w.replace(/^\/*/, "/"));
   if (exact.length > 0) return exact;
-  return hosts.filter((h) => h.name.toLowerCase().replace(/-g\d+$/, "") === w);
+  return hosts.filter((h) => hostOfName(h.name).toLowerCase() === w);
 }
 
 async function loadStack(opts: ExplainOptions, io: CliIo, runStack: RunStack): Promise<{ what: string; stack: JudgedStack; policyConfig?: string }> {

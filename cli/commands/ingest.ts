@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import { ingestAssessment, IngestError } from "../ingest";
-import { InputError } from "../audit/stackExport";
+import { InputError } from "../errors";
 import { GENERATION_RULE, isGeneration, recordText } from "../../policies/model";
 import { CliIo } from "../io";
 

@@ -1,22 +1,22 @@
 import * as fs from "fs";
 import * as path from "path";
-import type { EngineResource, PolicyConfigEntry } from "../engine/analyzerClient";
-import { runPolicyPack } from "../engine/session";
+import type { EngineResource, PolicyConfigEntry } from "../packDriver/analyzerClient";
+import { runPolicyPack } from "../packDriver/session";
 import { buildReport, Report } from "../report/hostRows";
 import { ExtraFinding, gitRoot, Locator, SarifLocationError, toSarif } from "../report/sarif";
 import { COLOUR, PLAIN, renderFindings, renderText } from "../report/text";
-import { InputError } from "../audit/stackExport";
-import { checkNotEmpty, checkPolicyPackConfig } from "../engine/strictConfig";
-import { findProjectRoot } from "../../stacks/config/stackFile";
+import { InputError } from "../errors";
+import { checkNotEmpty, checkPolicyPackConfig } from "../packDriver/strictConfig";
+import { PACK_DIR } from "../projectPaths";
 import { GATE_HOME } from "../../policies/model";
 import { CliIo } from "../io";
 import { progressFor } from "./progress";
 import { writePictures } from "../report/pictures";
 
-export const ROOT = findProjectRoot();
-export const PACK_DIR = path.join(ROOT, "policies");
 
 export interface OutputOptions {
+  /** The policy pack to judge with (default: the project's policies/). */
+  readonly packDir?: string;
   readonly json?: boolean;
   readonly sarif?: string;
   readonly sarifRoot?: string;
@@ -75,7 +75,7 @@ export async function judge(
   const cfg = readConfigFile(opts.policyPackConfig);
   const progress = progressFor(opts, io.stderr);
   const result = await runPolicyPack({
-    packDir: PACK_DIR,
+    packDir: opts.packDir ?? PACK_DIR,
     policyPackConfig: cfg.text,
     policyPackConfigSource: cfg.source,
     stack: stack.stack,

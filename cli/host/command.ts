@@ -3,7 +3,7 @@
  * when it runs.
  */
 import { Command } from "commander";
-import { CliIo } from "../io";
+import { CliIo, RunStack } from "../io";
 
 const HOST_EXAMPLES = `
 Examples (the incident runbook, one command per step):
@@ -18,7 +18,14 @@ Examples (the incident runbook, one command per step):
 Each verb edits stacks/Pulumi.<stack>.yaml in place, keeping its comments and layout, shows what it changed (--dry-run:
 what it would change, nothing written; --json for pipelines), writes atomically and refuses when the file changed since
 it was read. Exit codes: 0 done (or nothing to change), 1 remediate refused by the offline check (its reasons on
-stderr), 2 bad input or an unsafe transition (the file untouched).`;
+stderr), 2 bad input or an unsafe transition (the file untouched; the message says what and where), 3 an internal
+error (the program or the pack failed: a bug; --debug prints its stack).`;
+
+/** What the verbs run that a test may replace: the stack's program offline, the policy pack. */
+export interface HostDeps {
+  readonly runStack: RunStack;
+  readonly packDir: string;
+}
 
 interface Common {
   stack: string;
@@ -36,7 +43,7 @@ function common(cmd: Command, edits = true): Command {
   return cmd;
 }
 
-export function registerHostCommand(program: Command, io: CliIo, setCode: (code: number) => void): void {
+export function registerHostCommand(program: Command, io: CliIo, deps: HostDeps, setCode: (code: number) => void): void {
   const host = program
     .command("host")
     .description("the incident runbook: isolate, record, rebuild, remediate a host in a stack file; status of every host")
@@ -88,7 +95,7 @@ export function registerHostCommand(program: Command, io: CliIo, setCode: (code:
       .option("--policy-pack-config <file>", "policy pack config JSON (default: stacks/policy-config/<stack>.json when present)"),
   ).action(async (name: string, o: Common & { policyPackConfig?: string }) => {
     const { hostRemediate } = require("./remediate") as typeof import("./remediate");
-    setCode(await hostRemediate(ref(o), name, o, io));
+    setCode(await hostRemediate(ref(o), name, { ...o, ...deps }, io));
   });
 
   common(

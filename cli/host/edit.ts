@@ -5,9 +5,9 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { HostState } from "../../policies/model";
-import { FleetConfig, PlannedHost, vmName } from "../../stacks/config/fleetConfig";
-import { InputError } from "../audit/stackExport";
+import { evidenceSnapshotName, generationName, HostState } from "../../policies/model";
+import { FleetConfig, PlannedHost } from "../../stacks/config/fleetConfig";
+import { InputError } from "../errors";
 import { CliIo } from "../io";
 import { FleetView, fleetConfigOfDocument, plan } from "./fleetView";
 import { shown } from "./paths";
@@ -88,8 +88,8 @@ export function hostAfter(p: PlannedHost): HostAfter {
     vm: p.vmName,
     placement: p.verified ? "published" : "isolated",
     outboundInternet: p.compromisedNow && !p.verified ? "denied" : "allowed",
-    evidence: [...p.compromisedGenerations.map((g) => vmName(p.spec.name, g)), ...(p.compromisedNow ? [p.vmName] : [])].map(
-      (vm) => `${vm}-osdisk-evidence`,
+    evidence: [...p.compromisedGenerations.map((g) => generationName(p.spec.name, g)), ...(p.compromisedNow ? [p.vmName] : [])].map(
+      evidenceSnapshotName,
     ),
   };
 }

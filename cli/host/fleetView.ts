@@ -9,7 +9,7 @@ import { didYouMean } from "../../policies/model";
 import { FleetConfig, FleetConfigError, HostSpec, parseFleetConfig, PlannedHost, planHosts } from "../../stacks/config/fleetConfig";
 import { encodeConfigMap, fleetConfigOf, NAMESPACE, StackFileError } from "../../stacks/config/programConfig";
 import { findProjectRoot, stackFile, STACKS_DIR } from "../../stacks/config/stackFile";
-import { InputError } from "../audit/stackExport";
+import { InputError } from "../errors";
 import { unknownStackMessage } from "../commands/stackFiles";
 import { shown } from "./paths";
 import { StackDocument } from "./stackDocument";

@@ -5,9 +5,9 @@
  * is deleted), any other one at least an assessment record (a rebuild of a host never assessed destroys the only
  * evidence of whether it was compromised).
  */
-import { recordGeneration, renderGateFinding } from "../../policies/model";
-import { FleetConfig, judgePlan, PlannedHost, vmName } from "../../stacks/config/fleetConfig";
-import { InputError } from "../audit/stackExport";
+import { generationName, osDiskName, recordGeneration, renderGateFinding } from "../../policies/model";
+import { FleetConfig, judgePlan, PlannedHost } from "../../stacks/config/fleetConfig";
+import { InputError } from "../errors";
 import { CliIo } from "../io";
 import { applyEdit, Change, EditOptions, Refusal } from "./edit";
 import { loadFleet, requireHost, StackRef } from "./fleetView";
@@ -59,7 +59,7 @@ function evidenceProblem(h: PlannedHost): string | undefined {
   if (h.compromisedNow && !ofGeneration.some((r) => r.view.saysCompromised))
     return (
       `${n} is marked compromised but lists no record of generation ${g} that found it so: the program snapshots the OS disk of a ` +
-      `compromised generation (${vmName(n, g)}-osdisk) only on that record, so the rebuild would delete the disk with no evidence kept; ` +
+      `compromised generation (${osDiskName(generationName(n, g))}) only on that record, so the rebuild would delete the disk with no evidence kept; ` +
       `attach the record first (exchange-guard host record ${n} <record>)`
     );
   if (ofGeneration.length === 0)

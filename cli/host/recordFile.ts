@@ -7,7 +7,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { AssessmentRecord, AssessmentView, readRecordText, recordFileName, recordGeneration } from "../../policies/model";
 import { PlannedHost } from "../../stacks/config/fleetConfig";
-import { InputError } from "../audit/stackExport";
+import { InputError } from "../errors";
 import { PendingRecord, Refusal } from "./edit";
 import { FleetView } from "./fleetView";
 import { sha256 } from "./stackDocument";

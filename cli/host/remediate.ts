@@ -6,14 +6,14 @@
 import * as path from "path";
 import { GATE_HOME, recordGeneration, renderGateFinding } from "../../policies/model";
 import { FleetConfigError, PlannedHost } from "../../stacks/config/fleetConfig";
-import { runPolicyPack } from "../engine/session";
-import { checkPolicyPackConfig } from "../engine/strictConfig";
-import { runOfflineStack } from "../preview/offlineStack";
+import { runPolicyPack } from "../packDriver/session";
+import { checkPolicyPackConfig } from "../packDriver/strictConfig";
 import { buildReport } from "../report/hostRows";
 import { messageBody } from "../report/text";
-import { PACK_DIR, readConfigFile } from "../commands/shared";
+import { readConfigFile } from "../commands/shared";
+import { PACK_DIR } from "../projectPaths";
 import { bundledPolicyConfig } from "../commands/stackFiles";
-import { CliIo } from "../io";
+import { CliIo, RunStack } from "../io";
 import { applyEdit, EditOptions, Refusal, Verify } from "./edit";
 import { FleetView, loadFleet, requireHost, StackRef } from "./fleetView";
 
@@ -23,6 +23,10 @@ export const GATE_POLICIES = [GATE_HOME, "exchange-build-patched", "exchange-com
 export interface RemediateOptions extends EditOptions {
   /** The pack's config, as for `check` (default: the bundled stacks/policy-config/<stack>.json of a bundled stack). */
   readonly policyPackConfig?: string;
+  /** How the edited stack's program runs offline (default: as `check` runs it). */
+  readonly runStack?: RunStack;
+  /** The policy pack that judges it (default: the project's policies/). */
+  readonly packDir?: string;
 }
 
 export async function hostRemediate(ref: StackRef, name: string, opts: RemediateOptions, io: CliIo, clock = new Date()): Promise<number> {
@@ -51,7 +55,7 @@ export async function hostRemediate(ref: StackRef, name: string, opts: Remediate
     opts,
     io,
     clock,
-    offlineGate(view, name, policyPackConfig),
+    offlineGate(view, name, policyPackConfig, opts),
   );
 }
 
@@ -64,18 +68,19 @@ function compromisedMessage(host: PlannedHost, stack: string): string {
 }
 
 /** The offline check of the edited stack, asked about one host: the program must accept it and the gate must hold. */
-function offlineGate(view: FleetView, name: string, policyPackConfig: string | undefined): Verify {
+function offlineGate(view: FleetView, name: string, policyPackConfig: string | undefined, opts: RemediateOptions): Verify {
   return async (editedText, after) => {
+    const runStack = opts.runStack ?? (require("../preview/offlineStack") as typeof import("../preview/offlineStack")).runOfflineStack;
     let offline;
     try {
-      offline = await runOfflineStack(view.stack, { preview: true, stacksDir: view.dir, configText: editedText });
+      offline = await runStack(view.stack, { preview: true, stacksDir: view.dir, configText: editedText });
     } catch (e) {
       if (e instanceof FleetConfigError) return { ok: false, reasons: [...e.problems] };
       throw e;
     }
     const cfg = readConfigFile(policyPackConfig);
     const result = await runPolicyPack({
-      packDir: PACK_DIR,
+      packDir: opts.packDir ?? PACK_DIR,
       policyPackConfig: cfg.text,
       policyPackConfigSource: cfg.source,
       stack: offline.stack,

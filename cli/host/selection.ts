@@ -4,7 +4,7 @@
  */
 import { HostState, includesWave, isKnownWave, WAVES } from "../../policies/model";
 import { PlannedHost } from "../../stacks/config/fleetConfig";
-import { InputError } from "../audit/stackExport";
+import { InputError } from "../errors";
 
 export type Criterion = { readonly kind: "state"; readonly state: HostState } | { readonly kind: "build-older-than"; readonly wave: string };
 

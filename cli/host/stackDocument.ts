@@ -8,7 +8,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { Document, isMap, isScalar, isSeq, parseDocument, YAMLMap, YAMLSeq } from "yaml";
 import { NAMESPACE } from "../../stacks/config/programConfig";
-import { InputError } from "../audit/stackExport";
+import { InputError } from "../errors";
 
 /** How the stack files are written: flow lists as `[a, b]`, no line folding (what the bundled files look like). */
 const WRITE_OPTIONS = { flowCollectionPadding: false, lineWidth: 0 } as const;

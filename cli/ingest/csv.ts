@@ -2,7 +2,7 @@ import { parse } from "csv-parse/sync";
 import { IngestError } from "./errors";
 
 /**
- * A table written by PowerShell's Export-Csv (exchange-facts §2.1): Windows PowerShell 5.1 writes a first line
+ * A table written by PowerShell's Export-Csv (https://learn.microsoft.com/powershell/module/microsoft.powershell.utility/export-csv?view=powershell-5.1): Windows PowerShell 5.1 writes a first line
  * `#TYPE <type name>` unless -NoTypeInformation is given (Test-ProxyLogon.ps1 does not give it); PowerShell 6+
  * omits it. Then a header row, then one row per object, every field in double quotes (embedded quotes doubled,
  * embedded line breaks kept, e.g. in an event message).

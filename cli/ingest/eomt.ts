@@ -1,8 +1,7 @@
 import { splitLines } from "./readText";
 
 /**
- * EOMT.ps1, the Exchange On-premises Mitigation Tool (microsoft/CSS-Exchange Security/src/EOMT.ps1; exchange-facts
- * §2.2). Optional input. Two files:
+ * EOMT.ps1, the Exchange On-premises Mitigation Tool (https://github.com/microsoft/CSS-Exchange/blob/main/Security/src/EOMT.ps1). Optional input. Two files:
  *
  * - `EOMTSummary.txt` (`%SystemDrive%`, ASCII, rewritten each run). EOMT.ps1 writes a fixed text whose only
  *   variable parts are: title `Microsoft Safety Scanner and CVE-2021-26855 mitigation summary`; "… from

@@ -1,3 +1,5 @@
+import { InputError } from "../errors";
+
 /**
  * Every way an assessment input can be rejected. Ingestion never falls back to a `clean` record when an
  * input is missing, unreadable or not understood: it throws an {@link IngestError} with one of these codes.
@@ -44,7 +46,7 @@ export type IngestErrorCode =
   | "BAD_BUILD"
   | "BAD_DATE";
 
-export class IngestError extends Error {
+export class IngestError extends InputError {
   readonly code: IngestErrorCode;
   /** The file or folder the error is about, when there is one (also named in the message). */
   readonly file: string | undefined;

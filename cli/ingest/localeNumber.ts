@@ -1,6 +1,6 @@
 /**
  * Reads a number that .NET formatted with a culture's "N1" pattern (Test-ProxyLogon.ps1's LogAgeDays.csv:
- * `$age.TotalDays.ToString("N1")`, exchange-facts §2.1), without knowing the culture:
+ * `$age.TotalDays.ToString("N1")`, https://github.com/microsoft/CSS-Exchange/blob/main/Security/src/Test-ProxyLogon.ps1), without knowing the culture:
  *   en-US 1,234.5 · de-DE 1.234,5 · fr-FR 1 234,5 (U+202F or U+00A0) · de-CH 1’234.5 · plain 12.5 / 12,5.
  * Windows PowerShell 5.1's Export-Csv writes ASCII, so a non-ASCII group separator arrives as `?` (1?234,5).
  *

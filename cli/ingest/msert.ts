@@ -1,7 +1,7 @@
 import { splitLines } from "./readText";
 
 /**
- * msert.log of the Microsoft Safety Scanner (`%SystemRoot%\debug\msert.log`, exchange-facts §2.4). MSERT's log
+ * msert.log of the Microsoft Safety Scanner (`%SystemRoot%\debug\msert.log`, https://learn.microsoft.com/defender-endpoint/safety-scanner-download). MSERT's log
  * format is not documented by Microsoft; what this parser relies on comes from EOMT.ps1 and third-party scripts
  * and is kept tolerant (all markers case-insensitive, leading blanks ignored):
  *

@@ -26,7 +26,7 @@ export function validateGeneration(generation: unknown): number | undefined {
 }
 
 /**
- * An Exchange build `15.x.y.z` (exchange-facts §1.5), short (`15.2.792.10`) or long (`15.02.0792.010`) form;
+ * An Exchange build `15.x.y.z` (https://learn.microsoft.com/exchange/new-features/build-numbers-and-release-dates), short (`15.2.792.10`) or long (`15.02.0792.010`) form;
  * returned in the short form. The tools do not all record the build, so the caller states it (e.g. from
  * `Get-Command ExSetup.exe | ForEach {$_.FileVersionInfo}` or HealthChecker).
  */

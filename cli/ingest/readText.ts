@@ -2,7 +2,8 @@ import { promises as fs } from "fs";
 import { IngestError } from "./errors";
 
 /**
- * How the tools write their text (exchange-facts §2.1, §2.2, §2.4):
+ * How the tools write their text (Test-ProxyLogon.ps1, EOMT.ps1 and MSERT, whose sources are cited in
+ * testProxyLogon.ts, eomt.ts and msert.ts; Export-Csv: https://learn.microsoft.com/powershell/module/microsoft.powershell.utility/export-csv?view=powershell-5.1):
  * - Windows PowerShell 5.1 `Export-Csv`: ASCII (non-ASCII characters become `?`); `Set-Content`: the ANSI code page;
  *   `Out-File` / `>`: UTF-16LE with BOM ("Unicode", e.g. EOMT.log and msert.old.log written by EOMT).
  * - PowerShell 6+: UTF-8 without BOM.

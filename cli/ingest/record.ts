@@ -70,7 +70,7 @@ export function msertHasResult(m: MsertFindings | undefined): boolean {
 }
 
 /**
- * The ids of the checks run with a result, in the order of DESIGN §3.2's example: the four CVE checks (LogAgeDays.csv
+ * The ids of the checks run with a result, in the order of the example in docs/contract.md#the-compromise-assessment: the four CVE checks (LogAgeDays.csv
  * proves Test-ProxyLogon found Exchange and ran them all); `webshell-scan` when MSERT produced a result or
  * Test-ProxyLogon's suspicious-file check ran (it runs after any CVE hit); `msert-full-scan` only for an MSERT full
  * scan that finished with a result (a quick or custom scan, or one whose kind the log does not state, never counts).

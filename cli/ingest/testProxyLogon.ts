@@ -10,7 +10,7 @@ import { ToolTime } from "./toolTime";
 export { namesHost };
 
 /**
- * Test-ProxyLogon.ps1 (microsoft/CSS-Exchange Security/src/Test-ProxyLogon.ps1; exchange-facts §2.1) writes into
+ * Test-ProxyLogon.ps1 (https://github.com/microsoft/CSS-Exchange/blob/main/Security/src/Test-ProxyLogon.ps1) writes into
  * its -OutPath, per scanned computer, `<COMPUTERNAME>-<suffix>`:
  *   -LogAgeDays.csv               always (when Exchange 2013+ is found): oldest log age in days per log folder, N1
  *   -Cve-2021-26855.csv           HttpProxy rows whose AnchorMailbox is ServerInfo~*∕* (not autodiscover/localhost)

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor, MockCallArgs, MockResourceArgs } from "@pulumi/pulumi/runtime/mocks";
-import type { EngineResource } from "../engine/analyzerClient";
+import type { EngineResource } from "../packDriver/analyzerClient";
 import type { RegisterResourceRequest, RegisterResourceResponse } from "@pulumi/pulumi/proto/resource_pb";
 import { specialResourceSig as RESOURCE_SIG, specialSigKey as SIG_KEY, unknownValue as UNKNOWN_STRING } from "@pulumi/pulumi/runtime/rpc";
 

@@ -1,4 +1,4 @@
-import type { Diagnostic, EngineResource, PolicyConfigEntry } from "../engine/analyzerClient";
+import type { Diagnostic, EngineResource, PolicyConfigEntry } from "../packDriver/analyzerClient";
 import {
   describeNewest,
   describeService,
@@ -9,9 +9,8 @@ import {
   openToInternet,
   prefixSet,
   resolveGate,
-  ResourceInput,
   StackAnalysis,
-  unwrapSecrets,
+  toResourceInputs,
 } from "../../policies/model";
 
 export interface HostRow {
@@ -34,18 +33,6 @@ export interface Report {
   /** The model the rows come from, for the pictures and `explain`; `internet` is the internet minus trusted prefixes. */
   readonly analysis?: StackAnalysis;
   readonly internet?: IntervalSet;
-}
-
-export function toResourceInputs(resources: readonly EngineResource[], secrets: Set<string>): ResourceInput[] {
-  return resources.map((r) => ({
-    urn: r.urn,
-    type: r.type,
-    name: r.name,
-    props: unwrapSecrets(r.properties, secrets),
-    dependencies: r.dependencies,
-    propertyDependencies: r.propertyDependencies,
-    parent: r.parent,
-  }));
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { Diagnostic } from "../engine/analyzerClient";
+import type { Diagnostic } from "../packDriver/analyzerClient";
 import { explainHost, Host, INTERNET, PathExplanation, renderGateFinding, StackAnalysis } from "../../policies/model";
 import { redact } from "../../policies/engine/resourceInput";
 import { stateText } from "../../policies/rules/wording";

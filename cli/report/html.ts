@@ -1,4 +1,4 @@
-import type { Diagnostic } from "../engine/analyzerClient";
+import type { Diagnostic } from "../packDriver/analyzerClient";
 import { exposureGraph } from "./exposureGraph";
 import { EDGE_STYLE, toSvg } from "./graphRender";
 import { HostStory } from "./hostStory";

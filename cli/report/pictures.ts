@@ -1,5 +1,5 @@
 import * as fs from "fs";
-import { InputError } from "../audit/stackExport";
+import { InputError } from "../errors";
 import { Report } from "./hostRows";
 import { hostStories, redactor } from "./hostStory";
 import { renderPage } from "./html";

@@ -2,9 +2,10 @@ import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import type * as sarif from "sarif";
-import type { AnalyzerInfo, Diagnostic } from "../engine/analyzerClient";
+import type { AnalyzerInfo, Diagnostic } from "../packDriver/analyzerClient";
 import { Report } from "./hostRows";
 import { messageBody } from "./text";
+import { hostOfName } from "../../policies/model";
 
 const SEVERITY_SCORE: Record<string, string> = { critical: "9.5", high: "8.0", medium: "5.5", low: "3.0", "": "5.0" };
 
@@ -21,7 +22,7 @@ export function stackConfigLocator(file: string): Locator {
     file,
     lineOf: (_d, host) => {
       if (!host) return 1;
-      const name = host.replace(/-g\d+$/, "");
+      const name = hostOfName(host);
       const i = lines.findIndex((l) => new RegExp(`^\\s*-?\\s*name:\\s*["']?${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}["']?\\s*$`).test(l));
       return i >= 0 ? i + 1 : 1;
     },

@@ -1,4 +1,4 @@
-import type { Diagnostic } from "../engine/analyzerClient";
+import type { Diagnostic } from "../packDriver/analyzerClient";
 import { Report } from "./hostRows";
 
 export interface Style {

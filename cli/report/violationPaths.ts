@@ -1,4 +1,4 @@
-import type { Diagnostic } from "../engine/analyzerClient";
+import type { Diagnostic } from "../packDriver/analyzerClient";
 import type { PathExplanation } from "../../policies/model";
 import { HostStory } from "./hostStory";
 import { hopsText } from "./pathWords";

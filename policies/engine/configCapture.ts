@@ -1,3 +1,5 @@
+import { EnforcementLevel, levelOfNumber } from "../model/enforcementLevels";
+
 type PolicyConfigMessage = {
   getPolicyconfigMap(): {
     forEach(
@@ -6,14 +8,11 @@ type PolicyConfigMessage = {
   };
 };
 
-/** The engine's EnforcementLevel enum (proto/analyzer.proto), by number. */
-const LEVELS = ["advisory", "mandatory", "disabled", "remediate"] as const;
-export type ConfiguredLevel = (typeof LEVELS)[number];
 type Handler = (call: { request: PolicyConfigMessage }, callback: unknown) => unknown;
 
 /** The properties of every policy as the engine's Configure call set them, policy name → properties. */
 let configured: Map<string, Record<string, unknown>> | undefined;
-let levels: Map<string, ConfiguredLevel> | undefined;
+let levels: Map<string, EnforcementLevel> | undefined;
 
 export function configuredProperties(policy: string): Record<string, unknown> | undefined {
   return configured?.get(policy);
@@ -28,7 +27,7 @@ export function configuredPolicies(): ReadonlyMap<string, Record<string, unknown
 }
 
 /** The level the engine configured for a policy, when it did. */
-export function configuredLevel(policy: string): ConfiguredLevel | undefined {
+export function configuredLevel(policy: string): EnforcementLevel | undefined {
   return levels?.get(policy);
 }
 
@@ -82,11 +81,12 @@ export function installConfigCapture(): void {
         configure: (call: { request: PolicyConfigMessage }, callback: unknown) => {
           try {
             const map = new Map<string, Record<string, unknown>>();
-            const lv = new Map<string, ConfiguredLevel>();
+            const lv = new Map<string, EnforcementLevel>();
             call.request.getPolicyconfigMap().forEach((v, k) => {
               map.set(k, v.getProperties()?.toJavaScript() ?? {});
               const n = v.getEnforcementlevel?.();
-              if (n !== undefined && LEVELS[n]) lv.set(k, LEVELS[n]);
+              const level = n === undefined ? undefined : levelOfNumber(n);
+              if (level) lv.set(k, level);
             });
             configured = map;
             levels = lv;

@@ -1,5 +1,6 @@
 import type { PolicyResource, ResourceValidationArgs } from "@pulumi/policy";
 import { ResourceInput } from "../model/graph";
+import { toResourceInput } from "../model/resourceInputs";
 import { secretsOf } from "./secretTracking";
 
 /** The proxy @pulumi/policy puts around properties hands out its target under this key without reading any value. */
@@ -25,22 +26,22 @@ export function stackResources(resources: readonly PolicyResource[]): { inputs: 
     for (const s of secretsOf(props)) secrets.add(s);
     const propertyDependencies: Record<string, string[]> = {};
     for (const k of Object.keys(r.propertyDependencies ?? {})) propertyDependencies[k] = r.propertyDependencies[k].map((d) => d.urn);
-    return {
+    return toResourceInput({
       urn: r.urn,
       type: r.type,
       name: r.name,
-      props,
+      properties: props,
       dependencies: (r.dependencies ?? []).map((d) => d.urn),
       propertyDependencies,
       parent: r.parent?.urn,
-    };
+    });
   });
   return { inputs, secrets };
 }
 
 export function resourceInput(args: ResourceValidationArgs): { input: ResourceInput; secrets: ReadonlySet<string> } {
   const props = rawProps(args.props);
-  return { input: { urn: args.urn, type: args.type, name: args.name, props }, secrets: secretsOf(props) };
+  return { input: toResourceInput({ urn: args.urn, type: args.type, name: args.name, properties: props }), secrets: secretsOf(props) };
 }
 
 /** Replaces every secret plaintext in a message; longest first so a secret inside another is not half-shown. */

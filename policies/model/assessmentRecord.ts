@@ -4,6 +4,7 @@
  * `security.Assessment` the pack judges through `assessmentStatus`; its `additionalData` is read by
  * `readAssessmentRecord`, the same reading the pack gives the resource. One contract, one place.
  */
+import { generationName } from "./generationNames";
 import { ASSESSMENT_KIND, AssessmentView, GENERATION_RULE, isGeneration, parseInstant, readAssessmentRecord } from "./assessments";
 
 export { ASSESSMENT_KIND };
@@ -132,5 +133,5 @@ export function assessmentStatus(additionalData: Readonly<Record<string, string>
 export function recordFileName(record: AssessmentRecord): string {
   const completed = parseInstant(record.additionalData.completedAt ?? "");
   const day = completed ? completed.toISOString().slice(0, 10) : "undated";
-  return `${record.host}-g${recordGeneration(record)}-${day}.json`;
+  return `${generationName(record.host, recordGeneration(record))}-${day}.json`;
 }

@@ -12,7 +12,7 @@ export const CLOCK_SKEW_MS = 5 * 60 * 1000;
 
 export type Verdict = "clean" | "compromised";
 
-/** A host generation (DESIGN §3.2, §6): 1 for the first VM, raised by one for each rebuild from scratch. */
+/** A host generation (docs/contract.md#remediation-states-and-transitions): 1 for the first VM, raised by one for each rebuild from scratch. */
 export function isGeneration(v: unknown): v is number {
   return typeof v === "number" && Number.isSafeInteger(v) && v >= 1;
 }
@@ -57,7 +57,7 @@ export interface AssessmentView {
   readonly logsSince: Date | undefined;
   readonly checks: readonly string[];
   readonly exchangeBuild: string | undefined;
-  /** Everything wrong with the record (DESIGN §3.2) and everything unknown at preview, as values. */
+  /** Everything wrong with the record (docs/contract.md#the-compromise-assessment) and everything unknown at preview, as values. */
   readonly findings: readonly AssessmentFinding[];
   /** The problems (findings other than `unknown`) in words, each naming the field. */
   readonly problems: readonly string[];
@@ -134,7 +134,7 @@ type AssessmentData = Omit<AssessmentView, "node" | "label" | "findings" | "prob
 
 /**
  * The record itself: `additionalData` and, for an assessment in a stack, `status.code` (a record file has none: its
- * status follows its verdict). Every problem is listed, not only the first (DESIGN §3.2).
+ * status follows its verdict). Every problem is listed, not only the first (docs/contract.md#the-compromise-assessment).
  */
 function readData(additionalData: unknown, status: { code: unknown } | undefined, now: Date, f: Findings): AssessmentData {
   const data = dataMap(additionalData, f);
@@ -277,7 +277,7 @@ export function readAssessment(node: GraphNode, now: Date): AssessmentView {
 }
 
 /**
- * Reads an assessment record file's `additionalData` (DESIGN §3.2: the file form of one assessment, whose status
+ * Reads an assessment record file's `additionalData` (docs/contract.md#assessment-records: the file form of one assessment, whose status
  * follows its verdict), the same way the pack reads the resource the stacks make of it.
  */
 export function readAssessmentRecord(additionalData: unknown, now: Date, label: string): AssessmentView {

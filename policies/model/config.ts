@@ -14,7 +14,7 @@ export interface PolicySchema {
   readonly properties: Record<string, JsonSchema>;
 }
 
-/** The policy whose config holds the gate settings for every policy (DESIGN §3.3: set the gate once). */
+/** The policy whose config holds the gate settings for every policy (docs/contract.md#configuration: set the gate once). */
 export const GATE_HOME = "exchange-remediated-requires-assessment";
 export const GATE_KEYS = [
   "hostTag",

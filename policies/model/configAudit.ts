@@ -1,8 +1,9 @@
 import { GATE_HOME, GATE_KEYS } from "./config";
+import { blocks, EnforcementLevel } from "./enforcementLevels";
 
 /**
  * Whole-config mistakes in a policy pack config. The Pulumi engine keeps a config entry for a policy name the pack
- * does not have, and accepts keys no schema declares (pulumi-real-engine §3.2): a typo in a name or a key would
+ * does not have, and accepts keys no schema declares (measured with the real CLI by the engine suite, test/engine/): a typo in a name or a key would
  * silently leave a gate at its default. Only the pack (and our CLI) can catch them; this is the one place that says
  * what a mistake is, so both say the same.
  */
@@ -100,13 +101,11 @@ export function editDistance(a: string, b: string): number {
   return prev[b.length];
 }
 
-export type Level = "advisory" | "mandatory" | "disabled" | "remediate";
-
 /**
  * The stack policy that reports whole-config mistakes: the first, in pack order, whose level blocks (mandatory or
  * remediate), so a mistake blocks even when the policy it concerns is advisory or disabled; when no stack policy
  * blocks (the user lowered them all), the first one that runs.
  */
-export function configReporter(stackPolicies: ReadonlyArray<{ name: string; level: Level }>): string | undefined {
-  return (stackPolicies.find((p) => p.level === "mandatory" || p.level === "remediate") ?? stackPolicies.find((p) => p.level !== "disabled"))?.name;
+export function configReporter(stackPolicies: ReadonlyArray<{ name: string; level: EnforcementLevel }>): string | undefined {
+  return (stackPolicies.find((p) => blocks(p.level)) ?? stackPolicies.find((p) => p.level !== "disabled"))?.name;
 }

@@ -183,7 +183,7 @@ export function osDiskFindings(graph: ResourceGraph, vm: GraphNode, host: string
 }
 
 /**
- * The remediation gate for every host (DESIGN §3.1): the only place that decides "verified".
+ * The remediation gate for every host (docs/contract.md#verified-hosts-the-gate): the only place that decides "verified".
  * A host is verified when it is marked remediated and requires-assessment, build-patched and
  * rebuilt-from-scratch find nothing wrong with it.
  */

@@ -1,5 +1,5 @@
 /**
- * What the remediation gate finds wrong with a host, as values (DESIGN §3.1), and their one rendering to text.
+ * What the remediation gate finds wrong with a host, as values (docs/contract.md#verified-hosts-the-gate), and their one rendering to text.
  * Decisions read `kind` and the fields; only the edges (policy messages, reports, the fleet plan) call `renderGateFinding`.
  */
 import type { AssessmentFinding } from "./assessments";

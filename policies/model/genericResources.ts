@@ -293,7 +293,7 @@ function tagsAtScope(input: ResourceInput, target: Extract<ArmTarget, { kind: "k
     kind: "typed",
     input: {
       ...input,
-      type: "azure-native:resources:TagAtScope",
+      type: T.TagAtScope,
       props: typed,
       ...(pd !== undefined
         ? {

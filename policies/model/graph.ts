@@ -162,7 +162,7 @@ export class ResourceGraph {
   /**
    * The resources a property may reference, from the engine's dependency lists. A property's own dependencies are
    * authoritative for it: when the engine sent them, plain dependencies (dependsOn, every other input) never add to or
-   * replace them, even when they name nothing of the wanted types (issue #15: an assessment's resourceId depending on a
+   * replace them, even when they name nothing of the wanted types (the bypass of docs/threat-model.md row 29: an assessment's resourceId depending on a
    * NIC while dependsOn names the VM). Plain dependencies are read only when the engine sent no entry for the property;
    * `guessed` then says the link is a candidate, never proof.
    */

@@ -13,7 +13,7 @@ interface ApprovedMarketplace {
   readonly version?: string;
 }
 
-/** Splits approvedImages into resource ids and publisher:offer:sku[:version] entries (DESIGN §3.3). */
+/** Splits approvedImages into resource ids and publisher:offer:sku[:version] entries (docs/contract.md#configuration). */
 export function parseApproved(entries: readonly string[]): { ids: string[]; marketplace: ApprovedMarketplace[] } {
   const ids: string[] = [];
   const marketplace: ApprovedMarketplace[] = [];

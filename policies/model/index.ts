@@ -38,6 +38,8 @@ export {
   type AssessmentView,
 } from "./assessments";
 export { GATE_HOME, prefixSet, resolveClientPorts, resolveGate } from "./config";
+export { EVIDENCE_PURPOSE, EVIDENCE_TAG, evidenceSnapshotName, generationName, hostOfName, osDiskName, parseGenerationName } from "./generationNames";
+export { ENFORCEMENT_LEVELS, isEnforcementLevel, levelOfNumber, numberOfLevel, type EnforcementLevel } from "./enforcementLevels";
 export { configMistakes, didYouMean } from "./configAudit";
 export { NO_PUBLIC_IP_ON_NICS, NO_PUBLIC_IP_ON_NICS_NAME } from "./controlPlane";
 export { describeService } from "./describe";
@@ -56,6 +58,7 @@ export { includesWave, isKnownWave, parseExchangeBuild, WAVES, type Wave } from 
 export { assessmentFindings, buildFindings, describeNewest, provenanceFinding, type GateConfig, type HostGate } from "./gate";
 export { renderGateFinding, type GateFinding } from "./gateFindings";
 export type { ResourceInput } from "./graph";
+export { toResourceInput, toResourceInputs, type EngineResourceShape } from "./resourceInputs";
 export type { Host, HostState } from "./hosts";
 export { renderHostStateWhy, type HostStateWhy } from "./stateNotes";
 export { imageReferenceVerdict } from "./images";

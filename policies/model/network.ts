@@ -202,7 +202,7 @@ export class NetworkModel {
           notes.push(`subnet ${node.display} is declared both inline in ${vnet.display} and as a standalone Subnet`);
         }
         // Each deployment of the declaration without an NSG removes the association (last writer wins), so the subnet
-        // may carry no NSG at all: that reading is a candidate too (issue #15).
+        // may carry no NSG at all: that reading is a candidate too (docs/threat-model.md row 32).
         if ((nsg.kind === "none") !== (v.nsg.kind === "none")) {
           const without = nsg.kind === "none" ? `standalone Subnet ${node.display}` : `the inline subnet ${v.name} of ${vnet.display}`;
           const withIt = nsg.kind === "none" ? `the inline subnet ${v.name} of ${vnet.display}` : `standalone Subnet ${node.display}`;

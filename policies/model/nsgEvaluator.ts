@@ -109,7 +109,7 @@ export function intersectGrants(a: readonly Grant[], b: readonly Grant[]): Grant
     return out;
   }
   // An NSG of thousands of prefixes and port ranges leaves thousands of grants at each level; pairing them all made the
-  // two-level case quadratic (issue #15). The index only skips pairs that share no address and port bucket, which cannot
+  // two-level case quadratic (docs/threat-model.md row 38). The index only skips pairs that share no address and port bucket, which cannot
   // intersect, so the result (and its order) is what the direct loop gives.
   const index = new GrantIndex(b);
   for (const x of a) {

@@ -6,6 +6,7 @@
  * stack by id, or by the engine's dependency lists while ids are unknown at preview; outside it by what the stack knows
  * of Exchange hosts — and says whether the OS disk descends from an Exchange host, or that its origin cannot be traced.
  */
+import { EVIDENCE_PURPOSE, EVIDENCE_TAG, generationStems, parseGenerationName } from "./generationNames";
 import { ArmId, normalizeId, parseArmId } from "./armIds";
 import { isCandidateAssessment } from "./assessments";
 import { GraphNode, ResourceGraph } from "./graph";
@@ -207,10 +208,6 @@ const RESTORE_POINTS = [RESTORE_POINT, RESTORE_POINT_COLLECTION];
 const PLATFORM_IMAGE = /(?:^|\/)providers\/microsoft\.compute\/locations\/[^/]+\/publishers\//;
 /** Direct-shared and community gallery ids, which are not ARM ids. */
 const PUBLIC_GALLERY = /^\/?(shared|community)galleries\/([^/]+)\/images\/([^/]+)(?:\/versions\/([^/]+))?\/?$/i;
-/** How the stacks name a host generation's resources (`ex02-g1`, `ex02-g1-osdisk`, `ex02-g1-osdisk-evidence`). */
-const GENERATION = /^(.+)-g\d+$/i;
-const EVIDENCE_TAG = "purpose";
-const EVIDENCE_VALUE = "exchange-compromise-evidence";
 
 function known(v: unknown): string | undefined {
   const s = str(v);
@@ -224,13 +221,6 @@ function enclosingId(id: ArmId, depth: number): string | undefined {
   const rest = id.normalized.slice(at + "providers/".length).split("/");
   if (rest.length < 1 + 2 * depth) return undefined;
   return id.normalized.slice(0, at) + "providers/" + rest.slice(0, 1 + 2 * depth).join("/");
-}
-
-/** Every stem a name may carry as `<stem>-g<n>` or `<stem>-g<n>-…`, lower case. */
-function generationStems(name: string): string[] {
-  const out: string[] = [];
-  for (const m of name.matchAll(/-g\d+(?=-|$)/gi)) out.push(name.slice(0, m.index).toLowerCase());
-  return out;
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
@@ -292,11 +282,8 @@ export class ProvenanceIndex {
     }
     for (const h of hosts) {
       this.roots.set(h.vm, { kind: "host", host: h.name, tagsUnreadable: h.hostNote !== undefined });
-      const m = GENERATION.exec(h.name);
-      if (m) {
-        const stem = m[1].toLowerCase();
-        push(this.stems, stem, h);
-      }
+      const generation = parseGenerationName(h.name);
+      if (generation) push(this.stems, generation.host.toLowerCase(), h);
     }
     for (const h of hosts) this.indexHost(h);
     this.indexAttachedDisks(hosts);
@@ -491,7 +478,7 @@ export class ProvenanceIndex {
   private indexEvidence(): void {
     for (const s of this.graph.ofType(T.Snapshot)) {
       const purpose = tagValues(field(s.props, "tags"), EVIDENCE_TAG);
-      if (isIndeterminate(purpose) || !purpose.some((v) => typeof v === "string" && v.trim().toLowerCase() === EVIDENCE_VALUE)) continue;
+      if (isIndeterminate(purpose) || !purpose.some((v) => typeof v === "string" && v.trim().toLowerCase() === EVIDENCE_PURPOSE)) continue;
       this.roots.set(s, { kind: "evidence" });
       const source = known(path(s.props, "creationData", "sourceResourceId"));
       if (!source) continue;

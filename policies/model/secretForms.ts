@@ -6,7 +6,7 @@ import { describePorts, parsePortSpec } from "./flows";
  * (`15.02.0792.003` → `15.2.792.3`), an address prefix in canonical CIDR form (`10.0.0.5/24` → `10.0.0.0/24`,
  * `2001:0db8::/32` → `2001:db8::/32`), a port or port range without leading zeros, a date as its ISO-8601 rendering.
  * Redaction records these beside the literal secret, so a secret cannot leak through the model's normalisation
- * (issue #15: a long-form secret build was redacted literally and printed normalised).
+ * (docs/threat-model.md row 37, the leak where a long-form secret build was redacted literally and printed normalised).
  */
 export function printedForms(text: string): string[] {
   const t = text.trim();

@@ -3,7 +3,7 @@ import { ArmStep, UnmappedWrite } from "./genericResources";
 import { GraphNode, ResourceGraph, sameResourceGroup } from "./graph";
 import { inertReason } from "./exposure/inertReferrers";
 import type { Host } from "./hosts";
-import { TYPE_INFO } from "./resourceTypes";
+import { T, TYPE_INFO } from "./resourceTypes";
 
 /** ARM types of inert azure-native types (`inertReferrers.ts`) that a generic write may also write. */
 const INERT_ARM: Readonly<Record<string, string>> = {
@@ -16,7 +16,7 @@ const INERT_ARM: Readonly<Record<string, string>> = {
   "microsoft.compute/availabilitysets": "azure-native:compute:AvailabilitySet",
   "microsoft.compute/proximityplacementgroups": "azure-native:compute:ProximityPlacementGroup",
   // The Tags API at a resource group's scope (at a VM's or NIC's it is read as a TagAtScope): tags the group, not its resources.
-  "microsoft.resources/tags": "azure-native:resources:TagAtScope",
+  "microsoft.resources/tags": T.TagAtScope,
   "microsoft.network/networkwatchers": "azure-native:network:NetworkWatcher",
   "microsoft.network/networkwatchers/flowlogs": "azure-native:network:FlowLog",
   "microsoft.network/networkwatchers/connectionmonitors": "azure-native:network:ConnectionMonitor",

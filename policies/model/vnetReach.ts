@@ -6,7 +6,7 @@ import { arr, field } from "./values";
 export type ProxyVnets = readonly GraphNode[] | undefined;
 
 /**
- * Which virtual networks can reach which (issue #15, class 5). A proxy that forwards to a backend by IP (Application
+ * Which virtual networks can reach which (docs/threat-model.md#bypass-catalogue, row 33). A proxy that forwards to a backend by IP (Application
  * Gateway, a load balancer's IP-based pool, Firewall DNAT) reaches that address only in its own VNet and in VNets
  * routable from it: peered with it, or peered with a hub it is peered with. Two unpeered VNets with overlapping space
  * are different networks. A peering whose remote end cannot be read may join anything, so it fails closed.

@@ -4,9 +4,9 @@ import * as network from "@pulumi/azure-native/network";
 import * as security from "@pulumi/azure-native/security";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { assessmentStatus, HostState } from "../../policies/model";
+import { assessmentStatus, EVIDENCE_PURPOSE, EVIDENCE_TAG, evidenceSnapshotName, generationName, HostState, osDiskName } from "../../policies/model";
 import { ImageSpec } from "../config/fleetConfig";
-import { hostStorageProfile, hostTags, HostTagNames, osDiskName } from "./hostShape";
+import { hostStorageProfile, hostTags, HostTagNames } from "./hostShape";
 import { IsolationNsg } from "./isolationNsg";
 import { PublishedNsg } from "./publishedNsg";
 
@@ -68,7 +68,7 @@ export class ExchangeHost extends pulumi.ComponentResource {
 
   constructor(name: string, args: ExchangeHostArgs, opts?: pulumi.ComponentResourceOptions) {
     super("exchange-guard:exchange:Host", name, {}, opts);
-    const vmName = `${args.name}-g${args.generation}`;
+    const vmName = generationName(args.name, args.generation);
     this.vmName = vmName;
     const common = { resourceGroupName: args.resourceGroupName, location: args.location };
     const tags = hostTags(args.state, args.generation, args.tags, args.tagNames);
@@ -191,16 +191,16 @@ export function evidenceSnapshot(
   opts: pulumi.CustomResourceOptions,
 ): compute.Snapshot {
   const snapshot = new compute.Snapshot(
-    `${vmName}-osdisk-evidence`,
+    evidenceSnapshotName(vmName),
     {
       resourceGroupName: args.resourceGroupName,
       location: args.location,
-      snapshotName: `${vmName}-osdisk-evidence`,
+      snapshotName: evidenceSnapshotName(vmName),
       creationData: { createOption: "Copy", sourceResourceId: osDiskId(args.subscriptionId, args.resourceGroupNameText, vmName) },
       incremental: false,
       publicNetworkAccess: "Disabled",
       networkAccessPolicy: "DenyAll",
-      tags: { ...(args.tags ?? {}), purpose: "exchange-compromise-evidence", "source-vm": vmName },
+      tags: { ...(args.tags ?? {}), [EVIDENCE_TAG]: EVIDENCE_PURPOSE, "source-vm": vmName },
     },
     opts,
   );
@@ -208,7 +208,7 @@ export function evidenceSnapshot(
   return snapshot;
 }
 
-/** The lock name every evidence snapshot carries; `${vmName}-osdisk-evidence-lock` is its Pulumi name. */
+/** The lock name every evidence snapshot carries; `<evidence snapshot name>-lock` is its Pulumi name. */
 export const EVIDENCE_LOCK_NAME = "exchange-evidence-cannot-delete";
 
 /**
@@ -217,7 +217,7 @@ export const EVIDENCE_LOCK_NAME = "exchange-evidence-cannot-delete";
  */
 function evidenceLock(snapshot: compute.Snapshot, vmName: string, opts: pulumi.CustomResourceOptions): authorization.ManagementLockByScope {
   return new authorization.ManagementLockByScope(
-    `${vmName}-osdisk-evidence-lock`,
+    `${evidenceSnapshotName(vmName)}-lock`,
     {
       scope: snapshot.id,
       lockName: EVIDENCE_LOCK_NAME,

@@ -2,7 +2,7 @@
  * What the stacks register for a host that the gate reads: its tags and its OS disk. Pure values (no Pulumi), so the
  * fleet plan can ask the pack's gate about the very VM the component will register, without loading a provider.
  */
-import type { HostState } from "../../policies/model";
+import { osDiskName, type HostState } from "../../policies/model";
 import type { ImageSpec } from "../config/fleetConfig";
 
 /** The tag names (and host value) the policy pack's gate reads: hostTag / hostTagValues / stateTag. */
@@ -30,11 +30,6 @@ export function hostTags(
   const taken = new Set(Object.keys(ours).map((k) => k.toLowerCase()));
   const kept = Object.fromEntries(Object.entries(extra).filter(([k]) => !taken.has(k.toLowerCase())));
   return { ...kept, ...ours };
-}
-
-/** The OS disk of a host generation: named after its VM, so evidence can name it before the VM exists. */
-export function osDiskName(vmName: string): string {
-  return `${vmName}-osdisk`;
 }
 
 /** A host generation's storage profile: always a fresh OS disk from the trusted image, deleted with its VM. */

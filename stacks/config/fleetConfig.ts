@@ -4,6 +4,7 @@ import {
   AssessmentView,
   GateConfig,
   GateFinding,
+  generationName,
   GENERATION_RULE,
   HostGate,
   HostState,
@@ -95,10 +96,6 @@ export class FleetConfigError extends Error {
 export const DEFAULT_METADATA_GUID = "6f3ad5a2-6f8e-4d0c-9a57-0c6f4e1f2b71";
 const HOST_NAME = /^[a-z][a-z0-9-]{0,9}$/;
 const STATES = new Set(["unverified", "compromised", "remediated"]);
-
-export function vmName(host: string, generation: number): string {
-  return `${host}-g${generation}`;
-}
 
 type Raw = Record<string, unknown>;
 
@@ -242,7 +239,7 @@ function readRecord(file: string, text: string, now: Date, problems: string[]): 
 
 /** The VM the stacks register for a host generation, as the gate reads it: its tags and its OS disk. */
 export function plannedVm(config: FleetConfig, spec: HostSpec, state: HostState = spec.state): ResourceInput {
-  const name = vmName(spec.name, spec.generation);
+  const name = generationName(spec.name, spec.generation);
   const tagNames = { hostTag: config.gate.hostTag, hostTagValue: config.gate.hostTagValues[0], stateTag: config.gate.stateTag };
   return {
     urn: `urn:pulumi:plan::exchange-compromise-guard::azure-native:compute:VirtualMachine::${name}`,
@@ -338,7 +335,7 @@ export function planHosts(config: FleetConfig, readFile: (name: string) => strin
     }
     planned.push({
       spec,
-      vmName: vmName(spec.name, spec.generation),
+      vmName: generationName(spec.name, spec.generation),
       records,
       current,
       compromisedGenerations: [...compromisedGenerations].filter((g) => g < spec.generation).sort((a, b) => a - b),

@@ -5,7 +5,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { StackDocument } from "../../cli/host/stackDocument";
-import { InputError } from "../../cli/audit/stackExport";
+import { InputError } from "../../cli/errors";
 import { STACKS_DIR } from "../../stacks/config/stackFile";
 import { removeCopies, tmpDir } from "../support/hostStacks";
 

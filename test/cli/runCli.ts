@@ -1,6 +1,8 @@
 import { execFile } from "child_process";
 import * as path from "path";
+import type { RunStack } from "../../cli/io";
 import { main } from "../../cli/main";
+import { PACK_DIR } from "../../cli/projectPaths";
 import { runOfflineStack } from "../../cli/preview/offlineStack";
 import { capturedStack } from "../support/capturedStacks";
 
@@ -13,12 +15,22 @@ export interface CliRun {
   readonly stderr: string;
 }
 
+export interface InProcessOptions {
+  readonly tty?: boolean;
+  /** Run the stack's program afresh instead of judging the run's shared capture. */
+  readonly fresh?: boolean;
+  /** Run the program this way instead (a program that fails, say). */
+  readonly runStack?: RunStack;
+  /** Judge with this policy pack instead of the project's (a pack that crashes, say). */
+  readonly packDir?: string;
+}
+
 /**
  * The CLI's `main` in this process, its output captured: the binary's code path without a Node start per call. `check`
  * judges the run's shared capture of the stack (test/support/capturedStacks.ts) unless `fresh` asks it to run the
  * program itself.
  */
-export async function runInProcess(args: readonly string[], opts: { tty?: boolean; fresh?: boolean } = {}): Promise<CliRun> {
+export async function runInProcess(args: readonly string[], opts: InProcessOptions = {}): Promise<CliRun> {
   let stdout = "";
   let stderr = "";
   const code = await main(
@@ -27,7 +39,8 @@ export async function runInProcess(args: readonly string[], opts: { tty?: boolea
       stdout: { write: (s: string) => (stdout += s), isTTY: opts.tty },
       stderr: { write: (s: string) => (stderr += s), isTTY: opts.tty },
     },
-    opts.fresh ? runOfflineStack : capturedStack,
+    opts.runStack ?? (opts.fresh ? runOfflineStack : capturedStack),
+    opts.packDir ?? PACK_DIR,
   );
   return { code, stdout, stderr };
 }

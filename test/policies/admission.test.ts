@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { AdmissionGuard, judgeAtAdmission } from "../../policies/rules/admission";
+import { T } from "../../policies/model/resourceTypes";
 import { admissionSettings, admitAll, analyzeInput, stackInput } from "../support/admission";
 import { buildEstate, estateSpecArb, exposureArb, NOW, POLICY_CONFIG } from "../support/arbitraries";
 import { cleanData, daysAgo, Estate, HOST_TAGS, rule } from "../support/estate";
@@ -185,7 +186,7 @@ describe("admission of an Exchange host's VM during pulumi up", () => {
     const e = new Estate();
     const t = templateShaped(e);
     t.vm.properties.tags = {};
-    const tag = e.add("azure-native:resources:TagAtScope", "tags-vm", { scope: t.vm.armId, properties: { tags: HOST_TAGS("unverified") } });
+    const tag = e.add(T.TagAtScope, "tags-vm", { scope: t.vm.armId, properties: { tags: HOST_TAGS("unverified") } });
     // Registered before the VM (its scope is a string the program built), as the engine would analyse it.
     e.resources.splice(e.resources.indexOf(tag), 1);
     e.resources.splice(e.resources.indexOf(t.vm), 0, tag);

@@ -7,14 +7,16 @@
  */
 import { controlPlaneGuarded } from "../../policies/rules";
 import { assignment, compromisedHost, lock, NO_PUBLIC_IP_ON_NICS, resourceGroup } from "../support/controlPlane";
-import { expectOnHost, expectSome, FORMS, NOW, UNKNOWN } from "../support/gateFixtures";
+import { NOW, UNKNOWN } from "../support/gateFixtures";
 import { runStack, stackRule } from "../support/judge";
+import { expectOnHost, expectSome, FORMS } from "../support/assertions";
+import { CONTROL_PLANE } from "../support/policyNames";
 
-const NAME = "exchange-control-plane-guarded";
-const run = (e: { resources: Parameters<typeof runStack>[1] }, config: Record<string, unknown> = {}) => runStack(NAME, e.resources, config, {}, NOW);
+const run = (e: { resources: Parameters<typeof runStack>[1] }, config: Record<string, unknown> = {}) =>
+  runStack(CONTROL_PLANE, e.resources, config, {}, NOW);
 
 it("is an advisory stack policy, registered in the pack, documented under its own anchor, with its one config key", () => {
-  expect(stackRule(NAME)).toBe(controlPlaneGuarded);
+  expect(stackRule(CONTROL_PLANE)).toBe(controlPlaneGuarded);
   expect(controlPlaneGuarded.enforcementLevel).toBe("advisory");
   expect(controlPlaneGuarded.url).toMatch(/docs\/policies\.md#exchange-control-plane-guarded$/);
   expect(controlPlaneGuarded.schemas.flatMap((s) => Object.keys(s.properties))).toEqual(["controlPlaneAssignedAt"]);

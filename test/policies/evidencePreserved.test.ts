@@ -1,11 +1,12 @@
 /**
- * exchange-evidence-preserved (advisory stack policy, DESIGN §3.3): a host with a compromised
+ * exchange-evidence-preserved (advisory stack policy, docs/contract.md#policies-and-enforcement): a host with a compromised
  * assessment has a disk snapshot (compute.Snapshot, creationData.createOption Copy) of its OS disk.
  * The snapshot is matched by the OS disk's id, by the disk's name, or (the id an output of the VM,
  * unknown at preview) by a URN dependency of creationData on the VM.
  */
 import { stackRule, runStack } from "../support/judge";
-import { clean, diskId, Estate, EVIDENCE, expectOnHost, expectSome, FORMS, host, NOW, Res, UNKNOWN } from "../support/gateFixtures";
+import { clean, diskId, Estate, EVIDENCE, host, NOW, Res, UNKNOWN } from "../support/gateFixtures";
+import { expectOnHost, expectSome, FORMS } from "../support/assertions";
 
 const run = (e: Estate) => runStack(EVIDENCE, e.resources, {}, {}, NOW);
 

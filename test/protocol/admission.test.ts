@@ -1,8 +1,8 @@
-import type { Diagnostic } from "../../cli/engine/analyzerClient";
-import { EngineAnalyzerClient } from "../../cli/engine/analyzerClient";
-import { startPack } from "../../cli/engine/packProcess";
-import { parsePolicyPackConfig, reconcilePolicyConfig } from "../../cli/engine/policyConfig";
-import { PackSession } from "../../cli/engine/session";
+import type { Diagnostic } from "../../cli/packDriver/analyzerClient";
+import { EngineAnalyzerClient } from "../../cli/packDriver/analyzerClient";
+import { startPack } from "../../cli/packDriver/packProcess";
+import { parsePolicyPackConfig, reconcilePolicyConfig } from "../../cli/packDriver/policyConfig";
+import { PackSession } from "../../cli/packDriver/session";
 import { analyzeRequest } from "../support/admission";
 import { Estate, HOST_TAGS, rule } from "../support/estate";
 import { PACK, pinBaseline, POLICY } from "./helpers";

@@ -1,12 +1,13 @@
 /**
- * Analyze over gRPC (reference §1.4): one resource at a time, its INPUTS, no dependencies or
+ * Analyze over gRPC (the engine's Analyze request: https://github.com/pulumi/pulumi/blob/master/proto/pulumi/analyzer.proto): one resource at a time, its INPUTS, no dependencies or
  * propertyDependencies. Only the resource policies judge here; the gate home answers "not
  * applicable" (it only makes the gate readable), and stack policies never report from Analyze.
  */
 import { cleanData, Estate, HOST_TAGS, rule, UNKNOWN } from "../support/estate";
 import { appGateway, baseNet, hostNic, inlineVm, loadBalancer } from "../support/networks";
-import { expectDiag, expectNoPreviewDowngrade, FORMS, GATE_HOME, POLICY, summary, useSession } from "./helpers";
-import type { EngineResource } from "../../cli/engine/analyzerClient";
+import { expectDiag, expectNoPreviewDowngrade, GATE_HOME, POLICY, summary, useSession } from "./helpers";
+import type { EngineResource } from "../../cli/packDriver/analyzerClient";
+import { FORMS } from "../support/assertions";
 
 const session = useSession();
 

@@ -1,10 +1,10 @@
 /**
- * GetAnalyzerInfo over gRPC (DESIGN §3.3): the ten public policy names, their default
+ * GetAnalyzerInfo over gRPC (docs/contract.md#policies-and-enforcement): the ten public policy names, their default
  * enforcement levels, metadata the engine shows (severity, url, remediation steps, framework)
  * and config schemas with defaults (which the engine merges before Configure).
  */
-import type { AnalyzerInfo, PolicyInfo } from "../../cli/engine/analyzerClient";
-import { PolicyConfigEntry } from "../../cli/engine/analyzerClient";
+import type { AnalyzerInfo, PolicyInfo } from "../../cli/packDriver/analyzerClient";
+import { PolicyConfigEntry } from "../../cli/packDriver/analyzerClient";
 import { GATE_HOME, POLICY, useSession } from "./helpers";
 
 const session = useSession();
@@ -43,7 +43,7 @@ describe("GetAnalyzerInfo", () => {
     expect(info.supportsConfig).toBe(true);
   });
 
-  it("lists exactly the ten policies of DESIGN §3.3, each once", () => {
+  it("lists exactly the ten policies of the contract, each once", () => {
     const names = info.policies.map((p) => p.name);
     expect([...names].sort()).toEqual(EXPECTED.map(([n]) => n).sort());
     expect(new Set(names).size).toBe(names.length);
@@ -85,7 +85,7 @@ describe("GetAnalyzerInfo", () => {
     expect(s.type).toBe("integer");
   });
 
-  it("the gate home carries every gate key with its default (DESIGN §3.3 config list)", () => {
+  it("the gate home carries every gate key with its default (the contract's config list)", () => {
     const s = schemaProps(GATE_HOME);
     for (const k of [
       "hostTag",
@@ -108,7 +108,7 @@ describe("GetAnalyzerInfo", () => {
     expect(s.requiredChecks.default).toEqual(expect.arrayContaining(["CVE-2021-26855", "CVE-2021-26857", "CVE-2021-26858", "CVE-2021-27065"]));
   });
 
-  it("securityBaseline defaults to the newest wave it lists, and lists the DESIGN's waves", () => {
+  it("securityBaseline defaults to the newest wave it lists, and lists the contract's waves", () => {
     const s = schemaProps(GATE_HOME).securityBaseline;
     const waves = s.enum as string[];
     expect(waves).toEqual(expect.arrayContaining(["2021-03", "2021-04", "2021-05", "2022-11"]));

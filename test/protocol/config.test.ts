@@ -1,6 +1,6 @@
 /**
- * Policy config through the engine path (reference §1.3 step 5, §1.8; DESIGN §3.3 "Bad config is
- * rejected with a clear message"; "set the gate once for all policies").
+ * Policy config through the engine path (the engine's ConfigureStack and policy-pack config; docs/contract.md#configuration: bad config is
+ * refused with a message that names the policy and the key; the gate is set once for all policies).
  *
  * - What the JSON schema can catch, the engine rejects before Configure: PolicyConfigError
  *   ("validating policy config"), the whole run aborts.
@@ -8,9 +8,9 @@
  *   the wrong policy, an impossible date), the pack reports as a mandatory "invalid policy config"
  *   diagnostic that names the key.
  */
-import type { Diagnostic } from "../../cli/engine/analyzerClient";
-import { PolicyConfigError } from "../../cli/engine/policyConfig";
-import { runPolicyPack } from "../../cli/engine/session";
+import type { Diagnostic } from "../../cli/packDriver/analyzerClient";
+import { PolicyConfigError } from "../../cli/packDriver/policyConfig";
+import { runPolicyPack } from "../../cli/packDriver/session";
 import { cleanData, Estate, HOST_TAGS, rule } from "../support/estate";
 import { baseNet, exHost, hostNic } from "../support/networks";
 import { expectDiag, exposedHost, GATE_HOME, PACK, POLICY, summary, useSession } from "./helpers";

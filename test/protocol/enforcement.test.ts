@@ -1,10 +1,11 @@
 /**
- * Enforcement levels over gRPC (reference §1.5, §1.8): per-policy level strings and objects,
+ * Enforcement levels over gRPC (docs/contract.md#policies-and-enforcement): per-policy level strings and objects,
  * "all", "disabled", remediate on a stack policy, and the advisory default of the evidence
- * policy. Each violation about a host carries the host VM's URN (DESIGN §3.3).
+ * policy. Each violation about a host carries the host VM's URN (docs/contract.md#policies-and-enforcement).
  */
 import { cleanData } from "../support/estate";
-import { expectDiag, expectNoPreviewDowngrade, exposedHost, FORMS, of, POLICY, summary, useSession } from "./helpers";
+import { expectDiag, expectNoPreviewDowngrade, exposedHost, of, POLICY, summary, useSession } from "./helpers";
+import { FORMS } from "../support/assertions";
 
 const session = useSession();
 

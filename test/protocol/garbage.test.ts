@@ -4,7 +4,7 @@
  * Every RPC must succeed (a gRPC error fails `pulumi preview` with a stack trace instead of a
  * policy verdict) and the process must stay alive and keep judging correctly afterwards.
  */
-import type { Diagnostic, EngineResource } from "../../cli/engine/analyzerClient";
+import type { Diagnostic, EngineResource } from "../../cli/packDriver/analyzerClient";
 import { Estate, HOST_TAGS, UNKNOWN } from "../support/estate";
 import { junkResources, MALFORMED_ENVELOPES, nested } from "./junk";
 import { alive, expectDiag, expectNoInternalError, expectNoPreviewDowngrade, exposedHost, POLICY, summary, useSession } from "./helpers";

@@ -4,7 +4,7 @@
  * advisory "can't run policy during preview"), whether the pack can read the rule or only that it lands in the host's
  * network.
  */
-import type { Diagnostic } from "../../cli/engine/analyzerClient";
+import type { Diagnostic } from "../../cli/packDriver/analyzerClient";
 import { rule, UNKNOWN } from "../support/estate";
 import { genericSecurityRule, ISOLATION_CONFIG, quarantinedHost } from "../support/genericWrites";
 import { expectDiag, expectNoInternalError, expectNoPreviewDowngrade, of, POLICY, useSession } from "./helpers";

@@ -3,25 +3,27 @@
  * (`useSession`) and driven over gRPC exactly as the engine drives it.
  */
 import * as path from "path";
-import type { Diagnostic, EngineResource } from "../../cli/engine/analyzerClient";
-import { PackSession } from "../../cli/engine/session";
+import type { Diagnostic, EngineResource } from "../../cli/packDriver/analyzerClient";
+import { PackSession } from "../../cli/packDriver/session";
 import { Estate, HOST_TAGS, Res, rule } from "../support/estate";
 import { baseNet, exHost, hostNic } from "../support/networks";
 import { PINNED_BASELINE } from "../support/baseline";
+import * as names from "../support/policyNames";
+import { SENTINEL as MODEL_SENTINELS } from "../support/arbitraries";
 
 export const PACK = path.join(__dirname, "../../policies");
 
 export const POLICY = {
-  requiresAssessment: "exchange-remediated-requires-assessment",
-  buildPatched: "exchange-build-patched",
-  rebuilt: "exchange-compromised-rebuilt-from-scratch",
-  notExposed: "exchange-unverified-not-internet-exposed",
-  isolated: "exchange-unverified-isolated",
-  clientPorts: "exchange-verified-exposes-only-client-ports",
-  evidence: "exchange-evidence-preserved",
-  controlPlane: "exchange-control-plane-guarded",
-  noPublicAttachment: "exchange-unverified-no-public-attachment",
-  recordValid: "exchange-assessment-record-valid",
+  requiresAssessment: names.REQUIRES,
+  buildPatched: names.BUILD,
+  rebuilt: names.REBUILD,
+  notExposed: names.EXPOSED,
+  isolated: names.ISOLATED,
+  clientPorts: names.CLIENT_PORTS,
+  evidence: names.EVIDENCE,
+  controlPlane: names.CONTROL_PLANE,
+  noPublicAttachment: names.NO_PUBLIC_ATTACHMENT,
+  recordValid: names.RECORD_VALID,
 } as const;
 
 /** The gate home: its config holds the gate settings for every policy. */
@@ -29,11 +31,7 @@ export const GATE_HOME = POLICY.requiresAssessment;
 
 /** Unknown-value sentinels of every type the engine sends at preview. */
 export const SENTINEL = {
-  string: "04da6b54-80e4-46f7-96ec-b56ff0331ba9",
-  number: "3eeb2bf0-c639-47a8-9e75-3b44932eb421",
-  bool: "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7",
-  array: "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2",
-  object: "dd056dcd-154b-4c76-9bd3-c8f88648b5ff",
+  ...MODEL_SENTINELS,
   asset: "030794c1-ac77-496b-92df-f27374a8bd58",
   archive: "e48ece36-62e2-4504-bad9-02848725956a",
 } as const;
@@ -199,8 +197,3 @@ export function exposedHost(preview: boolean, o: { state?: string; nicTags?: Rec
   const vm = exHost(e, { nics: [nic], state: o.state, ...(o.vmTags !== undefined ? { tags: o.vmTags as Record<string, string> } : {}) });
   return { e, vm, nic, nsg, pip };
 }
-
-export const FORMS: ReadonlyArray<[string, boolean]> = [
-  ["update", false],
-  ["preview", true],
-];

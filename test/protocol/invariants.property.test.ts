@@ -34,7 +34,7 @@
  * round trip to the pack. With the default counts the file takes about 50–65 s on 2 cores.
  */
 import fc from "fast-check";
-import type { Diagnostic, EngineResource } from "../../cli/engine/analyzerClient";
+import type { Diagnostic, EngineResource } from "../../cli/packDriver/analyzerClient";
 import {
   applyCorruptions,
   applyUnknowns,
@@ -179,7 +179,7 @@ function mandatoryPairs(ds: readonly Diagnostic[]): Map<string, Diagnostic> {
 /**
  * The mandatory (policy, URN) pairs of `before` that `after` lacks.
  *
- * One substitution, from DESIGN §3.1/§3.3: exchange-verified-exposes-only-client-ports and
+ * One substitution, from docs/contract.md#verified-hosts-the-gate: exchange-verified-exposes-only-client-ports and
  * exchange-unverified-not-internet-exposed are the two halves of one exposure rule, split by the
  * gate ("only a verified host may be reachable from the internet, and only on allowed client
  * ports"). An unknown that makes a verified host's verification undecidable makes it NOT verified

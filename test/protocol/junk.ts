@@ -1,5 +1,5 @@
 /** Junk resources for the garbage tests: every type the pack reads, every key it reads, wrong-typed values. */
-import type { EngineResource } from "../../cli/engine/analyzerClient";
+import type { EngineResource } from "../../cli/packDriver/analyzerClient";
 import { HOST_TAGS, UNKNOWN } from "../support/estate";
 import { SENTINEL } from "./helpers";
 

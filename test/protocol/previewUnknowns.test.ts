@@ -1,11 +1,11 @@
 /**
- * Preview unknowns over gRPC (DESIGN §5, reference §1.4–§1.5): @pulumi/policy turns a read of an
+ * Preview unknowns over gRPC (docs/contract.md#preview-semantics): @pulumi/policy turns a read of an
  * unknown value into an ADVISORY "can't run policy ... during preview", so a mandatory policy stops
  * blocking. Whatever is unknown, the pack must decide with what is known and fail closed: no
  * diagnostic anywhere (AnalyzeStack, Analyze, Remediate) may be that downgrade, and the expected
  * mandatory violations must be there.
  */
-import type { Diagnostic } from "../../cli/engine/analyzerClient";
+import type { Diagnostic } from "../../cli/packDriver/analyzerClient";
 import { cleanData, Estate, HOST_TAGS, Res, rule, UNKNOWN } from "../support/estate";
 import { baseNet, exHost, hostNic, loadBalancer } from "../support/networks";
 import { expectDiag, expectNoInternalError, expectNoPreviewDowngrade, exposedHost, POLICY, SENTINEL, setPath, useSession } from "./helpers";

@@ -1,15 +1,16 @@
 /**
- * Remediate over gRPC (DESIGN §3.3, reference §1.3 step 6a, §1.5): only at enforcement level
+ * Remediate over gRPC (docs/contract.md#policies-and-enforcement): only at enforcement level
  * `remediate` does exchange-unverified-no-public-attachment return new inputs, with the public IP
  * and the load balancer / application gateway pool and NAT-rule memberships stripped from the
  * host's ipConfigurations and everything else unchanged. Secrets stay secret envelopes, so the
  * engine redeploys them encrypted.
  */
-import type { EngineResource, RemediationResult } from "../../cli/engine/analyzerClient";
-import { runPolicyPack } from "../../cli/engine/session";
+import type { EngineResource, RemediationResult } from "../../cli/packDriver/analyzerClient";
+import { runPolicyPack } from "../../cli/packDriver/session";
 import { Estate, HOST_TAGS, SECRET_KEY, SECRET_SIG, secret } from "../support/estate";
 import { appGateway, baseNet, hostNic, inlineVm, loadBalancer } from "../support/networks";
-import { expectNoPreviewDowngrade, FORMS, getPath, PACK, POLICY, setPath, useSession } from "./helpers";
+import { expectNoPreviewDowngrade, getPath, PACK, POLICY, setPath, useSession } from "./helpers";
+import { FORMS } from "../support/assertions";
 
 const REMEDIATE = `{"${POLICY.noPublicAttachment}": "remediate"}`;
 const session = useSession(REMEDIATE);

@@ -1,5 +1,5 @@
 import * as path from "path";
-import { runPolicyPack } from "../../cli/engine/session";
+import { runPolicyPack } from "../../cli/packDriver/session";
 import { RULES } from "../../policies/rules";
 
 const PACK = path.join(__dirname, "../../policies");

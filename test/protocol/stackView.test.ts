@@ -1,15 +1,16 @@
 /**
- * The stack as AnalyzeStack shows it (reference §1.4): outputs with dependencies and
+ * The stack as AnalyzeStack shows it (https://github.com/pulumi/pulumi/blob/master/proto/pulumi/analyzer.proto): outputs with dependencies and
  * propertyDependencies; URNs not in the request are dropped by @pulumi/policy before the pack sees
  * them; resources may share names but never URNs. Each violation about a host carries that host
- * VM's URN (DESIGN §3.3), links go by URN at preview and by id when known (DESIGN §5), and what the
- * pack cannot follow counts as exposed (DESIGN §4).
+ * VM's URN (docs/contract.md#policies-and-enforcement), links go by URN at preview and by id when known (docs/contract.md#preview-semantics), and what the
+ * pack cannot follow counts as exposed (docs/contract.md#what-cannot-be-decided-counts-as-exposed).
  */
-import type { Diagnostic, EngineResource } from "../../cli/engine/analyzerClient";
+import type { Diagnostic, EngineResource } from "../../cli/packDriver/analyzerClient";
 import { cleanData, Estate, HOST_TAGS, Res, rule, UNKNOWN } from "../support/estate";
 import { assignment, rgId } from "../support/controlPlane";
 import { baseNet, exHost, hostNic } from "../support/networks";
-import { componentUrn, expectDiag, expectNoPreviewDowngrade, exposedHost, FORMS, of, POLICY, summary, useSession, withUrn } from "./helpers";
+import { componentUrn, expectDiag, expectNoPreviewDowngrade, exposedHost, of, POLICY, summary, useSession, withUrn } from "./helpers";
+import { FORMS } from "../support/assertions";
 
 const session = useSession();
 

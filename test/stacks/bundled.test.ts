@@ -1,13 +1,13 @@
 import * as fs from "fs";
 import * as path from "path";
-import { Diagnostic } from "../../cli/engine/analyzerClient";
-import { PackSession } from "../../cli/engine/session";
+import { Diagnostic } from "../../cli/packDriver/analyzerClient";
+import { PackSession } from "../../cli/packDriver/session";
 import { listStacks, STACKS_DIR } from "../../stacks/config/stackFile";
 import { capturedStack } from "../support/capturedStacks";
 import { FIXTURE_STACKS_DIR, KNOWN_BAD, KNOWN_BAD_POLICY_CONFIG } from "../support/knownBad";
+import { CONTROL_PLANE } from "../support/policyNames";
 
 const PACK = path.join(__dirname, "../../policies");
-const CONTROL_PLANE = "exchange-control-plane-guarded";
 
 let session: PackSession;
 beforeAll(async () => {

@@ -1,5 +1,5 @@
 /**
- * The components are reusable on their own (DESIGN §6): IsolationNsg, PublishedNsg and ExchangeHost
+ * The components are reusable on their own (docs/contract.md#the-stacks): IsolationNsg, PublishedNsg and ExchangeHost
  * instantiated directly under the mock runtime, with plain-string subnet ids and no ExchangeNetwork.
  */
 import type { Registration } from "../../cli/preview/captureStack";

@@ -1,5 +1,5 @@
 /**
- * DESIGN §6 / §3.2: the stack config and its records are checked up front, every problem reported at
+ * docs/contract.md#the-stacks and #assessment-records: the stack config and its records are checked up front, every problem reported at
  * once with a clear message, and nothing is registered when they fail.
  */
 import * as pulumi from "@pulumi/pulumi";

@@ -1,5 +1,5 @@
 /**
- * DESIGN §6 publishing through an Application Gateway (`publishing.kind: applicationGateway`): the
+ * docs/contract.md#the-stacks: publishing through an Application Gateway (`publishing.kind: applicationGateway`): the
  * verified host's NIC joins the gateway's pool, the gateway listens (TCP) on the client ports only,
  * and the published NSGs let the client ports in from the gateway subnet (proxied traffic arrives
  * from VNet addresses), never from the internet directly.

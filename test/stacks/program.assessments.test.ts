@@ -1,5 +1,5 @@
 /**
- * DESIGN §3.2 / §6: assessment records become `security.Assessment` resources on their VM, exactly one
+ * docs/contract.md#the-stacks: assessment records become `security.Assessment` resources on their VM, exactly one
  * per VM (from the NEWEST record of the current generation, by completedAt), under one
  * `AssessmentMetadataInSubscription` the program creates.
  */

@@ -1,5 +1,5 @@
 /**
- * DESIGN §6: tearing the whole stack down and bringing it up again works with no manual step. The
+ * docs/contract.md#the-stacks: tearing the whole stack down and bringing it up again works with no manual step. The
  * same config run twice from scratch registers the same resources; the only things the program asks
  * the cloud are the client config and the evidence probes of earlier compromised generations.
  */

@@ -1,5 +1,5 @@
 /**
- * DESIGN §6 / §3.1: a host's network placement follows its state. One small fleet, captured under
+ * docs/contract.md#the-stacks: a host's network placement follows its state. One small fleet, captured under
  * Pulumi's mock runtime in preview form (ids unknown, links by URN) and in update form (ARM ids):
  *   ex01 unverified · ex02 compromised (compromised record) · ex03 remediated with a clean recent
  *   record (verified) · ex04 remediated with a stale record (NOT verified: stays isolated).

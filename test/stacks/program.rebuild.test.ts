@@ -1,5 +1,5 @@
 /**
- * DESIGN §6 rebuild from scratch: raising a host's generation creates a new VM (new name, OS disk
+ * docs/contract.md#rebuild-from-scratch-and-image-provenance: raising a host's generation creates a new VM (new name, OS disk
  * from the trusted image, fresh credentials) that starts unverified; the compromised generation's
  * OS disk snapshot is kept as evidence while Azure still has it (or the disk to take it from).
  */

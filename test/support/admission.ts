@@ -1,4 +1,4 @@
-import type { EngineResource } from "../../cli/engine/analyzerClient";
+import type { EngineResource } from "../../cli/packDriver/analyzerClient";
 import { resolveGate } from "../../policies/model/config";
 import { ResourceInput } from "../../policies/model/graph";
 import { AdmissionGuard, AdmissionSettings } from "../../policies/rules/admission";

@@ -18,7 +18,7 @@
  * collects, from the final resources as sent, every secret plaintext that carries a marker.
  */
 import fc from "fast-check";
-import type { EngineResource } from "../../cli/engine/analyzerClient";
+import type { EngineResource } from "../../cli/packDriver/analyzerClient";
 import { PINNED_BASELINE } from "./baseline";
 import { cleanData, daysAgo, Estate, Res, rule, secret, SECRET_KEY, SECRET_SIG, UNKNOWN } from "./estate";
 import { firewall, loadBalancer } from "./networks";

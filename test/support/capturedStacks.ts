@@ -14,8 +14,12 @@ type CaptureOptions = Parameters<typeof runOfflineStack>[1];
 
 const memo = new Map<string, Promise<OfflineStack>>();
 
-/** The capture of `stack` as `runOfflineStack` makes it; the same object for the same stack, folder and form. */
+/**
+ * The capture of `stack` as `runOfflineStack` makes it; the same object for the same stack, folder and form. An edit of
+ * the stack file (`configText`, as `host remediate` checks one) is not the stack's capture: it runs afresh.
+ */
 export function capturedStack(stack: string, opts: CaptureOptions): Promise<OfflineStack> {
+  if (opts.configText !== undefined) return runOfflineStack(stack, opts);
   const key = keyOf(stack, opts);
   let capture = memo.get(key);
   if (!capture) {

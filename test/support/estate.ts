@@ -1,4 +1,4 @@
-import type { EngineResource } from "../../cli/engine/analyzerClient";
+import type { EngineResource } from "../../cli/packDriver/analyzerClient";
 
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 export const SECRET_KEY = "4dabf18193072939515e22adb298388d";
@@ -275,7 +275,7 @@ export class Estate {
     return this.add("azure-native:compute:VirtualMachine", name, props, { networkProfile: o.nics });
   }
 
-  /** A Defender for Cloud custom assessment on a VM, with DESIGN §3.2's additionalData. */
+  /** A Defender for Cloud custom assessment on a VM, with the additionalData of docs/contract.md#the-compromise-assessment. */
   assessment(name: string, vm: Res, data: Record<string, unknown>, status?: string): Res {
     const verdict = typeof data.verdict === "string" ? data.verdict : "clean";
     return this.add(

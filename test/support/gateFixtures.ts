@@ -1,5 +1,5 @@
 /**
- * Fixtures for the remediation-gate tests (DESIGN §3.1–§3.3, §5): one Exchange host VM with a NIC
+ * Fixtures for the remediation-gate tests (docs/contract.md#verified-hosts-the-gate): one Exchange host VM with a NIC
  * in an isolated subnet, its compromise assessments, and helpers that run each gate policy on its
  * own with a FIXED clock.
  *
@@ -8,6 +8,7 @@
 import { cleanData, daysAgo, Estate, HOST_TAGS, Res, rule, UNKNOWN } from "./estate";
 import { analyse, runStack, toInputs } from "./judge";
 import { baseNet } from "./networks";
+import { BUILD, EVIDENCE, REBUILD, REQUIRES } from "./policyNames";
 import type { HostGate } from "../../policies/model/gate";
 import type { ResourceInput } from "../../policies/model/graph";
 import type { Violation } from "../../policies/rules/types";
@@ -19,10 +20,7 @@ export const NOW = new Date("2026-11-26T12:00:00Z");
 export const MINUTE = 60 * 1000;
 export const DAY = 24 * 60 * MINUTE;
 
-export const REQUIRES = "exchange-remediated-requires-assessment";
-export const BUILD = "exchange-build-patched";
-export const REBUILD = "exchange-compromised-rebuilt-from-scratch";
-export const EVIDENCE = "exchange-evidence-preserved";
+export { BUILD, EVIDENCE, REBUILD, REQUIRES };
 export const GATE_POLICIES = [REQUIRES, BUILD, REBUILD] as const;
 
 /** The metadata GUID Estate.assessment uses. */
@@ -141,31 +139,7 @@ export function gateOf(e: Estate, vm: Res, gateCfg: Record<string, unknown> = {}
   return a.gateOf(h);
 }
 
-/** Every message, joined, for error output. */
-export function messages(v: readonly Violation[]): string {
-  return v.map((x) => x.message).join("\n");
-}
-
-/** Every violation is reported on the VM's URN and names the host (DESIGN §3.3). */
-export function expectOnHost(v: readonly Violation[], vm: Res, hostName = vm.name): void {
-  for (const x of v) {
-    expect(x.urn).toBe(vm.urn);
-    expect(x.message).toMatch(new RegExp(`\\b${hostName}\\b`));
-  }
-}
-
-/** Some violation contains every fragment. */
-export function expectSome(v: readonly Violation[], ...fragments: Array<string | RegExp>): void {
-  const hit = v.some((x) => fragments.every((f) => (typeof f === "string" ? x.message.includes(f) : f.test(x.message))));
-  if (!hit) throw new Error(`no violation contains ${fragments.map(String).join(" + ")}; got:\n${messages(v) || "(none)"}`);
-}
-
 /** The resource-policy input of a resource (its inputs as the engine sends them). */
 export function inputOf(r: Res): ResourceInput {
   return toInputs([r])[0];
 }
-
-export const FORMS: ReadonlyArray<[string, boolean]> = [
-  ["update", false],
-  ["preview", true],
-];

@@ -90,4 +90,17 @@ export function quarantinedHost(preview: boolean, state = "unverified"): { e: Es
   return { e, vm, nic, nsg, sub, vnet };
 }
 
+/** A verified ex01 with a public IP and an NSG that publishes 443 from the internet and denies everything else. */
+export function publishedHost(preview: boolean) {
+  const e = new Estate({ preview });
+  const { sub } = baseNet(e);
+  const nsg = e.nsg("nsg-pub-ex01", [
+    rule({ name: "allow-https", priority: 100, source: "Internet", port: "443", protocol: "Tcp" }),
+    rule({ name: "deny-all", priority: 4000, access: "Deny", source: "*" }),
+  ]);
+  const nic = hostNic(e, sub, { nsg, publicIp: e.publicIp("pip-ex01"), tags: HOST_TAGS("remediated") });
+  const vm = exHost(e, { nics: [nic], verified: true });
+  return { e, vm, nsg };
+}
+
 export { UNKNOWN };

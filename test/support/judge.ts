@@ -1,30 +1,22 @@
-import type { EngineResource } from "../../cli/engine/analyzerClient";
 import { StackAnalysis } from "../../policies/model/analysis";
 import { resolveGate } from "../../policies/model/config";
 import { ResourceInput } from "../../policies/model/graph";
-import { toResourceInputs } from "../../cli/report/hostRows";
+import { EngineResourceShape, toResourceInputs } from "../../policies/model/resourceInputs";
 import { RULES } from "../../policies/rules";
 import { StackRule, Violation } from "../../policies/rules/types";
 import { PINNED_BASELINE } from "./baseline";
 import type { Res } from "./estate";
 
-export function toInputs(resources: readonly EngineResource[]): ResourceInput[] {
+export function toInputs(resources: readonly EngineResourceShape[]): ResourceInput[] {
   return toResourceInputs(resources, new Set<string>());
 }
 
 /** The resources as the model's input exactly as written: secret envelopes left in place, properties not copied. */
 export function rawInputs(resources: readonly Res[]): ResourceInput[] {
-  return resources.map((r) => ({
-    urn: r.urn,
-    type: r.type,
-    name: r.name,
-    props: r.properties,
-    dependencies: r.dependencies,
-    propertyDependencies: r.propertyDependencies,
-  }));
+  return toResourceInputs(resources);
 }
 
-export function analyse(resources: readonly EngineResource[], gateRaw: Record<string, unknown> = {}, now = new Date()): StackAnalysis {
+export function analyse(resources: readonly EngineResourceShape[], gateRaw: Record<string, unknown> = {}, now = new Date()): StackAnalysis {
   const { gate, errors } = resolveGate({ securityBaseline: PINNED_BASELINE, ...gateRaw });
   if (errors.length > 0) throw new Error(errors.join("; "));
   return new StackAnalysis(toInputs(resources), gate, now);
@@ -39,7 +31,7 @@ export function stackRule(name: string): StackRule {
 /** Runs one stack policy on its own, as pure function. */
 export function runStack(
   name: string,
-  resources: readonly EngineResource[],
+  resources: readonly EngineResourceShape[],
   config: Record<string, unknown> = {},
   gateRaw: Record<string, unknown> = {},
   now = new Date(),

@@ -7,8 +7,7 @@
  * program builds them from the resource group and name; references to other resources go
  * through `e.ref` (unknown at preview, linked by propertyDependencies).
  */
-import { cleanData, Estate, HOST_TAGS, Res, UNKNOWN } from "./estate";
-import type { Violation } from "../../policies/rules/types";
+import { cleanData, Estate, HOST_TAGS, Res, rule, UNKNOWN } from "./estate";
 
 export const HOST_IP = "10.0.1.4";
 
@@ -525,32 +524,45 @@ export function adminRule(
   );
 }
 
-// ---------------------------------------------------------------- assertions
+/** A host whose NIC carries a Basic public IP (open without an NSG), optionally behind an NSG of its own. */
+export function basicPipHost(o: { verified?: boolean; state?: string; nsg?: (e: Estate) => Res } = {}): Estate {
+  const e = new Estate();
+  const { sub } = baseNet(e);
+  exHost(e, {
+    nics: [
+      hostNic(e, sub, {
+        publicIp: e.publicIp("pip-ex01", "Basic"),
+        tags: HOST_TAGS(o.verified ? "remediated" : (o.state ?? "unverified")),
+        ...(o.nsg ? { nsg: o.nsg(e) } : {}),
+      }),
+    ],
+    verified: o.verified,
+    state: o.state,
+  });
+  return e;
+}
+
+// ---------------------------------------------------------------- an isolated host
+
+/** The isolation config the isolated hosts below satisfy: forensics may reach them, nothing else. */
+export const FORENSICS = { forensicsSourcePrefixes: ["10.9.0.0/24"] };
 
 /**
- * Every violation is about ex01 (names the host and carries its VM's URN) and contains every
- * fragment (strings or regexps).
+ * A host in a quarantine subnet whose NIC NSG lets forensics in on RDP, denies every other source and denies the
+ * internet outbound: compliant with every exposure and isolation policy under FORENSICS, the starting point of the
+ * bypass attempts.
  */
-export function expectAboutHost(v: readonly Violation[], vm: Res, ...fragments: Array<string | RegExp>): void {
-  for (const x of v) {
-    expect(x.urn).toBe(vm.urn);
-    expect(x.message).toMatch(new RegExp(`\\bhost ${vm.name}\\b`));
-    for (const f of fragments) {
-      if (typeof f === "string") expect(x.message).toContain(f);
-      else expect(x.message).toMatch(f);
-    }
-  }
+export function forensicsOnlyHost(e: Estate, state = "unverified"): { vnet: Res; sub: Res; nsg: Res; nic: Res; vm: Res } {
+  const vnet = e.vnet("vnet", ["10.0.0.0/16"]);
+  const sub = e.subnet("snet-q", vnet, "10.0.2.0/24");
+  const nsg = e.nsg("nsg-ex01", [
+    rule({ name: "allow-forensics", priority: 100, source: "10.9.0.0/24", port: "3389", protocol: "Tcp" }),
+    rule({ name: "deny-all", priority: 110, access: "Deny", source: "*" }),
+    rule({ name: "deny-out", priority: 110, direction: "Outbound", access: "Deny", destination: "Internet" }),
+  ]);
+  const nic = e.nic("nic-ex01", { subnet: sub, nsg, privateIp: "10.0.2.4", tags: HOST_TAGS(state) });
+  const vm = e.vm("ex01", { nics: [nic], tags: HOST_TAGS(state) });
+  return { vnet, sub, nsg, nic, vm };
 }
-
-/** Some violation contains all the fragments. */
-export function expectSome(v: readonly Violation[], ...fragments: Array<string | RegExp>): void {
-  const hit = v.some((x) => fragments.every((f) => (typeof f === "string" ? x.message.includes(f) : f.test(x.message))));
-  if (!hit) throw new Error(`no violation contains ${fragments.map(String).join(" + ")}; got:\n${v.map((x) => x.message).join("\n")}`);
-}
-
-export const FORMS: ReadonlyArray<[string, boolean]> = [
-  ["update", false],
-  ["preview", true],
-];
 
 export { UNKNOWN };

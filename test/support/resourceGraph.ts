@@ -5,7 +5,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import type { EngineResource } from "../../cli/engine/analyzerClient";
+import type { EngineResource } from "../../cli/packDriver/analyzerClient";
 import { propsToArm } from "../../cli/audit/azure/armShape";
 
 type Obj = Record<string, unknown>;

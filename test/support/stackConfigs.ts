@@ -1,5 +1,5 @@
 /**
- * Small fleet configs for the stack-program tests (DESIGN §6): a raw config object as
+ * Small fleet configs for the stack-program tests (docs/contract.md#the-stacks): a raw config object as
  * `new pulumi.Config("exchange-guard")` would hand it to `parseFleetConfig`, with its assessment
  * records kept in memory and dated relative to a FIXED clock (NOW), never to the wall clock.
  *
@@ -12,6 +12,7 @@ import { armIdFor, offlineCall, OFFLINE_SUBSCRIPTION, outputsFor } from "../../c
 import { FleetConfig, parseFleetConfig, PlannedHost, planFleet } from "../../stacks/config/fleetConfig";
 import { deployFleet, FleetOutputs } from "../../stacks/fleet";
 import { PINNED_BASELINE } from "./baseline";
+import { SECRET_KEY as SIG_KEY, SECRET_SIG } from "./estate";
 
 export const NOW = new Date("2026-11-26T12:00:00Z");
 export const DAY = 24 * 60 * 60 * 1000;
@@ -22,9 +23,7 @@ export const RG = "rg-exchange-unit";
 export const GUID = "0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9";
 
 /** The engine's unknown sentinel and secret envelope (what a policy pack receives). */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-export const SIG_KEY = "4dabf18193072939515e22adb298388d";
-export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+export { SECRET_KEY as SIG_KEY, SECRET_SIG, UNKNOWN } from "./estate";
 
 export const CHECKS = "CVE-2021-26855,CVE-2021-26857,CVE-2021-26858,CVE-2021-27065,webshell-scan,msert-full-scan";
 export const PATCHED_BUILD = "15.2.2562.53";

@@ -18,8 +18,9 @@ import {
 import { DEFAULT_REQUIRED_CHECKS } from "../../policies/model/gate";
 import { CVE_IDS } from "../../cli/ingest/testProxyLogon";
 import { parseFleetConfig, planHosts } from "../../stacks/config/fleetConfig";
-import { Estate, FORMS, gateOf, host, rawAssessment, UNKNOWN, withDeps } from "../support/gateFixtures";
+import { Estate, gateOf, host, rawAssessment, UNKNOWN, withDeps } from "../support/gateFixtures";
 import { fleetConfig } from "../support/stackConfigs";
+import { FORMS } from "../support/assertions";
 
 const FIXTURES = path.join(__dirname, "..", "fixtures", "ingest");
 const NOW = new Date("2021-05-01T00:00:00Z");

@@ -1,5 +1,5 @@
 /**
- * Assessment model: strict ISO-8601 parsing (DESIGN §3.2: completedAt an instant with a zone,
+ * Assessment model: strict ISO-8601 parsing (docs/contract.md#the-compromise-assessment: completedAt an instant with a zone,
  * logsSince a date), readAssessment listing every problem, and newest-first ordering.
  */
 import {

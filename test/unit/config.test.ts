@@ -1,5 +1,5 @@
 /**
- * Policy config (DESIGN §3.3): the gate is set once on exchange-remediated-requires-assessment;
+ * Policy config (docs/contract.md#configuration): the gate is set once on exchange-remediated-requires-assessment;
  * bad config is rejected with a message that names the key.
  */
 import {

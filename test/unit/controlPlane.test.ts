@@ -15,8 +15,9 @@ import {
   resourceGroup,
   rgId,
 } from "../support/controlPlane";
-import { Estate, FORMS, host, NOW, Res, UNKNOWN, withDeps, withProps } from "../support/gateFixtures";
+import { Estate, host, NOW, Res, UNKNOWN, withDeps, withProps } from "../support/gateFixtures";
 import { analyse } from "../support/judge";
+import { FORMS } from "../support/assertions";
 
 function findings(e: Estate, assignedAt?: AssignedAt): ControlPlaneFinding[] {
   const a = analyse(e.resources, {}, NOW);

@@ -4,6 +4,7 @@ import { ALL_PORTS, ALL_PROTOCOLS, parsePortSpec, Proto } from "../../policies/m
 import { IntervalSet } from "../../policies/model/intervalSet";
 import { Grant, NsgLevel, RuleHit } from "../../policies/model/nsgEvaluator";
 import { assumedAllowAll, DEFAULT_RULES, parseSecurityRule, RuleSpec } from "../../policies/model/nsgRules";
+import { UNKNOWN } from "../support/estate";
 
 const cidrs = (...list: string[]) => list.map((c) => parseAddressPrefix(c)!).reduce((a, b) => a.union(b), IntervalSet.EMPTY);
 const ports = (spec: string) => parsePortSpec(spec)!;
@@ -146,7 +147,7 @@ describe("describeGrants: rule labels", () => {
   });
 
   it("a rule whose priority is unknown does not print a made-up priority", () => {
-    const r = inlineRule({ priority: "04da6b54-80e4-46f7-96ec-b56ff0331ba9" });
+    const r = inlineRule({ priority: UNKNOWN });
     const text = line([hit("NIC", "nsg-ex01", r)])[0];
     expect(text).toContain("NIC NSG nsg-ex01 rule allow-https (priority unknown) allows Internet [read as wide as possible: priority");
     expect(text).not.toContain(`(${r.priority})`);

@@ -306,7 +306,7 @@ describe("includesWave: CUs with a security update in the wave", () => {
 
 describe("includesWave: CUs without a security update in the wave", () => {
   const NO_SU: ReadonlyArray<readonly [wave: string, build: string, product: string]> = [
-    // §1.2: 2016 RTM–CU7, 2013 RTM, CU1–CU3, CU5–CU20 got no March 2021 SU.
+    // Per Microsoft's build-number page (the sources of policies/model/exchangeBuildTable.ts): 2016 RTM–CU7, 2013 RTM, CU1–CU3, CU5–CU20 got no March 2021 SU.
     ["2021-03", "15.1.225.42", "Exchange 2016 RTM"],
     ["2021-03", "15.1.396.30", "Exchange 2016 CU1"],
     ["2021-03", "15.1.466.34", "Exchange 2016 CU2"],
@@ -336,7 +336,7 @@ describe("includesWave: CUs without a security update in the wave", () => {
     ["2021-03", "15.0.1347.5", "Exchange 2013 CU18"],
     ["2021-03", "15.0.1365.7", "Exchange 2013 CU19"],
     ["2021-03", "15.0.1367.9", "Exchange 2013 CU20"],
-    // §1.3: any CU older than 2019 CU8 / 2016 CU19 / 2013 CU23 got no April or May 2021 SU, even with its March SU.
+    // Per Microsoft's build-number page (the sources of policies/model/exchangeBuildTable.ts): any CU older than 2019 CU8 / 2016 CU19 / 2013 CU23 got no April or May 2021 SU, even with its March SU.
     ["2021-04", "15.2.721.13", "Exchange 2019 CU7"],
     ["2021-04", "15.2.221.18", "Exchange 2019 RTM"],
     ["2021-04", "15.1.2106.13", "Exchange 2016 CU18"],
@@ -346,7 +346,7 @@ describe("includesWave: CUs without a security update in the wave", () => {
     ["2021-05", "15.2.721.13", "Exchange 2019 CU7"],
     ["2021-05", "15.1.2106.13", "Exchange 2016 CU18"],
     ["2021-05", "15.0.1395.12", "Exchange 2013 CU21"],
-    // §1.4: only 2019 CU11/CU12, 2016 CU22/CU23, 2013 CU23 got the November 2022 SU.
+    // Per Microsoft's build-number page (the sources of policies/model/exchangeBuildTable.ts): only 2019 CU11/CU12, 2016 CU22/CU23, 2013 CU23 got the November 2022 SU.
     ["2022-11", "15.2.922.27", "Exchange 2019 CU10"],
     ["2022-11", "15.2.858.15", "Exchange 2019 CU9"],
     ["2022-11", "15.1.2308.27", "Exchange 2016 CU21"],
@@ -393,7 +393,7 @@ describe("includesWave: CUs without a security update in the wave", () => {
 
 describe("includesWave: CUs released after the wave contain its fixes", () => {
   const AFTER: ReadonlyArray<readonly [wave: string, build: string, product: string]> = [
-    // §1.2: 2019 CU9+ and 2016 CU20+ contain the March 2021 fixes.
+    // Per Microsoft's build-number page (the sources of policies/model/exchangeBuildTable.ts): 2019 CU9+ and 2016 CU20+ contain the March 2021 fixes.
     ["2021-03", "15.2.858.5", "Exchange 2019 CU9"],
     ["2021-03", "15.2.922.7", "Exchange 2019 CU10"],
     ["2021-03", "15.2.986.5", "Exchange 2019 CU11"],
@@ -406,13 +406,13 @@ describe("includesWave: CUs released after the wave contain its fixes", () => {
     ["2021-03", "15.1.2308.8", "Exchange 2016 CU21"],
     ["2021-03", "15.1.2375.7", "Exchange 2016 CU22"],
     ["2021-03", "15.1.2507.6", "Exchange 2016 CU23"],
-    // §1.3: 2019 CU10+ and 2016 CU21+ contain the April and May 2021 fixes.
+    // Per Microsoft's build-number page (the sources of policies/model/exchangeBuildTable.ts): 2019 CU10+ and 2016 CU21+ contain the April and May 2021 fixes.
     ["2021-04", "15.2.922.7", "Exchange 2019 CU10"],
     ["2021-04", "15.1.2308.8", "Exchange 2016 CU21"],
     ["2021-05", "15.2.922.7", "Exchange 2019 CU10"],
     ["2021-05", "15.1.2308.8", "Exchange 2016 CU21"],
     ["2021-05", "15.1.2507.6", "Exchange 2016 CU23"],
-    // §1.4: 2019 CU13 (2023-05-03) contains the November 2022 fixes.
+    // Per Microsoft's build-number page (the sources of policies/model/exchangeBuildTable.ts): 2019 CU13 (2023-05-03) contains the November 2022 fixes.
     ["2022-11", "15.2.1258.12", "Exchange 2019 CU13"],
     // later waves
     ["2023-03", "15.2.1258.12", "Exchange 2019 CU13"],

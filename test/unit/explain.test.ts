@@ -2,19 +2,15 @@ import { INTERNET } from "../../policies/model/addresses";
 import { openToInternet } from "../../policies/model/exposure";
 import { explainHost, PathExplanation } from "../../policies/model/explain";
 import { Estate, rule } from "../support/estate";
+import { FORMS } from "../support/assertions";
 import { analysisOf, hostWith } from "./exposure/fixture";
-
-const FORMS = [
-  ["update form", false],
-  ["preview form", true],
-] as const;
 
 function explained(e: Estate): readonly PathExplanation[] {
   const a = analysisOf(e);
   return explainHost(a, a.hosts[0]).paths;
 }
 
-describe.each(FORMS)("explainHost (%s)", (_form, preview) => {
+describe.each(FORMS)("explainHost (%s form)", (_form, preview) => {
   it("an open public IP path names the allow rule that lets it through, and the verdict is the policy's", () => {
     const e = new Estate({ preview });
     const nsg = e.nsg("nsg-ex01", [rule({ name: "allow-https", priority: 100, source: "Internet", port: "443", protocol: "Tcp" })]);

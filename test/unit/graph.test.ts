@@ -1,7 +1,7 @@
 import { GraphNode, ResourceGraph, ResourceInput, sameResourceGroup } from "../../policies/model/graph";
 import { T } from "../../policies/model/resourceTypes";
+import { UNKNOWN as SENTINEL } from "../support/estate";
 
-const SENTINEL = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 const RG_ID = "/subscriptions/Sub-1/resourceGroups/RG-Ex/providers";
 const armId = (armType: string, ...names: string[]) => {
   const [ns, ...types] = armType.split("/");
@@ -151,8 +151,8 @@ describe("ResourceGraph.dependencyCandidates", () => {
     expect(urns(g.dependencyCandidates(f, "networkSecurityGroup", [T.NSG]))).toEqual([nsgA.urn]);
   });
 
-  it("a property's own dependencies are authoritative: naming none of the types, plain dependencies do not stand in (issue #15)", () => {
-    // Before issue #15 this fell back to [nsgB, nsgA]: dependsOn could then link what the property itself does not name.
+  it("a property's own dependencies are authoritative: naming none of the types, plain dependencies do not stand in", () => {
+    // Before a property's own dependencies were made authoritative this fell back to [nsgB, nsgA]: dependsOn could then link what the property itself does not name.
     expect(urns(g.dependencyCandidates(f, "ipConfigurations", [T.NSG]))).toEqual([]);
     expect(g.dependencyLinks(f, "ipConfigurations", [T.NSG])).toEqual({ nodes: [], guessed: false });
   });

@@ -1,4 +1,4 @@
-import { parseAddressPrefix, ALL_V4, ALL_V6 } from "../../policies/model/addresses";
+import { ALL_V4, ALL_V6, parseAddressPrefix } from "../../policies/model/addresses";
 import { ResourceGraph, ResourceInput } from "../../policies/model/graph";
 import {
   DEFAULT_HOST_TAGS,
@@ -13,10 +13,13 @@ import {
 } from "../../policies/model/hosts";
 import { NetworkModel, SubnetView } from "../../policies/model/network";
 import { isIndeterminate, UNKNOWN } from "../../policies/model/values";
-import { Estate, HOST_TAGS, Res } from "../support/estate";
-import { rawInputs } from "../support/judge";
+import { cleanData, Estate, HOST_TAGS, Res, rule, UNKNOWN as SENTINEL } from "../support/estate";
+import { analyse, rawInputs, runStack } from "../support/judge";
+import { baseNet, hostNic } from "../support/networks";
+import { expectAboutHost, FORMS } from "../support/assertions";
+import { EXPOSED, ISOLATED, REBUILD, REQUIRES } from "../support/policyNames";
+import { T } from "../../policies/model/resourceTypes";
 
-const SENTINEL = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 const CFG = DEFAULT_HOST_TAGS;
 
 function inventory(resources: readonly Res[] | readonly ResourceInput[], cfg: HostTagConfig = CFG): HostInventory {
@@ -230,7 +233,7 @@ describe("HostInventory: which VMs are hosts", () => {
     expect(ss.stateUnknown).toBe(false);
     expect(ss.nics).toEqual([]);
     expect(ss.ipConfigs).toEqual([]);
-    // Issue #15: a scale set is judged with its own shape; with no instance network profile there is nothing to judge, so it fails closed.
+    // A scale set (docs/threat-model.md row 36) is judged with its own shape; with no instance network profile there is nothing to judge, so it fails closed.
     expect(ss.problems).toEqual(["scale set ex-ss has no network interface configuration the pack can see"]);
     expect([...ss.identities].sort()).toEqual([vmss.urn, vmss.armId.slice(1).toLowerCase()].sort());
     expect(classic.name).toBe("ex-classic");
@@ -574,5 +577,323 @@ describe("localAddrs", () => {
     expect(localAddrs(base, undefined).equals(ALL_V4)).toBe(true);
     expect(localAddrs({ ...base, family: "IPv6" }, { prefixes: undefined } as unknown as SubnetView).equals(ALL_V6)).toBe(true);
     expect(localAddrs({ ...base, family: undefined }, undefined).equals(ALL_V4.union(ALL_V6))).toBe(true);
+  });
+});
+
+/**
+ * Host and state tags (docs/contract.md#exchange-hosts-and-their-tags): names match case-insensitively, values case-insensitively
+ * (and trimmed); missing / unknown / other values mean unverified; conflicting tags fail closed;
+ * a NIC's tag can only make the state worse.
+ */
+/** ex01 with a Standard PIP and an NSG allowing 443 from Internet, a clean linked assessment, and the given tags. */
+function taggedHost(preview: boolean, vmTags: Record<string, string> | string, nicTags?: Record<string, string>, gate: Record<string, unknown> = {}) {
+  const e = new Estate({ preview });
+  const { sub } = baseNet(e);
+  const nsg = e.nsg("nsg-ex01", [rule({ name: "allow-https", priority: 100, source: "Internet", port: "443", protocol: "Tcp" })]);
+  const nic = hostNic(e, sub, { nsg, publicIp: e.publicIp("pip-ex01"), tags: nicTags ?? {} });
+  const vm = e.vm("ex01", { nics: [nic], tags: vmTags });
+  e.assessment("a-ex01", vm, cleanData());
+  const run = (policy = EXPOSED, config: Record<string, unknown> = {}) => runStack(policy, e.resources, config, gate);
+  return { e, vm, run };
+}
+
+describe.each(FORMS)("tags (%s form)", (_form, preview) => {
+  it("control: remediated on VM and NIC with a clean assessment is verified (not flagged)", () => {
+    const { run } = taggedHost(preview, HOST_TAGS("remediated"), HOST_TAGS("remediated"));
+    expect(run()).toEqual([]);
+  });
+
+  it("control: a NIC without the state tag says nothing; the VM's remediated stands", () => {
+    const { run } = taggedHost(preview, HOST_TAGS("remediated"), { workload: "exchange" });
+    expect(run()).toEqual([]);
+  });
+
+  it("control: a VM tagged for another workload is not a host", () => {
+    const { run } = taggedHost(preview, { workload: "sharepoint", "remediation-state": "unverified" });
+    expect(run()).toEqual([]);
+  });
+
+  it.each([
+    ["Workload", " Exchange "],
+    ["WORKLOAD", "EXCHANGE"],
+    ["workload", "exchange "],
+  ])("tag name %s with value %j still marks a host", (name, value) => {
+    const { vm, run } = taggedHost(
+      preview,
+      { [name]: value, "remediation-state": "unverified" },
+      { [name]: value, "remediation-state": "unverified" },
+    );
+    const v = run();
+    expect(v).toHaveLength(1);
+    expectAboutHost(v, vm, "(unverified)", "pip-ex01");
+  });
+
+  it("state tag name and value in other cases (REMEDIATION-STATE: Remediated) still verify", () => {
+    const tags = { Workload: "Exchange", "REMEDIATION-STATE": " Remediated " };
+    const { run } = taggedHost(preview, tags, tags);
+    expect(run()).toEqual([]);
+  });
+
+  it("duplicate state tags differing in case with conflicting values: treated as compromised", () => {
+    const tags = { workload: "exchange", "remediation-state": "remediated", "Remediation-State": "compromised" };
+    const { vm, run } = taggedHost(preview, tags, tags);
+    const v = run();
+    expect(v).toHaveLength(1);
+    expectAboutHost(v, vm, "(compromised)");
+    // ... and held to the compromised host's outbound isolation.
+    const iso = run(ISOLATED, { forensicsSourcePrefixes: ["10.9.0.0/24"] });
+    expectAboutHost(iso, vm);
+    expect(iso.some((x) => x.message.includes("can still send to the internet"))).toBe(true);
+  });
+
+  it("an unknown state value (fixed) means unverified, whatever the assessment says", () => {
+    const tags = { workload: "exchange", "remediation-state": "fixed" };
+    const { vm, run } = taggedHost(preview, tags, tags);
+    const v = run();
+    expect(v).toHaveLength(1);
+    expectAboutHost(v, vm, "unverified", '"fixed"');
+  });
+
+  it("an empty state value means unverified", () => {
+    const tags = { workload: "exchange", "remediation-state": "" };
+    const { vm, run } = taggedHost(preview, tags, tags);
+    const v = run();
+    expect(v).toHaveLength(1);
+    expectAboutHost(v, vm, "unverified");
+  });
+
+  it("the VM's tags object unknown: treated as a host, not verified", () => {
+    const { vm, run } = taggedHost(preview, SENTINEL, HOST_TAGS("remediated"));
+    const v = run();
+    expect(v).toHaveLength(1);
+    expectAboutHost(v, vm, "unknown", "pip-ex01");
+  });
+
+  it("the VM's state tag value unknown: not verified, and the message says the state is unknown", () => {
+    const tags = { workload: "exchange", "remediation-state": SENTINEL };
+    const { vm, run } = taggedHost(preview, tags, HOST_TAGS("remediated"));
+    const v = run();
+    expect(v).toHaveLength(1);
+    expectAboutHost(v, vm, "of unknown state", "remediation-state tag is unknown at preview");
+  });
+
+  it("the host tag value unknown: treated as a host", () => {
+    const { vm, run } = taggedHost(preview, { workload: SENTINEL, "remediation-state": "remediated" }, HOST_TAGS("remediated"));
+    const v = run();
+    expect(v).toHaveLength(1);
+    expectAboutHost(v, vm);
+  });
+
+  it("remediated only on the NIC, unverified on the VM: not verified", () => {
+    const { vm, run } = taggedHost(preview, HOST_TAGS("unverified"), HOST_TAGS("remediated"));
+    const v = run();
+    expect(v).toHaveLength(1);
+    expectAboutHost(v, vm, "(unverified)");
+  });
+
+  it("remediated on the VM, unverified on the NIC: not verified (the worse tag wins), the message names the NIC", () => {
+    const { vm, run } = taggedHost(preview, HOST_TAGS("remediated"), HOST_TAGS("unverified"));
+    const v = run();
+    expect(v).toHaveLength(1);
+    expectAboutHost(v, vm, "nic-ex01");
+  });
+
+  it("remediated on the VM, compromised on the NIC: compromised", () => {
+    const { vm, run } = taggedHost(preview, HOST_TAGS("remediated"), HOST_TAGS("compromised"));
+    const v = run();
+    expect(v).toHaveLength(1);
+    expectAboutHost(v, vm, "compromised");
+  });
+
+  it("the NIC's tags unknown: not verified", () => {
+    const e = new Estate({ preview });
+    const { sub } = baseNet(e);
+    const nsg = e.nsg("nsg-ex01", [rule({ name: "allow-https", priority: 100, source: "Internet", port: "443", protocol: "Tcp" })]);
+    const nic = e.nic("nic-ex01", { subnet: sub, nsg, publicIp: e.publicIp("pip-ex01"), privateIp: "10.0.1.4" });
+    (nic.properties as Record<string, unknown>).tags = SENTINEL;
+    const vm = e.vm("ex01", { nics: [nic], tags: HOST_TAGS("remediated") });
+    e.assessment("a-ex01", vm, cleanData());
+    const v = runStack(EXPOSED, e.resources);
+    expect(v).toHaveLength(1);
+    expectAboutHost(v, vm, "nic-ex01");
+  });
+
+  it("configured hostTag / hostTagValues (gate config) select the hosts", () => {
+    const { vm, run } = taggedHost(preview, { Role: "Exchange-MBX", "remediation-state": "unverified" }, undefined, {
+      hostTag: "role",
+      hostTagValues: ["exchange-mbx"],
+    });
+    const v = run();
+    expect(v).toHaveLength(1);
+    expectAboutHost(v, vm);
+  });
+});
+
+/**
+ * The TagAtScope bypass (docs/threat-model.md row 30): tags another resource applies to the VM or its NICs (azure-native:resources:TagAtScope, the
+ * Tags API at scope, which replaces the resource's tag set) are the VM's tags for every stack policy. Where they and
+ * the VM's own tags disagree the worse reading holds (a host; the worst state); an unknown scope or tag set fails closed.
+ */
+/** ex01 published (Standard PIP, NSG allowing 443 from Internet) with a clean linked assessment and the given VM tags. */
+function published(preview: boolean, vmTags: Record<string, string>) {
+  const e = new Estate({ preview });
+  const { sub } = baseNet(e);
+  const nsg = e.nsg("nsg-ex01", [rule({ name: "allow-https", priority: 100, source: "Internet", port: "443", protocol: "Tcp" })]);
+  const nic = hostNic(e, sub, { nsg, publicIp: e.publicIp("pip-ex01"), tags: {} });
+  const vm = e.vm("ex01", { nics: [nic], tags: vmTags });
+  e.assessment("a-ex01", vm, cleanData());
+  return { e, vm, nic };
+}
+
+/** A TagAtScope on `target` as a program writes it: scope = the target's id (unknown at preview, linked by URN). */
+function tagAtScope(e: Estate, name: string, target: Res | undefined, tags: unknown, scope?: unknown): Res {
+  return e.add(
+    T.TagAtScope,
+    name,
+    { scope: scope ?? (e.opts.preview ? SENTINEL : target!.armId), properties: { tags } },
+    target ? { scope: [target] } : {},
+  );
+}
+
+describe.each(FORMS)("TagAtScope (%s form)", (_form, preview) => {
+  it("control: a VM tagged for another workload, published, is not a host", () => {
+    const { e } = published(preview, { workload: "sharepoint" });
+    expect(runStack(EXPOSED, e.resources)).toEqual([]);
+  });
+
+  it("makes a VM tagged for another workload an Exchange host: its published path is reported", () => {
+    const { e, vm } = published(preview, { workload: "sharepoint" });
+    tagAtScope(e, "tags-ex01", vm, HOST_TAGS("unverified"));
+    const v = runStack(EXPOSED, e.resources);
+    expect(v).toHaveLength(1);
+    expect(v[0].urn).toBe(vm.urn);
+    expect(v[0].message).toMatch(
+      /host ex01 \(unverified \(TagAtScope tags-ex01 tags it as an Exchange host; .*\)\) is reachable from the internet via public IP/,
+    );
+  });
+
+  it("on the NIC: counts as the VM's tags too", () => {
+    const { e, vm, nic } = published(preview, HOST_TAGS("remediated"));
+    tagAtScope(e, "tags-nic", nic, HOST_TAGS("compromised"));
+    const a = analyse(e.resources);
+    expect(a.hosts.map((h) => [h.name, h.state])).toEqual([["ex01", "compromised"]]);
+    expect(runStack(EXPOSED, e.resources)[0]?.urn).toBe(vm.urn);
+  });
+
+  it("disagreeing with the VM's own remediated: the worse (unverified) holds and the host is not verified", () => {
+    const { e, vm } = published(preview, HOST_TAGS("remediated"));
+    expect(runStack(EXPOSED, e.resources)).toEqual([]);
+    tagAtScope(e, "tags-ex01", vm, HOST_TAGS("unverified"));
+    expect(runStack(EXPOSED, e.resources)).toHaveLength(1);
+  });
+
+  it("saying remediated while the VM's own tags say unverified: still unverified (a tag from outside never improves the state)", () => {
+    const { e, vm } = published(preview, HOST_TAGS("unverified"));
+    tagAtScope(e, "tags-ex01", vm, HOST_TAGS("remediated"));
+    expect(runStack(EXPOSED, e.resources)).toHaveLength(1);
+    expect(runStack(REQUIRES, e.resources)).toEqual([]);
+  });
+
+  it("an unknown tag set on the VM: treated as a host of unknown state", () => {
+    const { e, vm } = published(preview, { workload: "sharepoint" });
+    tagAtScope(e, "tags-ex01", vm, SENTINEL);
+    const v = runStack(EXPOSED, e.resources);
+    expect(v).toHaveLength(1);
+    expect(v[0].message).toMatch(/host ex01 \(of unknown state \(TagAtScope tags-ex01 may set the tags of VM ex01/);
+  });
+
+  it("a scope that cannot be followed (unknown, no dependency): it may tag any VM, so the published VM is judged as a host", () => {
+    const { e } = published(preview, { workload: "sharepoint" });
+    tagAtScope(e, "tags-somewhere", undefined, HOST_TAGS("unverified"), SENTINEL);
+    const v = runStack(EXPOSED, e.resources);
+    expect(v).toHaveLength(1);
+    expect(v[0].message).toMatch(/TagAtScope tags-somewhere may set the tags of VM ex01 \(its scope its id is unknown at preview/);
+  });
+
+  it("a scope naming another VM, or a resource group, does not touch this one", () => {
+    const { e } = published(preview, { workload: "sharepoint" });
+    const other = e.vm("app01", { nics: [], tags: { workload: "app" } });
+    tagAtScope(e, "tags-app01", other, { workload: "app" });
+    if (!preview) tagAtScope(e, "tags-rg", undefined, HOST_TAGS("unverified"), `/subscriptions/${e.sub}/resourceGroups/${e.rg}`);
+    expect(runStack(EXPOSED, e.resources)).toEqual([]);
+  });
+});
+
+/**
+ * The scale-set host (docs/threat-model.md row 36): a VirtualMachineScaleSet tagged as Exchange is judged with its own shape: its instances' network
+ * is virtualMachineProfile.networkProfile (inline NIC configurations), and the rebuild rule reads
+ * virtualMachineProfile.storageProfile.
+ */
+function scaleSet(
+  e: Estate,
+  o: { subnet: Res; nsg?: Res; publicIp?: boolean; osDisk?: Record<string, unknown>; natPool?: boolean; tags?: Record<string, string> },
+): Res {
+  const ipConfig: Record<string, unknown> = { name: "ipconfig1", subnet: e.ref(o.subnet) };
+  if (o.publicIp) ipConfig.publicIPAddressConfiguration = { name: "pip", sku: { name: "Standard" } };
+  if (o.natPool)
+    ipConfig.loadBalancerInboundNatPools = [
+      { id: "/subscriptions/x/resourceGroups/y/providers/Microsoft.Network/loadBalancers/lb/inboundNatPools/rdp" },
+    ];
+  const nicCfg: Record<string, unknown> = { name: "nic", primary: true, ipConfigurations: [ipConfig] };
+  if (o.nsg) nicCfg.networkSecurityGroup = e.ref(o.nsg);
+  return e.add(
+    "azure-native:compute:VirtualMachineScaleSet",
+    "ex-ss",
+    {
+      vmScaleSetName: "ex-ss",
+      resourceGroupName: e.rg,
+      tags: o.tags ?? HOST_TAGS("unverified"),
+      virtualMachineProfile: {
+        storageProfile: {
+          imageReference: { publisher: "MicrosoftWindowsServer", offer: "WindowsServer", sku: "2022-datacenter-azure-edition", version: "latest" },
+          osDisk: o.osDisk ?? { createOption: "FromImage" },
+        },
+        networkProfile: { networkInterfaceConfigurations: [nicCfg] },
+      },
+    },
+    { virtualMachineProfile: [o.subnet, ...(o.nsg ? [o.nsg] : [])] },
+  );
+}
+
+const denyAll = (e: Estate) =>
+  e.nsg("nsg-ss", [
+    rule({ name: "allow-forensics", priority: 100, source: "10.9.0.0/24", port: "3389", protocol: "Tcp" }),
+    rule({ name: "deny-all", priority: 110, access: "Deny", source: "*" }),
+  ]);
+
+describe.each(FORMS)("Exchange scale sets (%s form)", (_form, preview) => {
+  it("isolated (NSG denies all, no public IP): not exposed, and the OS disk from an image passes the rebuild rule", () => {
+    const e = new Estate({ preview });
+    const { sub } = baseNet(e);
+    scaleSet(e, { subnet: sub, nsg: denyAll(e) });
+    expect(runStack(EXPOSED, e.resources)).toEqual([]);
+    expect(runStack(REBUILD, e.resources)).toEqual([]);
+  });
+
+  it("instance public IPs with RDP open: reported on the scale set, naming the path", () => {
+    const e = new Estate({ preview });
+    const { sub } = baseNet(e);
+    const open = e.nsg("nsg-open", [rule({ name: "allow-rdp", priority: 100, source: "Internet", port: "3389", protocol: "Tcp" })]);
+    const ss = scaleSet(e, { subnet: sub, nsg: open, publicIp: true });
+    const v = runStack(EXPOSED, e.resources);
+    expect(v).toHaveLength(1);
+    expect(v[0].urn).toBe(ss.urn);
+    expect(v[0].message).toMatch(/host ex-ss .*reachable from the internet.*allow-rdp.*3389/);
+  });
+
+  it("an OS disk attached instead of created from an image: the rebuild rule reads virtualMachineProfile.storageProfile", () => {
+    const e = new Estate({ preview });
+    const { sub } = baseNet(e);
+    scaleSet(e, { subnet: sub, nsg: denyAll(e), osDisk: { createOption: "Attach" } });
+    const v = runStack(REBUILD, e.resources);
+    expect(v.map((x) => x.message)).toEqual([expect.stringMatching(/the OS disk of host ex-ss is created with "Attach", not from an image/)]);
+    expect(v[0].message).not.toMatch(/declares no createOption/);
+  });
+
+  it("instances reached through a load balancer NAT pool (not modelled): undecidable, so reported", () => {
+    const e = new Estate({ preview });
+    const { sub } = baseNet(e);
+    scaleSet(e, { subnet: sub, nsg: denyAll(e), natPool: true });
+    expect(runStack(EXPOSED, e.resources)[0]?.message).toMatch(/inbound NAT pool, which the pack does not model/);
   });
 });

@@ -1,5 +1,5 @@
 /**
- * approvedImages matching (DESIGN §3.3): image resource ids (gallery image, image version, managed
+ * approvedImages matching (docs/contract.md#configuration): image resource ids (gallery image, image version, managed
  * image; case-insensitive; a gallery image id also matches its versions) or
  * publisher:offer:sku[:version]. Unknown parts fail closed.
  */

@@ -2,10 +2,9 @@ import { INTERNET, parseAddressPrefix, PRIVATE_SPACE } from "../../policies/mode
 import { Proto } from "../../policies/model/flows";
 import { IntervalSet } from "../../policies/model/intervalSet";
 import { isolationOf } from "../../policies/model/isolation";
-import { Estate, HOST_TAGS, Res, rule } from "../support/estate";
+import { Estate, HOST_TAGS, Res, rule, UNKNOWN as SENTINEL } from "../support/estate";
 import { analyse } from "../support/judge";
 
-const SENTINEL = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 const cidrs = (...list: string[]) => list.map((c) => parseAddressPrefix(c)!).reduce((a, b) => a.union(b), IntervalSet.EMPTY);
 const FORENSICS_IN = cidrs("10.99.0.0/24");
 const FORENSICS_OUT = cidrs("203.0.113.10");

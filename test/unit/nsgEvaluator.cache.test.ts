@@ -68,7 +68,7 @@ describe("NsgEvaluator cache", () => {
     expect(outbound.some((g) => g.via[0].rule?.name === "allow-b-outbound-dns")).toBe(true);
   });
 
-  it("the same NSG at the other level is relabelled, not evaluated again: same flows, its own level (issue #15, class 10)", () => {
+  it("the same NSG at the other level is relabelled, not evaluated again: same flows, its own level", () => {
     const ev = new NsgEvaluator();
     const nic = ev.evaluate(nsg, "NIC", "inbound", host("10.0.1.4"), ctx, "vnet");
     const sub = ev.evaluate(nsg, "subnet", "inbound", host("10.0.1.4"), ctx, "vnet");
@@ -108,7 +108,7 @@ describe("sortRules", () => {
   });
 });
 
-describe("intersectGrants with the grant index (issue #15, class 10)", () => {
+describe("intersectGrants with the grant index", () => {
   // Fragmented grants as an attacker-sized NSG leaves them: the indexed join must give exactly the pairwise join.
   const grantsOf = (seed: number, n: number): Grant[] => {
     let a = seed;

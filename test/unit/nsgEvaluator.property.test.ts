@@ -20,6 +20,7 @@ import { parseSecurityRule } from "../../policies/model/nsgRules";
 import type { Direction, LocalEnd, RemoteContext } from "../../policies/model/nsgRules";
 import { intersectBox } from "../../policies/model/flows";
 import { runs } from "../support/budget";
+import { UNKNOWN as SENTINEL } from "../support/estate";
 
 // ---------------------------------------------------------------------------------------
 // Reference: addresses on one line, IPv4 at [0, 2^32), IPv6 at [2^32, 2^32 + 2^128)
@@ -338,8 +339,6 @@ const evaluatorAllows = (grants: readonly Grant[], f: Flow) => grantsOf(grants, 
 // ---------------------------------------------------------------------------------------
 // Generators: a small universe so rules collide
 // ---------------------------------------------------------------------------------------
-
-const SENTINEL = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 const CIDRS = [
   "10.0.0.0/8",

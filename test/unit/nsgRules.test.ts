@@ -14,8 +14,8 @@ import {
   RemoteContext,
   RuleSpec,
 } from "../../policies/model/nsgRules";
+import { UNKNOWN as SENTINEL } from "../support/estate";
 
-const SENTINEL = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 const ASG_ID = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/applicationSecurityGroups/web";
 
 const cidr = (t: string) => parseAddressPrefix(t)!;

@@ -15,9 +15,10 @@ import {
   ProvenanceHop,
   ProvenanceIndex,
 } from "../../policies/model/provenance";
-import { Estate, FORMS, Res, UNKNOWN, withDeps, withProps } from "../support/gateFixtures";
+import { Estate, Res, UNKNOWN, withDeps, withProps } from "../support/gateFixtures";
 import { toInputs } from "../support/judge";
 import { Lineage, MARKETPLACE } from "../support/lineage";
+import { FORMS } from "../support/assertions";
 
 const WITNESS: CompromiseWitness = { host: "ex09", by: "tag" };
 

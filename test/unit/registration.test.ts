@@ -1,4 +1,5 @@
 import { keysOfId, RegistrationIndex } from "../../policies/model/registration";
+import { T } from "../../policies/model/resourceTypes";
 import { analyzeInput } from "../support/admission";
 import { Estate, HOST_TAGS, Res, rule } from "../support/estate";
 import { firewall } from "../support/networks";
@@ -88,7 +89,7 @@ describe("RegistrationIndex: a host's neighbourhood", () => {
 
   it("takes in a resource that names the host's NIC, and one that names its static address inside a URL, exactly", () => {
     const f = fleet();
-    const tag = f.e.add("azure-native:resources:TagAtScope", "nic-tags", { scope: f.nic1.armId, properties: { tags: HOST_TAGS("unverified") } });
+    const tag = f.e.add(T.TagAtScope, "nic-tags", { scope: f.nic1.armId, properties: { tags: HOST_TAGS("unverified") } });
     const api = f.e.add("azure-native:apimanagement:Api", "wsman", { serviceName: "apim", apiId: "wsman", serviceUrl: "http://10.0.1.4:5985/wsman" });
     const near = f.e.add("azure-native:apimanagement:Api", "near", { serviceName: "apim", apiId: "near", serviceUrl: "http://10.0.1.40:5985/wsman" });
     const index = indexOf(f.e.resources);

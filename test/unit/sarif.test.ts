@@ -1,5 +1,5 @@
 import * as path from "path";
-import type { AnalyzerInfo, Diagnostic } from "../../cli/engine/analyzerClient";
+import type { AnalyzerInfo, Diagnostic } from "../../cli/packDriver/analyzerClient";
 import type { Report } from "../../cli/report/hostRows";
 import { gitRoot, repoRelativeUri, SarifLocationError, stableFacts, stackConfigLocator, toSarif } from "../../cli/report/sarif";
 

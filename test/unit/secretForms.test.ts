@@ -1,7 +1,7 @@
 import { printedForms } from "../../policies/model/secretForms";
 import { recordSecretLeaf } from "../../policies/model/values";
 
-describe("printedForms: every rendering the model may print of a secret (issue #15, class 9)", () => {
+describe("printedForms: every rendering the model may print of a secret", () => {
   it.each([
     ["15.02.0792.003", ["15.2.792.3"]],
     ["0443", ["443"]],

@@ -1,11 +1,8 @@
-/**
- * policies/model/unmappedWrites.ts: a generic ARM write the pack cannot read as a typed resource, landing in a host's
- * network (its resource group, or in or by reference to its VNet, subnet, NSG, NIC or VM), is a problem of the host.
- */
 import { Estate, Res, UNKNOWN } from "../support/estate";
-import { genericWrite, quarantinedHost } from "../support/genericWrites";
-import { analyse } from "../support/judge";
-import { FORMS } from "../support/networks";
+import { genericWrite, ISOLATION_CONFIG, publishedHost, quarantinedHost } from "../support/genericWrites";
+import { analyse, runStack } from "../support/judge";
+import { expectAboutHost, FORMS } from "../support/assertions";
+import { CLIENT_PORTS, EXPOSED, ISOLATED } from "../support/policyNames";
 
 function problems(e: Estate): string[] {
   const a = analyse(e.resources);
@@ -153,5 +150,35 @@ describe("unmappedWriteProblems (preview form): resource groups unknown", () => 
       deps: { resourceGroupName: [other] },
     });
     expect(problems(e).map((p) => p.split(" (")[0])).toEqual(["generic ARM write same"]);
+  });
+});
+
+describe.each(FORMS)("generic ARM writes the pack cannot map, through the whole pack (%s form)", (_form, preview) => {
+  it("a write the pack cannot map into the host's NSG fails every network verdict of the host closed, naming the write", () => {
+    const { e, vm } = quarantinedHost(preview);
+    genericWrite(e, "odd", { namespace: "Microsoft.Network", parentPath: "networkSecurityGroups/nsg-iso-ex01", type: "newRules", resourceName: "x" });
+    for (const [policy, config] of [
+      [EXPOSED, {}],
+      [ISOLATED, ISOLATION_CONFIG],
+    ] as const) {
+      const v = runStack(policy, e.resources, config);
+      expect(v).toHaveLength(1);
+      expectAboutHost(v, vm, "generic ARM write odd (azure-native:resources:Resource) writes into NSG nsg-iso-ex01 of this host");
+    }
+  });
+
+  it("…and that of a verified host: its ports cannot be decided", () => {
+    const { e, vm } = publishedHost(preview);
+    genericWrite(e, "odd", { namespace: "Microsoft.Network", parentPath: "networkSecurityGroups/nsg-pub-ex01", type: "newRules", resourceName: "x" });
+    const v = runStack(CLIENT_PORTS, e.resources);
+    expect(v).toHaveLength(1);
+    expectAboutHost(v, vm, "cannot be decided", "generic ARM write odd");
+  });
+
+  it("a write the pack cannot map in another resource group, away from the host's network, changes nothing", () => {
+    const { e } = quarantinedHost(preview);
+    genericWrite(e, "elsewhere", { namespace: "Microsoft.Network", type: "natGateways", resourceName: "nat1", resourceGroupName: "rg-other" });
+    expect(runStack(ISOLATED, e.resources, ISOLATION_CONFIG)).toEqual([]);
+    expect(runStack(EXPOSED, e.resources)).toEqual([]);
   });
 });

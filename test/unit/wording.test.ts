@@ -1,9 +1,10 @@
 import { INTERNET } from "../../policies/model/addresses";
-import { openToInternet, OpenRoute } from "../../policies/model/exposure";
+import { OpenRoute, openToInternet } from "../../policies/model/exposure";
 import { routeText, stateText } from "../../policies/rules/wording";
 import { cleanData, Estate, Res, rule, UNKNOWN } from "../support/estate";
 import { analyse } from "../support/judge";
 import { appGateway, baseNet, exHost, HOST_IP, hostNic } from "../support/networks";
+import { ago, clean, host, NOW } from "../support/gateFixtures";
 
 describe("stateText", () => {
   const textFor = (build: (e: Estate, nic: Res) => void): string => {
@@ -126,5 +127,16 @@ describe("routeText", () => {
     expect(text).toContain("addresses and ports withheld: the rule uses a secret value");
     expect(text).not.toContain("3389");
     expect(routeText(o, new Set())).toContain("from 198.51.100.7/32 → TCP 3389");
+  });
+});
+
+describe("stateText: a host marked remediated that the gate does not verify", () => {
+  it("names the failing gate policies instead of repeating their messages", () => {
+    const e = new Estate();
+    const vm = host(e);
+    e.assessment("a", vm, clean({ exchangeBuild: "15.2.792.10", completedAt: ago(40) }));
+    const a = analyse(e.resources, {}, NOW);
+    const h = a.hosts.find((x) => x.urn === vm.urn)!;
+    expect(stateText(a, h)).toBe("marked remediated but not verified (see exchange-remediated-requires-assessment, exchange-build-patched)");
   });
 });

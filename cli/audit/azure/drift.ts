@@ -1,6 +1,5 @@
-import type { EngineResource } from "../../engine/analyzerClient";
-import { toResourceInputs } from "../../report/hostRows";
-import { GateConfig, normalizeId, parseArmId, StackAnalysis, T } from "../../../policies/model";
+import type { EngineResource } from "../../packDriver/analyzerClient";
+import { GateConfig, normalizeId, parseArmId, StackAnalysis, T, toResourceInputs } from "../../../policies/model";
 
 /**
  * Drift that matters for Exchange hosts: what Azure holds and the stack does not, or holds differently, on the paths the

@@ -1,7 +1,7 @@
 import * as fs from "fs";
-import type { EngineResource } from "../../engine/analyzerClient";
+import type { EngineResource } from "../../packDriver/analyzerClient";
 import { normalizeId, T } from "../../../policies/model";
-import { InputError } from "../stackExport";
+import { InputError } from "../../errors";
 import { armToProps } from "./armShape";
 import { assemblePages, QueryName, readPage, Row } from "./pages";
 

@@ -1,4 +1,4 @@
-import { InputError } from "../stackExport";
+import { InputError } from "../../errors";
 
 /**
  * Resource Graph output as the tools write it, read into pages. `az graph query -q … --first 1000` writes

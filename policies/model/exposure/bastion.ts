@@ -27,7 +27,7 @@ export interface OpenBastion {
 const BASTION_PORTS = portRange(3389, 3389).union(portRange(22, 22));
 
 /**
- * Bastions with shareable links (issue #15, class 3). A shareable link lets anyone who has it open RDP or SSH to a VM
+ * Bastions with shareable links (docs/threat-model.md#bypass-catalogue, row 31). A shareable link lets anyone who has it open RDP or SSH to a VM
  * through Bastion without signing in to Azure, so it is an internet path to every VM Bastion reaches: its VNet and
  * VNets peered with it. A private-only Bastion has no public endpoint. An unknown setting fails closed.
  */

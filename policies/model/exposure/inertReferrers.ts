@@ -2,7 +2,7 @@ import { T } from "../resourceTypes";
 
 /**
  * The one list of resource types that may reference an Exchange host's VM or NICs without making its exposure
- * undecidable, each with the reason (issue #15, class 7). An entry is either modelled by a path module (its paths are
+ * undecidable, each with the reason (docs/threat-model.md#bypass-catalogue, row 35). An entry is either modelled by a path module (its paths are
  * judged there) or, by its Azure API reference, cannot open a network path to the VM: it reads, records, schedules,
  * authorises, tags or backs up, and carries no front end, listener, rule, route or address. Every other type that
  * names a host still fails closed (`unmodeled.ts`). An entry ending in `:*` covers a whole azure-native module.

@@ -148,7 +148,7 @@ function staticMembersOf(graph: ResourceGraph, group: GraphNode): GraphNode[] | 
 }
 
 /**
- * A Virtual Network Manager security admin Deny rule whose effect the pack can prove (issue #15, class 6): admin rules are
+ * A Virtual Network Manager security admin Deny rule whose effect the pack can prove (docs/threat-model.md#bypass-catalogue, row 34): admin rules are
  * evaluated before NSGs and a Deny ends evaluation. It is honoured only where it certainly applies: known access, priority,
  * direction, addresses and ports; a scope of static members in this stack; and a commit (deployment) of its security admin
  * configuration, visible in the stack, to the host's region. Anything less and it is ignored, as before.

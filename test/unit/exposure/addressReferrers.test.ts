@@ -1,14 +1,12 @@
-/**
- * References by address (policies/model/exposure/addressReferrers.ts through unmodeled.ts): a resource the pack does
- * not model that names a host's private address or a name the stack's Private DNS maps to it, in any string, is a
- * referrer like one naming the host's id; the inert list still applies.
- */
 import { HostAddressBook } from "../../../policies/model/exposure/addressReferrers";
 import { StackDns } from "../../../policies/model/exposure/dns";
 import { unmodeledReferences } from "../../../policies/model/exposure/unmodeled";
-import { Estate, Res, UNKNOWN } from "../../support/estate";
-import { baseNet, exHost, FORMS, hostNic, HOST_IP } from "../../support/networks";
+import { Estate, HOST_TAGS, Res, rule, UNKNOWN } from "../../support/estate";
+import { baseNet, exHost, HOST_IP, hostNic } from "../../support/networks";
 import { analysisOf, routesOfKind } from "./fixture";
+import { expectAboutHost, FORMS } from "../../support/assertions";
+import { runStack } from "../../support/judge";
+import { CLIENT_PORTS, EXPOSED } from "../../support/policyNames";
 
 /** ex01 at 10.0.1.4, or with a dynamic address (`dynamic`: none in its inputs). */
 function estate(preview = false, dynamic = false): { e: Estate; vm: Res; nic: Res } {
@@ -150,5 +148,54 @@ describe("HostAddressBook", () => {
     const ms = Number(process.hrtime.bigint() - t0) / 1e6;
     expect(hits).toBe(2000);
     expect(ms).toBeLessThan(1000);
+  });
+});
+
+/**
+ * References by address through the whole pack: a resource the pack does not model that names a host's private
+ * address or a name the stack's Private DNS maps to it (URLs included) is a referrer like one naming the host's id, so
+ * the host's exposure cannot be decided; the inert list still applies.
+ */
+function host(preview: boolean, verified = false) {
+  const e = new Estate({ preview });
+  const { sub } = baseNet(e);
+  const nsg = e.nsg("nsg-ex01", [rule({ name: "allow-vnet", priority: 100, source: "VirtualNetwork" })]);
+  const vm = exHost(e, { nics: [hostNic(e, sub, { nsg, tags: HOST_TAGS(verified ? "remediated" : "unverified") })], verified });
+  return { e, vm };
+}
+
+describe.each(FORMS)("references by address (%s form)", (_form, preview) => {
+  it("control: no path, no violation", () => {
+    expect(runStack(EXPOSED, host(preview).e.resources)).toEqual([]);
+  });
+
+  it("an unmodelled relay whose endpoint is the host's WinRM URL makes an unverified host's exposure undecidable", () => {
+    const { e, vm } = host(preview);
+    e.add("azure-native:relay:HybridConnection", "wsman-relay", { userMetadata: `[{"key":"endpoint","value":"http://${HOST_IP}:5985/wsman"}]` });
+    const v = runStack(EXPOSED, e.resources);
+    expect(v).toHaveLength(1);
+    expectAboutHost(v, vm, "via unmodeled resource", `HybridConnection wsman-relay`, `a property names its address ${HOST_IP}`);
+  });
+
+  it("a verified host's ports cannot be decided when an unmodelled resource names its FQDN", () => {
+    const { e, vm } = host(preview, true);
+    e.add("azure-native:privatedns:PrivateRecordSet", "rs-ex01", {
+      privateZoneName: "corp.example",
+      relativeRecordSetName: "ex01",
+      recordType: "A",
+      resourceGroupName: e.rg,
+      aRecords: [{ ipv4Address: HOST_IP }],
+    });
+    e.add("azure-native:web:WebApp", "owa-proxy", { siteConfig: { appSettings: [{ name: "UPSTREAM", value: "https://ex01.corp.example/owa" }] } });
+    const v = runStack(CLIENT_PORTS, e.resources);
+    expect(v).toHaveLength(1);
+    expectAboutHost(v, vm, "cannot be decided", "owa-proxy", "names ex01.corp.example");
+  });
+
+  it("another host's address (10.0.1.40) and an inert resource naming the address are not referrers", () => {
+    const { e } = host(preview);
+    e.add("azure-native:relay:HybridConnection", "other", { userMetadata: "http://10.0.1.40:5985/wsman" });
+    e.add("azure-native:insights:DataCollectionRule", "dcr", { description: `collects syslog from ${HOST_IP}` });
+    expect(runStack(EXPOSED, e.resources)).toEqual([]);
   });
 });

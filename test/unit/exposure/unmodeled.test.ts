@@ -2,8 +2,11 @@ import { ALL_ADDRESSES, ALL_V4 } from "../../../policies/model/addresses";
 import { ALL_PORTS, ALL_PROTOCOLS } from "../../../policies/model/flows";
 import { unmodeledReferences } from "../../../policies/model/exposure/unmodeled";
 import { Estate, HOST_TAGS, Res, UNKNOWN } from "../../support/estate";
-import { baseNet, exHost, hostNic } from "../../support/networks";
+import { baseNet, exHost, forensicsOnlyHost, hostNic } from "../../support/networks";
 import { analysisOf, openRoutes, routesOf, routesOfKind } from "./fixture";
+import { runStack } from "../../support/judge";
+import { EXPOSED } from "../../support/policyNames";
+import { FORMS } from "../../support/assertions";
 
 function estate(): { e: Estate; vm: Res; nic: Res } {
   const e = new Estate();
@@ -173,5 +176,39 @@ describe("as exposure routes", () => {
     const { e } = estate();
     const a = analysisOf(e);
     expect(a.exposure.routes(a.hosts[0])).toBe(a.exposure.routes(a.hosts[0]));
+  });
+});
+
+describe.each(FORMS)("bypass attempts (%s form)", (_form, preview) => {
+  it("a resource of a type the pack does not model that references the host's NIC makes exposure undecidable", () => {
+    const e = new Estate({ preview });
+    const { nic } = forensicsOnlyHost(e);
+    // A classic-provider pool association: a way onto a load balancer the pack does not read.
+    e.add(
+      "azure:network/networkInterfaceBackendAddressPoolAssociation:NetworkInterfaceBackendAddressPoolAssociation",
+      "assoc",
+      {
+        networkInterfaceId: preview ? UNKNOWN : nic.armId,
+        ipConfigurationName: "ipconfig1",
+        backendAddressPoolId: "/subscriptions/x/resourceGroups/y/providers/Microsoft.Network/loadBalancers/lb/backendAddressPools/p",
+      },
+      { networkInterfaceId: [nic] },
+    );
+    const v = runStack(EXPOSED, e.resources);
+    expect(v).toHaveLength(1);
+    expect(v[0].message).toMatch(/host ex01 .*NetworkInterfaceBackendAddressPoolAssociation assoc references this host .*does not model that type/);
+    expect(v[0].urn).toBe(e.urn("azure-native:compute:VirtualMachine", "ex01"));
+  });
+
+  it("a JIT access policy naming the VM is not modelled either, so it is flagged", () => {
+    const e = new Estate({ preview });
+    const { vm } = forensicsOnlyHost(e);
+    e.add(
+      "azure-native:security:JitNetworkAccessPolicy",
+      "jit",
+      { virtualMachines: [{ id: preview ? UNKNOWN : vm.armId, ports: [{ number: 3389, protocol: "*", maxRequestAccessDuration: "PT3H" }] }] },
+      { virtualMachines: [vm] },
+    );
+    expect(runStack(EXPOSED, e.resources)[0]?.message).toMatch(/JitNetworkAccessPolicy jit references this host/);
   });
 });

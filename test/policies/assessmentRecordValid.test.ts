@@ -1,5 +1,5 @@
 /**
- * exchange-assessment-record-valid (resource policy on inputs, DESIGN §3.2/§3.3): every
+ * exchange-assessment-record-valid (resource policy on inputs, docs/contract.md#the-compromise-assessment): every
  * security.Assessment with assessmentKind exchange-compromise is well-formed; every problem is
  * reported, not only the first; values unknown at preview fail closed naming the field; other
  * assessments are ignored.
@@ -7,7 +7,8 @@
 import { resolveGate } from "../../policies/model/config";
 import { ResourceInput } from "../../policies/model/graph";
 import { assessmentRecordValid } from "../../policies/rules";
-import { ago, ASSESSMENT_GUID, at, clean, Estate, FORMS, host, inputOf, MINUTE, NOW, rawAssessment, Res, UNKNOWN } from "../support/gateFixtures";
+import { ago, ASSESSMENT_GUID, at, clean, Estate, host, inputOf, MINUTE, NOW, rawAssessment, Res, UNKNOWN } from "../support/gateFixtures";
+import { FORMS } from "../support/assertions";
 
 const gate = resolveGate({}).gate;
 const evaluate = (r: Res | ResourceInput, now = NOW) => assessmentRecordValid.evaluate("props" in r ? r : inputOf(r), gate, now);
@@ -153,7 +154,7 @@ describe.each(FORMS)("exchange-assessment-record-valid (%s form)", (_form, previ
     expect(texts(rawAssessment(e, "a-ext", { resourceId: id }))).toHaveLength(1);
   });
 
-  // DESIGN §3.2: resourceId is the VM's id (a string); a non-string one cannot link and must not pass as well-formed.
+  // docs/contract.md#the-compromise-assessment: resourceId is the VM's id (a string); a non-string one cannot link and must not pass as well-formed.
   it("resourceId that is not a string: malformed", () => {
     const { e } = fixture();
     const v = texts(rawAssessment(e, "a-num", { resourceId: 42 }));

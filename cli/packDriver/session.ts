@@ -86,6 +86,10 @@ export async function runPolicyPack(opts: PackRunOptions): Promise<PackRunResult
       timings: { startMs: pack.startMs, analyzeMs: t1 - t0, analyzeStackMs: t2 - t1 },
     };
   } catch (e) {
+    // Say that the pack itself went away (a crash, not an answer), and what it wrote on the way out.
+    await settle(pack.child);
+    const exited = pack.child.exitCode ?? pack.child.signalCode;
+    if (e instanceof Error && exited !== null) e.message = `the policy pack in ${opts.packDir} exited (${exited}) while being asked: ${e.message}`;
     const stderr = pack.stderr().trim();
     if (stderr && e instanceof Error && !e.message.includes(stderr)) e.message += `\npolicy pack stderr:\n${stderr}`;
     throw e;
@@ -93,6 +97,18 @@ export async function runPolicyPack(opts: PackRunOptions): Promise<PackRunResult
     client.close();
     await pack.stop();
   }
+}
+
+/** Lets a child that is dying finish: a dropped connection is seen a moment before the exit. */
+function settle(child: { exitCode: number | null; signalCode: NodeJS.Signals | null; once(e: "exit", f: () => void): unknown }): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const t = setTimeout(resolve, 200);
+    child.once("exit", () => {
+      clearTimeout(t);
+      resolve();
+    });
+  });
 }
 
 /**

@@ -1,9 +1,10 @@
 import Ajv from "ajv";
+import { InputError } from "../errors";
+import { isEnforcementLevel } from "../../policies/model";
 import { AnalyzerInfo, EnforcementLevel, PolicyConfigEntry } from "./analyzerClient";
 
-const LEVELS = new Set<EnforcementLevel>(["advisory", "mandatory", "disabled", "remediate"]);
-
-export class PolicyConfigError extends Error {}
+/** A policy pack config the engine would refuse, or that we refuse beyond it: bad input (exit 2). */
+export class PolicyConfigError extends InputError {}
 
 /** Parses a `--policy-pack-config` file as the engine does: policy name (or "all") → level string or object. */
 export function parsePolicyPackConfig(
@@ -23,12 +24,11 @@ export function parsePolicyPackConfig(
   for (const [k, v] of Object.entries(json as Record<string, unknown>)) {
     if (k === "environments") continue;
     if (typeof v === "string") {
-      if (!LEVELS.has(v as EnforcementLevel))
-        throw new PolicyConfigError(`parsing enforcement level for "${k}": "${v}" is not a valid enforcement level`);
+      if (!isEnforcementLevel(v)) throw new PolicyConfigError(`parsing enforcement level for "${k}": "${v}" is not a valid enforcement level`);
       out[k] = { enforcementLevel: v as EnforcementLevel, properties: {} };
     } else if (typeof v === "object" && v !== null && !Array.isArray(v)) {
       const { enforcementLevel, ...properties } = v as Record<string, unknown>;
-      if (enforcementLevel !== undefined && (typeof enforcementLevel !== "string" || !LEVELS.has(enforcementLevel as EnforcementLevel))) {
+      if (enforcementLevel !== undefined && !isEnforcementLevel(enforcementLevel)) {
         throw new PolicyConfigError(`parsing enforcement level for "${k}": ${JSON.stringify(enforcementLevel)} is not a valid enforcement level`);
       }
       out[k] = { enforcementLevel: enforcementLevel as EnforcementLevel | undefined, properties };

@@ -1,14 +1,15 @@
 /**
- * Issue #15, class 5: a backend by IP (Application Gateway backend address, load balancer IP-based member with its
- * virtualNetwork, Firewall DNAT translated address) reaches an address only in a VNet routable from the proxy: its own,
- * one peered with it, or one peered with a hub it is peered with. Two unpeered VNets with overlapping space are
- * different networks; an unknown VNet or peering fails closed.
+ * Which virtual networks reach which (policies/model/vnetReach.ts; contract: docs/contract.md#reach-between-networks-and-inert-referrers): a backend by IP
+ * (Application Gateway backend address, load balancer IP-based member with its virtualNetwork, Firewall DNAT translated
+ * address) reaches an address only in a VNet routable from the proxy: its own, one peered with it, or one peered with a
+ * hub it is peered with. Two unpeered VNets with overlapping space are different networks; an unknown VNet or peering
+ * fails closed.
  */
 import { Estate, HOST_TAGS, Res, rule, UNKNOWN } from "../support/estate";
 import { runStack } from "../support/judge";
-import { appGateway, baseNet, firewall, FORMS, HOST_IP, hostNic, loadBalancer } from "../support/networks";
-
-const EXPOSED = "exchange-unverified-not-internet-exposed";
+import { appGateway, baseNet, firewall, HOST_IP, hostNic, loadBalancer } from "../support/networks";
+import { FORMS } from "../support/assertions";
+import { EXPOSED } from "../support/policyNames";
 
 function peering(e: Estate, name: string, local: Res, remote: Res | "unknown"): Res {
   const props: Record<string, unknown> = {

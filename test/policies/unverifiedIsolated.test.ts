@@ -1,15 +1,15 @@
 /**
- * exchange-unverified-isolated: a host that is not verified accepts inbound traffic only from
- * forensicsSourcePrefixes (the VNet default allow must be overridden); a compromised host also
- * sends nothing to the internet except to forensicsDestinationPrefixes.
+ * exchange-unverified-isolated (rule: policies/rules/unverifiedIsolated.ts; contract: docs/contract.md#isolation): a
+ * host that is not verified accepts inbound traffic only from forensicsSourcePrefixes (the VNet's default allow must be
+ * overridden); a compromised host also sends nothing to the internet except to forensicsDestinationPrefixes.
  */
-import { Estate, HOST_TAGS, rule } from "../support/estate";
-import { runStack } from "../support/judge";
-import { adminRule, baseNet, expectAboutHost, exHost, FORMS, hostNic } from "../support/networks";
+import { Estate, HOST_TAGS, Res, rule, UNKNOWN } from "../support/estate";
+import { analyse, runStack } from "../support/judge";
+import { adminRule, baseNet, exHost, FORENSICS, forensicsOnlyHost, hostNic } from "../support/networks";
 import { sample } from "../support/budget";
-
-const POLICY = "exchange-unverified-isolated";
-const CONFIG = { forensicsSourcePrefixes: ["10.9.0.0/24"] };
+import { expectAboutHost, FORMS } from "../support/assertions";
+import { EXPOSED, ISOLATED } from "../support/policyNames";
+import { unverifiedIsolated } from "../../policies/rules/unverifiedIsolated";
 
 const forensicsIn = () => rule({ name: "allow-forensics-rdp", priority: 100, source: "10.9.0.0/24", port: "3389", protocol: "Tcp" });
 const denyAllIn = () => rule({ name: "deny-all-in", priority: 4000, access: "Deny", source: "*" });
@@ -33,17 +33,17 @@ function isolatedHost(
 describe.each(FORMS)("isolation (%s form)", (_form, preview) => {
   it("forensics allow + deny * inbound: isolated", () => {
     const { e } = isolatedHost(preview);
-    expect(runStack(POLICY, e.resources, CONFIG)).toEqual([]);
+    expect(runStack(ISOLATED, e.resources, FORENSICS)).toEqual([]);
   });
 
   it("the same isolation in the subnet NSG instead of the NIC NSG: isolated", () => {
     const { e } = isolatedHost(preview, { rules: null, subnetRules: [forensicsIn(), denyAllIn()] });
-    expect(runStack(POLICY, e.resources, CONFIG)).toEqual([]);
+    expect(runStack(ISOLATED, e.resources, FORENSICS)).toEqual([]);
   });
 
   it("without the deny: not isolated, the message names the VNet default rule AllowVNetInBound", () => {
     const { e, vm } = isolatedHost(preview, { rules: [forensicsIn()] });
-    const v = runStack(POLICY, e.resources, CONFIG);
+    const v = runStack(ISOLATED, e.resources, FORENSICS);
     expect(v).toHaveLength(1);
     expectAboutHost(v, vm, "is not isolated", "nic-ex01/ipconfig1", "AllowVNetInBound (65000)");
   });
@@ -52,14 +52,14 @@ describe.each(FORMS)("isolation (%s form)", (_form, preview) => {
     const { e, vm } = isolatedHost(preview, {
       rules: [forensicsIn(), rule({ name: "deny-internet-in", priority: 4000, access: "Deny", source: "Internet" })],
     });
-    const v = runStack(POLICY, e.resources, CONFIG);
+    const v = runStack(ISOLATED, e.resources, FORENSICS);
     expect(v).toHaveLength(1);
     expectAboutHost(v, vm, "is not isolated", "AllowVNetInBound");
   });
 
   it("no NSG at all: not isolated", () => {
     const { e, vm } = isolatedHost(preview, { rules: null });
-    const v = runStack(POLICY, e.resources, CONFIG);
+    const v = runStack(ISOLATED, e.resources, FORENSICS);
     expect(v).toHaveLength(1);
     expectAboutHost(v, vm, "is not isolated", "no subnet NSG", "no NIC NSG");
   });
@@ -68,7 +68,7 @@ describe.each(FORMS)("isolation (%s form)", (_form, preview) => {
     const { e, vm } = isolatedHost(preview, {
       rules: [forensicsIn(), rule({ name: "allow-ops", priority: 200, source: "10.20.0.0/16", port: "3389", protocol: "Tcp" }), denyAllIn()],
     });
-    const v = runStack(POLICY, e.resources, CONFIG);
+    const v = runStack(ISOLATED, e.resources, FORENSICS);
     expect(v).toHaveLength(1);
     expectAboutHost(v, vm, "allow-ops (200)", "10.20.0.0/16");
   });
@@ -78,20 +78,20 @@ describe.each(FORMS)("isolation (%s form)", (_form, preview) => {
       rules: [rule({ name: "allow-all", priority: 100, source: "*" })],
       subnetRules: [forensicsIn(), denyAllIn()],
     });
-    expect(runStack(POLICY, e.resources, CONFIG)).toEqual([]);
+    expect(runStack(ISOLATED, e.resources, FORENSICS)).toEqual([]);
   });
 
   describe("compromised host", () => {
     it("without an outbound deny: a violation about sending to the internet", () => {
       const { e, vm } = isolatedHost(preview, { state: "compromised" });
-      const v = runStack(POLICY, e.resources, CONFIG);
+      const v = runStack(ISOLATED, e.resources, FORENSICS);
       expect(v).toHaveLength(1);
       expectAboutHost(v, vm, "(compromised)", "can still send to the internet", "AllowInternetOutBound");
     });
 
     it("with outbound deny * → Internet above the defaults: isolated", () => {
       const { e } = isolatedHost(preview, { state: "compromised", rules: [forensicsIn(), denyAllIn(), denyInternetOut()] });
-      expect(runStack(POLICY, e.resources, CONFIG)).toEqual([]);
+      expect(runStack(ISOLATED, e.resources, FORENSICS)).toEqual([]);
     });
 
     it("with an outbound allow to forensicsDestinationPrefixes above the deny: isolated when that prefix is configured", () => {
@@ -110,9 +110,9 @@ describe.each(FORMS)("isolation (%s form)", (_form, preview) => {
         denyInternetOut(),
       ];
       const { e, vm } = isolatedHost(preview, { state: "compromised", rules });
-      expect(runStack(POLICY, e.resources, { ...CONFIG, forensicsDestinationPrefixes: ["198.51.100.0/24"] })).toEqual([]);
+      expect(runStack(ISOLATED, e.resources, { ...FORENSICS, forensicsDestinationPrefixes: ["198.51.100.0/24"] })).toEqual([]);
       // ... and a violation naming the allow when it is not.
-      const v = runStack(POLICY, e.resources, CONFIG);
+      const v = runStack(ISOLATED, e.resources, FORENSICS);
       expect(v).toHaveLength(1);
       expectAboutHost(v, vm, "can still send to the internet", "allow-evidence-out (100)");
     });
@@ -124,21 +124,21 @@ describe.each(FORMS)("isolation (%s form)", (_form, preview) => {
         verdict: "compromised",
         completedAt: new Date(Date.now() - 86400000).toISOString(),
       });
-      const v = runStack(POLICY, e.resources, CONFIG);
+      const v = runStack(ISOLATED, e.resources, FORENSICS);
       expect(v).toHaveLength(1);
       expectAboutHost(v, vm, "can still send to the internet");
     });
 
     it("an unverified host is not held to the outbound rule", () => {
       const { e } = isolatedHost(preview, { state: "unverified" });
-      expect(runStack(POLICY, e.resources, CONFIG)).toEqual([]);
+      expect(runStack(ISOLATED, e.resources, FORENSICS)).toEqual([]);
     });
   });
 
   it("an AVNM AlwaysAllow from VirtualNetwork defeats the isolation NSG", () => {
     const { e, vm } = isolatedHost(preview);
     adminRule(e, "always-vnet", { source: "VirtualNetwork", protocol: "Any" });
-    const v = runStack(POLICY, e.resources, CONFIG);
+    const v = runStack(ISOLATED, e.resources, FORENSICS);
     expect(v).toHaveLength(1);
     expectAboutHost(v, vm, "is not isolated", "network manager AlwaysAllow rule always-vnet");
   });
@@ -146,7 +146,7 @@ describe.each(FORMS)("isolation (%s form)", (_form, preview) => {
   it("an AVNM admin rule with access Deny does not count against isolation", () => {
     const { e } = isolatedHost(preview);
     adminRule(e, "deny-vnet", { access: "Deny", source: "VirtualNetwork", protocol: "Any" });
-    expect(runStack(POLICY, e.resources, CONFIG)).toEqual([]);
+    expect(runStack(ISOLATED, e.resources, FORENSICS)).toEqual([]);
   });
 
   it("a verified host is not required to be isolated", () => {
@@ -154,7 +154,7 @@ describe.each(FORMS)("isolation (%s form)", (_form, preview) => {
     const { sub } = baseNet(e);
     const nic = hostNic(e, sub, { tags: HOST_TAGS("remediated") });
     exHost(e, { nics: [nic], verified: true });
-    expect(runStack(POLICY, e.resources, CONFIG)).toEqual([]);
+    expect(runStack(ISOLATED, e.resources, FORENSICS)).toEqual([]);
   });
 
   it("a host marked remediated but without an assessment is held to isolation", () => {
@@ -162,7 +162,7 @@ describe.each(FORMS)("isolation (%s form)", (_form, preview) => {
     const { sub } = baseNet(e);
     const nic = hostNic(e, sub, { tags: HOST_TAGS("remediated") });
     const vm = exHost(e, { nics: [nic], state: "remediated" });
-    const v = runStack(POLICY, e.resources, CONFIG);
+    const v = runStack(ISOLATED, e.resources, FORENSICS);
     expect(v).toHaveLength(1);
     expectAboutHost(v, vm, "marked remediated but not verified", "is not isolated");
   });
@@ -170,10 +170,10 @@ describe.each(FORMS)("isolation (%s form)", (_form, preview) => {
   it("unknown NSG rules: cannot be shown isolated", () => {
     const e = new Estate({ preview });
     const { sub } = baseNet(e);
-    const nsg = e.nsg("nsg-iso-ex01", "04da6b54-80e4-46f7-96ec-b56ff0331ba9" as unknown as Array<Record<string, unknown>>);
+    const nsg = e.nsg("nsg-iso-ex01", UNKNOWN as unknown as Array<Record<string, unknown>>);
     const nic = hostNic(e, sub, { nsg });
     const vm = exHost(e, { nics: [nic] });
-    const v = runStack(POLICY, e.resources, CONFIG);
+    const v = runStack(ISOLATED, e.resources, FORENSICS);
     expect(v.length).toBeGreaterThanOrEqual(1);
     expectAboutHost(v, vm, "unknown at preview");
   });
@@ -199,7 +199,7 @@ function unknownAt(resources: readonly import("../support/estate").Res[], at: { 
     const props = structuredClone(r.properties) as Record<string, unknown>;
     let cur: Record<string | number, unknown> = props;
     for (const k of at.path.slice(0, -1)) cur = cur[k] as Record<string | number, unknown>;
-    cur[at.path[at.path.length - 1]] = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+    cur[at.path[at.path.length - 1]] = UNKNOWN;
     return { ...r, properties: props };
   });
 }
@@ -211,9 +211,131 @@ describe.each(FORMS)("isolation: an unknown value never hides a gap (%s form)", 
   ] as const)("%s", (_name, o) => {
     const { e, vm } = isolatedHost(preview, o as { rules?: Array<Record<string, unknown>>; state?: string });
     it.each(sample(sweep(e.resources)).map((c) => [c.label, c] as const))("%s unknown", (_label, c) => {
-      const v = runStack(POLICY, unknownAt(e.resources, c), CONFIG);
+      const v = runStack(ISOLATED, unknownAt(e.resources, c), FORENSICS);
       expect(v.length).toBeGreaterThanOrEqual(1);
       expect(v.every((x) => x.urn === vm.urn)).toBe(true);
     });
+  });
+});
+
+describe("exchange-unverified-isolated", () => {
+  const run = (e: Estate, config: Record<string, unknown> = {}) => unverifiedIsolated.evaluate(analyse(e.resources), config);
+  const isolation = (e: Estate, extra: Array<Record<string, unknown>> = []) =>
+    e.nsg("nsg-iso", [
+      rule({ name: "allow-forensics", priority: 100, source: "10.99.0.0/24", port: "3389", protocol: "Tcp" }),
+      rule({ name: "deny-all-in", priority: 200, access: "Deny", source: "*" }),
+      ...extra,
+    ]);
+
+  function host(state: string | Record<string, string>, nsg?: (e: Estate) => Res): Estate {
+    const e = new Estate();
+    const { sub } = baseNet(e);
+    const tags = typeof state === "string" ? HOST_TAGS(state) : state;
+    exHost(e, { nics: [hostNic(e, sub, { tags, ...(nsg ? { nsg: nsg(e) } : {}) })], tags });
+    return e;
+  }
+
+  it("isolated: nothing", () => {
+    expect(
+      run(
+        host("unverified", (e) => isolation(e)),
+        { forensicsSourcePrefixes: ["10.99.0.0/24"] },
+      ),
+    ).toEqual([]);
+  });
+
+  it("the forensics allow counts only when configured", () => {
+    const [v] = run(host("unverified", (e) => isolation(e)));
+    expect(v.message).toMatch(
+      /^host ex01 \(unverified\) is not isolated: nic-ex01\/ipconfig1 accepts inbound traffic from outside forensicsSourcePrefixes: .*allow-forensics.*\. Fix: allow only forensicsSourcePrefixes, then deny inbound from source \* above every other rule, in its NIC or subnet NSG\.$/,
+    );
+  });
+
+  it("a compromised host that can reach the internet: the outbound message", () => {
+    const vs = run(
+      host("compromised", (e) => isolation(e)),
+      { forensicsSourcePrefixes: ["10.99.0.0/24"] },
+    );
+    expect(vs).toHaveLength(1);
+    expect(vs[0].message).toMatch(
+      /^host ex01 \(compromised\) is compromised and can still send to the internet: nic-ex01\/ipconfig1 outbound .*AllowInternetOutBound.*\. Fix: deny outbound to Internet \(and 0\.0\.0\.0\/0\) except forensicsDestinationPrefixes in its NIC or subnet NSG\.$/,
+    );
+  });
+
+  it("a host whose state tag cannot be read is held to the outbound rule too", () => {
+    const vs = run(
+      host({ workload: "exchange", "remediation-state": UNKNOWN }, (e) => isolation(e)),
+      { forensicsSourcePrefixes: ["10.99.0.0/24"] },
+    );
+    expect(vs.map((v) => v.message)).toEqual([
+      expect.stringContaining(
+        "(of unknown state (its remediation-state tag is unknown at preview)) is compromised and can still send to the internet",
+      ),
+    ]);
+  });
+
+  it("an unverified host is not held to the outbound rule", () => {
+    expect(
+      run(
+        host("unverified", (e) => isolation(e)),
+        { forensicsSourcePrefixes: ["10.99.0.0/24"] },
+      ),
+    ).toEqual([]);
+  });
+
+  it("a compromised host with an outbound deny except forensics destinations: isolated", () => {
+    const nsg = (e: Estate) =>
+      isolation(e, [
+        rule({ name: "allow-forensics-out", priority: 100, direction: "Outbound", destination: "10.99.1.0/24", source: "*" }),
+        rule({ name: "deny-all-out", priority: 200, direction: "Outbound", access: "Deny", destination: "*", source: "*" }),
+      ]);
+    expect(run(host("compromised", nsg), { forensicsSourcePrefixes: ["10.99.0.0/24"], forensicsDestinationPrefixes: ["10.99.1.0/24"] })).toEqual([]);
+  });
+
+  it("verified hosts are not held to isolation", () => {
+    const e = new Estate();
+    const { sub } = baseNet(e);
+    exHost(e, { nics: [hostNic(e, sub, { tags: HOST_TAGS("remediated") })], verified: true });
+    expect(run(e)).toEqual([]);
+  });
+
+  it("a host whose network cannot be read: 'cannot be shown to be isolated'", () => {
+    const e = new Estate();
+    e.add("azure-native:compute:VirtualMachine", "ex01", {
+      vmName: "ex01",
+      tags: HOST_TAGS("unverified"),
+      networkProfile: { networkInterfaces: UNKNOWN },
+    });
+    const vs = run(e);
+    expect(vs.length).toBeGreaterThan(0);
+    expect(vs[0].message).toMatch(
+      /^host ex01 \(unverified\) cannot be shown to be isolated: .+\. Fix: make the host's NICs, subnet and NSGs readable in this stack\.$/,
+    );
+  });
+
+  it("config errors for both prefix lists", () => {
+    expect(unverifiedIsolated.configErrors!({ forensicsSourcePrefixes: ["a"], forensicsDestinationPrefixes: ["b", "10.0.0.0/8"] })).toEqual([
+      'forensicsSourcePrefixes: "a" is not an IP address or CIDR prefix',
+      'forensicsDestinationPrefixes: "b" is not an IP address or CIDR prefix',
+    ]);
+    expect(unverifiedIsolated.configErrors!({})).toEqual([]);
+  });
+});
+
+describe.each(FORMS)("bypass attempts (%s form)", (_form, preview) => {
+  it("starts from a compliant isolated host", () => {
+    const e = new Estate({ preview });
+    forensicsOnlyHost(e);
+    expect(runStack(EXPOSED, e.resources)).toEqual([]);
+    expect(runStack(ISOLATED, e.resources, FORENSICS)).toEqual([]);
+  });
+
+  it("inline rules and a standalone SecurityRule on the same NSG are evaluated together", () => {
+    const e = new Estate({ preview });
+    const { nsg } = forensicsOnlyHost(e);
+    // An allow slipped in above the deny as a standalone resource.
+    e.securityRule("sneaky", nsg, rule({ name: "sneaky", priority: 105, source: "*", port: "443", protocol: "Tcp" }));
+    const v = runStack(ISOLATED, e.resources, FORENSICS);
+    expect(v.map((x) => x.message)).toEqual([expect.stringMatching(/nsg-ex01 SecurityRule sneaky \(105\) allows \* .*TCP 443/)]);
   });
 });

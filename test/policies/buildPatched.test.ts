@@ -1,10 +1,11 @@
 /**
- * exchange-build-patched (DESIGN §3.3; Microsoft's Exchange build-number page and HealthChecker's build table): the build in a remediated
+ * exchange-build-patched (docs/contract.md#policies-and-enforcement; Microsoft's Exchange build-number page and HealthChecker's build table): the build in a remediated
  * host's newest clean assessment includes the security update of securityBaseline for its CU; a CU
  * without such an update fails. Default baseline: the newest wave the pack knows ("2026-09").
  */
 import { DEFAULT_BASELINE } from "../../policies/model/exchangeBuilds";
-import { ago, clean, Estate, expectOnHost, expectSome, FORMS, gateOf, host, messages, runGate, UNKNOWN } from "../support/gateFixtures";
+import { ago, clean, Estate, gateOf, host, runGate, UNKNOWN } from "../support/gateFixtures";
+import { expectOnHost, expectSome, FORMS, messages } from "../support/assertions";
 
 describe.each(FORMS)("exchange-build-patched (%s form)", (_form, preview) => {
   const withBuild = (exchangeBuild: string, state: string | null = "remediated") => {

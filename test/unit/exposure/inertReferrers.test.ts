@@ -1,29 +1,14 @@
 /**
- * Issue #15, class 7: well-known resource types that reference a host but cannot open a network path leave its
- * exposure decidable; every other type that names the host still fails closed. One list with a reason per entry:
- * policies/model/exposure/inertReferrers.ts.
+ * The inert referrers (policies/model/exposure/inertReferrers.ts; contract: docs/contract.md#reach-between-networks-and-inert-referrers): well-known resource
+ * types that reference a host but cannot open a network path leave its exposure decidable; every other type that names
+ * the host still fails closed. One list, a reason per entry.
  */
-import { INERT_REFERRERS, inertReason } from "../../policies/model/exposure/inertReferrers";
-import { Estate, HOST_TAGS, Res, rule, UNKNOWN } from "../support/estate";
-import { runStack } from "../support/judge";
-import { FORMS } from "../support/networks";
-
-const EXPOSED = "exchange-unverified-not-internet-exposed";
-const ISOLATED = "exchange-unverified-isolated";
-const FORENSICS = { forensicsSourcePrefixes: ["10.9.0.0/24"] };
-
-function isolatedHost(e: Estate) {
-  const vnet = e.vnet("vnet", ["10.0.0.0/16"]);
-  const sub = e.subnet("snet-q", vnet, "10.0.2.0/24");
-  const nsg = e.nsg("nsg-ex01", [
-    rule({ name: "allow-forensics", priority: 100, source: "10.9.0.0/24", port: "3389", protocol: "Tcp" }),
-    rule({ name: "deny-all", priority: 110, access: "Deny", source: "*" }),
-    rule({ name: "deny-out", priority: 110, direction: "Outbound", access: "Deny", destination: "Internet" }),
-  ]);
-  const nic = e.nic("nic-ex01", { subnet: sub, nsg, privateIp: "10.0.2.4", tags: HOST_TAGS("unverified") });
-  const vm = e.vm("ex01", { nics: [nic], tags: HOST_TAGS("unverified") });
-  return { nic, vm };
-}
+import { INERT_REFERRERS, inertReason } from "../../../policies/model/exposure/inertReferrers";
+import { Estate, Res, UNKNOWN } from "../../support/estate";
+import { runStack } from "../../support/judge";
+import { FORMS } from "../../support/assertions";
+import { EXPOSED, ISOLATED } from "../../support/policyNames";
+import { FORENSICS, forensicsOnlyHost } from "../../support/networks";
 
 /** Each referrer as a program writes it: the VM's id in its own property (unknown at preview, linked by URN). */
 const REFERRERS: Array<[string, (e: Estate, vm: Res, nic: Res) => void]> = [
@@ -114,7 +99,7 @@ const REFERRERS: Array<[string, (e: Estate, vm: Res, nic: Res) => void]> = [
 describe.each(FORMS)("inert referrers (%s form)", (_form, preview) => {
   it.each(REFERRERS)("%s: the isolated host stays decidable and clean", (_name, add) => {
     const e = new Estate({ preview });
-    const { vm, nic } = isolatedHost(e);
+    const { vm, nic } = forensicsOnlyHost(e);
     add(e, vm, nic);
     expect(runStack(EXPOSED, e.resources)).toEqual([]);
     expect(runStack(ISOLATED, e.resources, FORENSICS)).toEqual([]);
@@ -122,7 +107,7 @@ describe.each(FORMS)("inert referrers (%s form)", (_form, preview) => {
 
   it("a type outside the list that names the host still fails closed (a JIT policy in the same security module)", () => {
     const e = new Estate({ preview });
-    const { vm } = isolatedHost(e);
+    const { vm } = forensicsOnlyHost(e);
     REFERRERS.forEach(([, add]) =>
       add(
         e,
@@ -154,5 +139,21 @@ describe("the inert list", () => {
     expect(inertReason("azure:authorization:RoleAssignment")).toBeUndefined();
     expect(inertReason("azure-native:security:JitNetworkAccessPolicy")).toBeUndefined();
     expect(inertReason("azure-native:compute:VirtualMachineScaleSet")).toBeUndefined();
+  });
+});
+
+describe.each(FORMS)("bypass attempts (%s form)", (_form, preview) => {
+  it("governance resources that reference the host (a role assignment, a diagnostic setting) do not", () => {
+    const e = new Estate({ preview });
+    const { vm } = forensicsOnlyHost(e);
+    e.add(
+      "azure-native:authorization:RoleAssignment",
+      "ra",
+      { scope: preview ? UNKNOWN : vm.armId, principalId: "p", roleDefinitionId: "r" },
+      { scope: [vm] },
+    );
+    e.add("azure-native:insights:DiagnosticSetting", "diag", { resourceUri: preview ? UNKNOWN : vm.armId }, { resourceUri: [vm] });
+    e.add("random:index/randomPet:RandomPet", "pet", { prefix: vm.armId });
+    expect(runStack(EXPOSED, e.resources)).toEqual([]);
   });
 });

@@ -1,13 +1,13 @@
 /**
- * Issue #15, class 3: an Azure Bastion with shareable links lets anyone with a link reach RDP (3389) and SSH (22) of
- * every VM Bastion reaches (its VNet and VNets peered with it) without an Azure sign-in: an internet path, filtered by
- * the host's NSGs as traffic from AzureBastionSubnet.
+ * Azure Bastion paths (policies/model/exposure/bastion.ts; contract: docs/contract.md#paths): a Bastion with shareable
+ * links lets anyone who has a link reach RDP (3389) and SSH (22) of every VM Bastion reaches (its VNet and VNets peered
+ * with it) without an Azure sign-in (https://learn.microsoft.com/azure/bastion/shareable-link): an internet path,
+ * filtered by the host's NSGs as traffic from AzureBastionSubnet.
  */
-import { Estate, HOST_TAGS, Res, rule, UNKNOWN } from "../support/estate";
-import { runStack } from "../support/judge";
-import { FORMS } from "../support/networks";
-
-const EXPOSED = "exchange-unverified-not-internet-exposed";
+import { Estate, HOST_TAGS, Res, rule, UNKNOWN } from "../../support/estate";
+import { runStack } from "../../support/judge";
+import { FORMS } from "../../support/assertions";
+import { EXPOSED } from "../../support/policyNames";
 
 interface Opts {
   share?: unknown;

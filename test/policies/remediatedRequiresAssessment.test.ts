@@ -1,8 +1,8 @@
 /**
- * exchange-remediated-requires-assessment (DESIGN §3.2, §3.3, §5): a host marked remediated has a
- * linked assessment whose newest result (by completedAt) is clean, well-formed, no older than
- * maxAssessmentAgeDays, covers every requiredChecks id and reaches back to investigationWindowStart.
- * Each case also checks what the other two gate policies say, so each rule is seen on its own.
+ * exchange-remediated-requires-assessment (rule: policies/rules/remediatedRequiresAssessment.ts; contract:
+ * docs/contract.md#the-compromise-assessment): a host marked remediated has a linked assessment whose newest result (by completedAt) is
+ * clean, well-formed, no older than maxAssessmentAgeDays, covers every requiredChecks id and reaches back to
+ * investigationWindowStart. Each case also checks what the other two gate policies say, so each rule is seen on its own.
  */
 import {
   ago,
@@ -10,13 +10,9 @@ import {
   clean,
   DAY,
   Estate,
-  expectOnHost,
-  expectSome,
-  FORMS,
   gateOf,
   host,
   isolatedNet,
-  messages,
   MINUTE,
   NOW,
   rawAssessment,
@@ -26,6 +22,10 @@ import {
   withDeps,
   withProps,
 } from "../support/gateFixtures";
+import { expectOnHost, expectSome, FORMS, messages } from "../support/assertions";
+import { cleanData } from "../support/estate";
+import { analyse } from "../support/judge";
+import { forensicsOnlyHost } from "../support/networks";
 
 describe.each(FORMS)("exchange-remediated-requires-assessment (%s form)", (_form, preview) => {
   const setup = () => {
@@ -664,5 +664,78 @@ describe("the preview of an update: the VM's own id unknown, the assessment's re
     const { e, vm } = updatePreview({ idGroup: "rg-elsewhere" });
     expect(gateOf(e, vm).links).toEqual([]);
     expectSome(runGate(e).requires, "no compromise assessment");
+  });
+});
+
+/**
+ * The assessment-link bypass (docs/threat-model.md row 29): only an assessment's resourceId (its value, or its own property dependencies) links it to a host.
+ * Plain dependencies (dependsOn) never override the property's own dependencies; they stand in only when the engine sent
+ * no property dependencies at all, and a link they make where the engine sent some is a guess that never verifies.
+ */
+describe.each(FORMS)("assessment links: the resourceId's own dependencies are authoritative (%s form)", (_form, preview) => {
+  const nicOf = (e: Estate, vmName = "ex01") => e.resources.find((r) => r.name === `nic-${vmName}`)!;
+
+  it("resourceId names the NIC (by id, or by its property dependencies at preview) while dependsOn names the VM: not linked, not verified", () => {
+    const e = new Estate({ preview });
+    const vm = host(e);
+    const nic = nicOf(e);
+    const a = rawAssessment(e, "a-on-nic", { resourceId: preview ? UNKNOWN : nic.armId, data: clean() });
+    withDeps(e, a, "resourceId", [nic]);
+    // dependsOn: the VM, as a plain dependency only.
+    const i = e.resources.findIndex((r) => r.urn === a.urn);
+    e.resources[i] = { ...e.resources[i], dependencies: [...(e.resources[i].dependencies ?? []), vm.urn] };
+    const g = gateOf(e, vm);
+    expect(g.links).toHaveLength(0);
+    expect(g.verified).toBe(false);
+    expectSome(runGate(e).requires, "host ex01 is marked remediated but no compromise assessment");
+  });
+
+  if (preview) {
+    it("property dependencies sent for other inputs but none for resourceId: a dependsOn VM is a guess that never verifies", () => {
+      const e = new Estate({ preview });
+      const vm = host(e);
+      const a = rawAssessment(e, "a-guess", { resourceId: UNKNOWN, data: clean() });
+      const i = e.resources.findIndex((r) => r.urn === a.urn);
+      e.resources[i] = { ...a, dependencies: [vm.urn], propertyDependencies: { additionalData: [vm.urn] } };
+      const g = gateOf(e, vm);
+      expect(g.links).toHaveLength(1);
+      expect(g.links[0].certain).toBe(false);
+      expect(g.verified).toBe(false);
+      expect(runGate(e).requires.length).toBeGreaterThan(0);
+    });
+
+    it("the same guess still counts against the host: a compromised record linked only by dependsOn blocks remediated", () => {
+      const e = new Estate({ preview });
+      const vm = host(e);
+      e.assessment("a-ok", vm, clean());
+      const bad = rawAssessment(e, "a-bad", {
+        resourceId: UNKNOWN,
+        data: clean({ verdict: "compromised" }),
+        status: { code: "Unhealthy" },
+      });
+      const i = e.resources.findIndex((r) => r.urn === bad.urn);
+      e.resources[i] = { ...bad, dependencies: [vm.urn], propertyDependencies: { additionalData: [vm.urn] } };
+      expect(gateOf(e, vm).verified).toBe(false);
+      expectSome(runGate(e).rebuild, "ex01");
+    });
+  }
+});
+
+describe.each(FORMS)("bypass attempts (%s form)", (_form, preview) => {
+  it("a clean assessment of a VM with the same name in another resource group does not verify the host", () => {
+    const e = new Estate({ preview });
+    const { vm } = forensicsOnlyHost(e, "remediated");
+    const other = new Estate({ preview: false, rg: "rg-other" });
+    const otherId = other.armId("azure-native:compute:VirtualMachine", "ex01");
+    e.add("azure-native:security:Assessment", "a-other", {
+      resourceId: otherId,
+      assessmentName: "6f3ad5a2-6f8e-4d0c-9a57-0c6f4e1f2b71",
+      resourceDetails: { source: "Azure" },
+      status: { code: "Healthy" },
+      additionalData: cleanData(),
+    });
+    const a = analyse(e.resources);
+    expect(a.gateOf(a.hosts[0]).verified).toBe(false);
+    void vm;
   });
 });

@@ -3,11 +3,11 @@ import * as analyzerpb from "@pulumi/pulumi/proto/analyzer_pb";
 import { AnalyzerClient } from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
+import { EnforcementLevel, levelOfNumber, numberOfLevel } from "../../policies/model";
 
-export type EnforcementLevel = "advisory" | "mandatory" | "disabled" | "remediate";
+export type { EnforcementLevel };
 export type Severity = "" | "low" | "medium" | "high" | "critical";
 
-const LEVELS: EnforcementLevel[] = ["advisory", "mandatory", "disabled", "remediate"];
 const SEVERITIES: Severity[] = ["", "low", "medium", "high", "critical"];
 
 export interface PolicyInfo {
@@ -75,7 +75,7 @@ function toDiagnostic(d: analyzerpb.AnalyzeDiagnostic): Diagnostic {
     policyPackVersion: d.getPolicypackversion(),
     description: d.getDescription(),
     message: d.getMessage(),
-    enforcementLevel: LEVELS[d.getEnforcementlevel()] ?? "advisory",
+    enforcementLevel: levelOfNumber(d.getEnforcementlevel()) ?? "advisory",
     urn: d.getUrn(),
     severity: SEVERITIES[d.getSeverity()] ?? "",
   };
@@ -135,7 +135,7 @@ export class EngineAnalyzerClient {
         return {
           name: p.getName(),
           description: p.getDescription(),
-          enforcementLevel: LEVELS[p.getEnforcementlevel()] ?? "advisory",
+          enforcementLevel: levelOfNumber(p.getEnforcementlevel()) ?? "advisory",
           severity: SEVERITIES[p.getSeverity()] ?? "",
           tags: p.getTagsList(),
           remediationSteps: p.getRemediationSteps(),
@@ -159,7 +159,7 @@ export class EngineAnalyzerClient {
     const map = req.getPolicyconfigMap();
     for (const [name, entry] of Object.entries(config)) {
       const pc = new analyzerpb.PolicyConfig();
-      pc.setEnforcementlevel(LEVELS.indexOf(entry.enforcementLevel) as analyzerpb.EnforcementLevel);
+      pc.setEnforcementlevel(numberOfLevel(entry.enforcementLevel) as analyzerpb.EnforcementLevel);
       pc.setProperties(Struct.fromJavaScript(entry.properties as never));
       map.set(name, pc);
     }

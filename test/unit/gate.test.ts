@@ -1,15 +1,14 @@
 /**
- * The gate's own wording and derived state (DESIGN §3.1, §3.3): the report text of the newest
- * assessment, a state tag that cannot be read, the compromise history, the build of a record whose
- * verdict is unknown, and the OS-disk findings.
+ * The remediation gate (policies/model/gate.ts; contract: docs/contract.md#verified-hosts-the-gate): its findings as values and their
+ * one rendering, the text of the newest assessment, a state tag that cannot be read, the compromise history, the build
+ * of a record whose verdict is unknown, and the OS-disk findings.
  */
 import { assessmentFindings, buildFindings, describeNewest, osDiskFindings } from "../../policies/model/gate";
 import { GateFinding, renderGateFinding } from "../../policies/model/gateFindings";
 import { resolveGate } from "../../policies/model/config";
 import { ResourceGraph } from "../../policies/model/graph";
-import { analyse, toInputs } from "../support/judge";
-import { stateText } from "../../policies/rules/wording";
-import { ago, clean, Estate, gateOf, HOST_TAGS, host, NOW, rawAssessment, UNKNOWN } from "../support/gateFixtures";
+import { toInputs } from "../support/judge";
+import { ago, clean, Estate, gateOf, host, HOST_TAGS, NOW, rawAssessment, UNKNOWN } from "../support/gateFixtures";
 
 const GATE = resolveGate({}).gate;
 /** The findings as users read them. */
@@ -246,16 +245,5 @@ describe("osDiskFindings", () => {
   it("Attach and Copy are not built from an image; a missing option is named", () => {
     expect(findings({ osDisk: { createOption: "Attach" } })[0]).toMatch(/^the OS disk of host ex01 is created with "Attach", not from an image/);
     expect(findings({ osDisk: {} })).toEqual(["the OS disk of host ex01 declares no createOption: create it FromImage from a trusted image"]);
-  });
-});
-
-describe("stateText: a host marked remediated that the gate does not verify", () => {
-  it("names the failing gate policies instead of repeating their messages", () => {
-    const e = new Estate();
-    const vm = host(e);
-    e.assessment("a", vm, clean({ exchangeBuild: "15.2.792.10", completedAt: ago(40) }));
-    const a = analyse(e.resources, {}, NOW);
-    const h = a.hosts.find((x) => x.urn === vm.urn)!;
-    expect(stateText(a, h)).toBe("marked remediated but not verified (see exchange-remediated-requires-assessment, exchange-build-patched)");
   });
 });
