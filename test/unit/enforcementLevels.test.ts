@@ -5,7 +5,14 @@
 import fc from "fast-check";
 import * as analyzerpb from "@pulumi/pulumi/proto/analyzer_pb";
 import type { EnforcementLevel as PolicySdkLevel } from "@pulumi/policy";
-import { blocks, ENFORCEMENT_LEVELS, EnforcementLevel, isEnforcementLevel, levelOfNumber, numberOfLevel } from "../../policies/model/enforcementLevels";
+import {
+  blocks,
+  ENFORCEMENT_LEVELS,
+  EnforcementLevel,
+  isEnforcementLevel,
+  levelOfNumber,
+  numberOfLevel,
+} from "../../policies/model/enforcementLevels";
 
 /** The engine's enum as generated from pulumi/pulumi proto/pulumi/analyzer.proto: ADVISORY → "advisory". */
 const ENGINE_ENUM: ReadonlyArray<[string, number]> = Object.entries(analyzerpb.EnforcementLevel).map(([k, n]) => [k.toLowerCase(), n as number]);

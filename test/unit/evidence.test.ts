@@ -33,7 +33,9 @@ describe.each(FORMS)("snapshotOfOsDisk (%s form)", (_form, preview) => {
     const e = new Estate({ preview });
     const name = generationName("ex01", 1);
     const disk = osDiskName(name);
-    const managedDisk = o.withId ? { id: preview ? UNKNOWN : diskId(e, disk), storageAccountType: "Premium_LRS" } : { storageAccountType: "Premium_LRS" };
+    const managedDisk = o.withId
+      ? { id: preview ? UNKNOWN : diskId(e, disk), storageAccountType: "Premium_LRS" }
+      : { storageAccountType: "Premium_LRS" };
     const vm = host(e, { name, state: "compromised", osDisk: { createOption: "FromImage", name: disk, managedDisk } });
     return { e, vm, disk };
   };
@@ -78,7 +80,10 @@ describe.each(FORMS)("snapshotOfOsDisk (%s form)", (_form, preview) => {
   it.each<[string, (e: Estate, disk: string) => string]>([
     ["a disk of the same name in another resource group", (e, disk) => diskId(e, disk, "rg-other")],
     ["another disk in the same resource group", (e) => diskId(e, "ex02-g1-osdisk")],
-    ["a snapshot (not a disk) of the same name", (e, disk) => `/subscriptions/${e.sub}/resourceGroups/${e.rg}/providers/Microsoft.Compute/snapshots/${disk}`],
+    [
+      "a snapshot (not a disk) of the same name",
+      (e, disk) => `/subscriptions/${e.sub}/resourceGroups/${e.rg}/providers/Microsoft.Compute/snapshots/${disk}`,
+    ],
     ["a bare name", (_e, disk) => disk],
   ])("a Copy of %s: not evidence", (_what, source) => {
     const { e, vm, disk } = compromised();
@@ -145,7 +150,11 @@ describe.each(FORMS)("evidenceSnapshotsOf (%s form)", (_form, preview) => {
   it("a managed disk that copies the OS disk is not a snapshot: not evidence", () => {
     const e = new Estate({ preview });
     const vm = host(e, { state: "compromised" });
-    e.add("azure-native:compute:Disk", "copy", { diskName: "copy", resourceGroupName: e.rg, creationData: { createOption: "Copy", sourceResourceId: diskId(e, "ex01-osdisk") } });
+    e.add("azure-native:compute:Disk", "copy", {
+      diskName: "copy",
+      resourceGroupName: e.rg,
+      creationData: { createOption: "Copy", sourceResourceId: diskId(e, "ex01-osdisk") },
+    });
     expect(evidenceOf(e, vm)).toEqual([]);
   });
 });

@@ -25,7 +25,11 @@ const RECORDS = {
 } as const;
 type RecordKind = keyof typeof RECORDS;
 
-const ATTACHED_DISK = { createOption: "Attach", name: "ex01-osdisk", managedDisk: { id: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/disks/old" } };
+const ATTACHED_DISK = {
+  createOption: "Attach",
+  name: "ex01-osdisk",
+  managedDisk: { id: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/disks/old" },
+};
 
 /** A planned host: its VM as the stacks would register it (here: an Estate's VM), and records read as files are. */
 function planned(vm: Res, state: HostState, records: readonly RecordKind[]): PlannedGateHost {
@@ -74,7 +78,13 @@ describe("judgePlannedHosts", () => {
     const e = new Estate();
     const vm = host(e, { state: "remediated" });
     const g = judgePlannedHosts([planned(vm, "remediated", [kind])], GATE, NOW).get("ex01")!;
-    expect(decision(g)).toEqual({ verified: false, effectiveState: "remediated", requiresAssessment: requires, buildPatched: build, rebuiltFromScratch: [] });
+    expect(decision(g)).toEqual({
+      verified: false,
+      effectiveState: "remediated",
+      requiresAssessment: requires,
+      buildPatched: build,
+      rebuiltFromScratch: [],
+    });
   });
 
   it("the newest record decides: a clean one after a stale one verifies", () => {

@@ -177,7 +177,11 @@ describe.each(FORMS)("a VM's inline NIC configurations (%s form)", (_form, previ
 describe("a VM's inline NIC configurations: edges", () => {
   it("inline NAT rules are not a VM ipConfiguration's key (the compute API has none), so they are not read there", () => {
     expect(VM_INLINE_ATTACHMENTS.map(([k]) => k)).not.toContain("loadBalancerInboundNatRules");
-    const props = { networkProfile: { networkInterfaceConfigurations: [{ name: "n", ipConfigurations: [{ name: "c", loadBalancerInboundNatRules: [{ id: "/r" }] }] }] } };
+    const props = {
+      networkProfile: {
+        networkInterfaceConfigurations: [{ name: "n", ipConfigurations: [{ name: "c", loadBalancerInboundNatRules: [{ id: "/r" }] }] }],
+      },
+    };
     expect(publicAttachmentFindings(raw(VM, "ex01", props))).toEqual([]);
   });
 
@@ -185,7 +189,9 @@ describe("a VM's inline NIC configurations: edges", () => {
     ["unknown at preview", UNKNOWN, "inline network interface configurations that are unknown at preview"],
     ["not a list", "nic", "inline network interface configurations that are malformed (expected a list)"],
   ])("the inline list %s: one finding on the VM", (_what, list, what) => {
-    expect(publicAttachmentFindings(raw(VM, "ex01", { networkProfile: { networkInterfaceConfigurations: list } }))).toEqual([{ where: "VM ex01", what }]);
+    expect(publicAttachmentFindings(raw(VM, "ex01", { networkProfile: { networkInterfaceConfigurations: list } }))).toEqual([
+      { where: "VM ex01", what },
+    ]);
   });
 
   it("the whole network profile unknown: the same", () => {

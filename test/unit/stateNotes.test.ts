@@ -2,7 +2,16 @@
  * Why a host reads the state it does (policies/model/stateNotes.ts): each reason as a value, and the one sentence the
  * policies print for it, about the VM itself, a TagAtScope's tag set or a NIC.
  */
-import { HostStateWhy, renderHostStateWhy, renderTagReading, Subject, TagReadingWhy, THE_NIC, THE_SET, THE_VM } from "../../policies/model/stateNotes";
+import {
+  HostStateWhy,
+  renderHostStateWhy,
+  renderTagReading,
+  Subject,
+  TagReadingWhy,
+  THE_NIC,
+  THE_SET,
+  THE_VM,
+} from "../../policies/model/stateNotes";
 import { FORMS } from "../support/assertions";
 import { Estate, HOST_TAGS, UNKNOWN } from "../support/estate";
 import { analyse } from "../support/judge";
@@ -14,8 +23,14 @@ describe("renderTagReading", () => {
   const reasons: Array<[TagReadingWhy, (s: Subject) => string]> = [
     [{ kind: "tags unreadable", how: "unknown at preview" }, (s) => `${s.its} tags are unknown at preview`],
     [{ kind: "no state tag", tag: TAG }, (s) => `${s.it} has no remediation-state tag`],
-    [{ kind: "state tag unreadable", tag: TAG, how: "malformed (expected a string)" }, (s) => `${s.its} remediation-state tag is malformed (expected a string)`],
-    [{ kind: "bad state value", tag: TAG, value: "fixed" }, (s) => `${s.its} remediation-state tag "fixed" is not unverified, compromised or remediated`],
+    [
+      { kind: "state tag unreadable", tag: TAG, how: "malformed (expected a string)" },
+      (s) => `${s.its} remediation-state tag is malformed (expected a string)`,
+    ],
+    [
+      { kind: "bad state value", tag: TAG, value: "fixed" },
+      (s) => `${s.its} remediation-state tag "fixed" is not unverified, compromised or remediated`,
+    ],
     [{ kind: "conflicting state tags", tag: TAG }, (s) => `${s.it} carries conflicting remediation-state tags`],
   ];
 
@@ -28,7 +43,11 @@ describe("renderTagReading", () => {
     [THE_VM, { kind: "no state tag", tag: TAG }, "it has no remediation-state tag"],
     [THE_SET, { kind: "tags unreadable", how: "unknown at preview" }, "the set's tags are unknown at preview"],
     [THE_NIC, { kind: "conflicting state tags", tag: "State" }, "the NIC carries conflicting State tags"],
-    [THE_NIC, { kind: "bad state value", tag: TAG, value: "Fixed " }, `the NIC's remediation-state tag "Fixed " is not unverified, compromised or remediated`],
+    [
+      THE_NIC,
+      { kind: "bad state value", tag: TAG, value: "Fixed " },
+      `the NIC's remediation-state tag "Fixed " is not unverified, compromised or remediated`,
+    ],
   ])("%j: %j → %s", (subject, why, text) => {
     expect(renderTagReading(why, subject)).toBe(text);
   });
@@ -40,13 +59,21 @@ describe("renderHostStateWhy", () => {
 
   it.each<[string, HostStateWhy, string]>([
     ["the VM's own tags", { kind: "own tags", why: { kind: "no state tag", tag: TAG } }, "it has no remediation-state tag"],
-    ["a tag set applied from outside that cannot be read", { kind: "applied tags unreadable", by: tagAtScope }, "the tags TagAtScope tags-ex01 applies cannot be read"],
+    [
+      "a tag set applied from outside that cannot be read",
+      { kind: "applied tags unreadable", by: tagAtScope },
+      "the tags TagAtScope tags-ex01 applies cannot be read",
+    ],
     [
       "... whose scope cannot be read either",
       { kind: "applied tags unreadable", by: anywhere },
       "the tags TagAtScope tags-any (its scope is unknown at preview) applies cannot be read",
     ],
-    ["an applied tag set that reads worse", { kind: "applied tags read", by: tagAtScope, state: "compromised" }, "TagAtScope tags-ex01 sets its tags to read compromised"],
+    [
+      "an applied tag set that reads worse",
+      { kind: "applied tags read", by: tagAtScope, state: "compromised" },
+      "TagAtScope tags-ex01 sets its tags to read compromised",
+    ],
     [
       "... with a reason of its own, said of the set",
       { kind: "applied tags read", by: tagAtScope, state: "unverified", why: { kind: "bad state value", tag: TAG, value: "fixed" } },
@@ -88,9 +115,19 @@ describe.each(FORMS)("a host's note is the rendering of its reason (%s form)", (
   const situations: Array<[string, Record<string, string> | string, Record<string, string> | undefined, string | undefined]> = [
     ["a plain remediated tag", HOST_TAGS("remediated"), undefined, undefined],
     ["no state tag", HOST_TAGS(), undefined, "it has no remediation-state tag"],
-    ["a bad value", { workload: "exchange", "remediation-state": "fixed" }, undefined, `its remediation-state tag "fixed" is not unverified, compromised or remediated`],
+    [
+      "a bad value",
+      { workload: "exchange", "remediation-state": "fixed" },
+      undefined,
+      `its remediation-state tag "fixed" is not unverified, compromised or remediated`,
+    ],
     ["an unknown value", { workload: "exchange", "remediation-state": UNKNOWN }, undefined, "its remediation-state tag is unknown at preview"],
-    ["conflicting tags", { workload: "exchange", "remediation-state": "remediated", "Remediation-State": "unverified" }, undefined, "it carries conflicting remediation-state tags"],
+    [
+      "conflicting tags",
+      { workload: "exchange", "remediation-state": "remediated", "Remediation-State": "unverified" },
+      undefined,
+      "it carries conflicting remediation-state tags",
+    ],
     ["a NIC that reads compromised", HOST_TAGS("remediated"), HOST_TAGS("compromised"), "its NIC nic-ex01 reads compromised"],
   ];
 

@@ -26,7 +26,10 @@ describe.each(FORMS)("resourceOf (%s form)", (_form, preview) => {
 
   it("a versioned type token is shown as the canonical one; the Azure name wins over the Pulumi name", () => {
     const e = new Estate({ preview });
-    const pip = e.add("azure-native:network/v20240301:PublicIPAddress", "pulumi-name", { publicIpAddressName: "azure-name", resourceGroupName: e.rg });
+    const pip = e.add("azure-native:network/v20240301:PublicIPAddress", "pulumi-name", {
+      publicIpAddressName: "azure-name",
+      resourceGroupName: e.rg,
+    });
     const graph = new ResourceGraph(toInputs(e.resources));
     const r = resourceOf(graph.node(pip.urn)!);
     expect([r.type, r.name]).toEqual(["azure-native:network:PublicIPAddress", "azure-name"]);
