@@ -97,6 +97,13 @@ describe.each(FORMS)("snapshotOfOsDisk (%s form)", (_form, preview) => {
       const snap = snapshot(e, "snap", { createOption: "Copy", sourceResourceId: diskId(e, disk).slice(1).toUpperCase() });
       expect(isEvidence(e, snap, vm)).toBe(true);
     });
+
+    it("the VM states its disk's id and the source is a disk of the same name elsewhere (another subscription): not evidence", () => {
+      const { e, vm, disk } = compromised({ withId: true });
+      const elsewhere = diskId(e, disk).replace(e.sub, "00000000-0000-0000-0000-00000000beef");
+      const snap = snapshot(e, "snap", { createOption: "Copy", sourceResourceId: elsewhere });
+      expect(isEvidence(e, snap, vm)).toBe(false);
+    });
   }
 
   if (preview) {

@@ -53,6 +53,8 @@ describe("parseGenerationName", () => {
     ["the evidence snapshot", "ex02-g1-osdisk-evidence"],
     ["a negative generation", "ex02-g-1"],
     ["a fractional generation", "ex02-g1.5"],
+    ["generation 0 (generations count from 1)", "ex02-g0"],
+    ["a leading zero (not a name the stacks write)", "ex02-g01"],
     ["an empty name", ""],
   ])("rejects %s (%p)", (_what, name) => {
     expect(parseGenerationName(name)).toBeUndefined();
