@@ -17,7 +17,8 @@ export function snapshotOfOsDisk(graph: ResourceGraph, snap: GraphNode, vm: Grap
   const diskId = str(path(osDisk, "managedDisk", "id"));
   const diskName = str(field(osDisk, "name"));
   if (typeof source === "string") {
-    if (typeof diskId === "string" && normalizeId(diskId) === normalizeId(source)) return true;
+    // The disk id the VM states settles it; only without one does the disk's name in the VM's resource group decide.
+    if (typeof diskId === "string") return normalizeId(diskId) === normalizeId(source);
     const parsed = parseArmId(source);
     return (
       parsed.type === "microsoft.compute/disks" &&

@@ -24,7 +24,8 @@ export function evidenceSnapshotName(vmName: string): string {
 export const EVIDENCE_TAG = "purpose";
 export const EVIDENCE_PURPOSE = "exchange-compromise-evidence";
 
-const GENERATION_SUFFIX = /-g(\d+)$/i;
+// Generations count from 1 and are written without leading zeros, so `-g0` and `-g01` are not a generation's names.
+const GENERATION_SUFFIX = /-g([1-9]\d*)$/i;
 
 /** A generation's VM name split into host and generation (`ex02-g1` → ex02, 1); undefined for another name. */
 export function parseGenerationName(name: string): { host: string; generation: number } | undefined {
