@@ -4,36 +4,62 @@ const fs = require("fs");
 const path = require("path");
 
 const root = path.join(__dirname, "..");
+// The policies' own suites and the unit suites of the exposure paths they judge by.
 const policySuites = [
-  "test/policies/exposure",
-  "test/policies/isolation",
-  "test/policies/bypass",
-  "test/policies/noPublicAttachment",
+  "test/policies/unverifiedNotInternetExposed",
+  "test/policies/unverifiedIsolated",
+  "test/policies/verifiedExposesOnlyClientPorts",
+  "test/policies/unverifiedNoPublicAttachment",
+  "test/policies/remediatedRequiresAssessment",
   "test/unit/nsgRules",
-  "test/policies/hardening2",
+  ...["networkManager", "bastion", "inertReferrers"].map((m) => `test/unit/exposure/${m}.test`),
+  ...["network", "hosts", "vnetReach"].map((m) => `test/unit/${m}.test`),
 ];
 const groups = {
   sets: ["test/unit/intervalSet", "test/unit/addressIndex", "test/unit/addresses", "test/unit/flows", "test/unit/nsgEvaluator.property"],
-  nsg: ["test/unit/nsgRules", "test/unit/nsgEvaluator", "test/policies/exposure.nsg", "test/policies/isolation"],
+  nsg: ["test/unit/nsgRules", "test/unit/nsgEvaluator", "test/policies/unverifiedNotInternetExposed", "test/policies/unverifiedIsolated"],
   gate: [
-    "test/unit/assessments",
-    "test/unit/config",
-    "test/unit/images",
-    "test/unit/exchangeBuilds",
-    "test/unit/configAudit",
-    "test/unit/gateFindings",
-    "test/policies/gate",
-    "test/policies/recordValid",
-    "test/policies/evidencePreserved",
+    ...["assessments", "config", "images", "exchangeBuilds", "configAudit", "gate", "provenance", "assessmentRecord", "controlPlane"].map(
+      (m) => `test/unit/${m}`,
+    ),
+    ...[
+      "remediatedRequiresAssessment",
+      "buildPatched",
+      "compromisedRebuiltFromScratch",
+      "assessmentRecordValid",
+      "evidencePreserved",
+      "controlPlaneGuarded",
+    ].map((r) => `test/policies/${r}.test`),
   ],
   // The resource graph, the network model and the host inventory; the exposure paths and their rules.
   graph: [
     ...policySuites,
-    ...["values", "armIds", "resourceTypes", "graph", "network", "hosts", "describe", "isolation", "analysis", "secretForms"].map(
-      (m) => `test/unit/${m}.test`,
-    ),
+    ...[
+      "values",
+      "armIds",
+      "resourceTypes",
+      "graph",
+      "network",
+      "hosts",
+      "describe",
+      "isolation",
+      "analysis",
+      "secretForms",
+      "vnetReach",
+      "genericResources",
+      "unmappedWrites",
+      "templateDeployments",
+      "armExpressions",
+    ].map((m) => `test/unit/${m}.`),
   ],
-  paths: [...policySuites, "test/unit/exposure/", "test/unit/wording.test"],
+  paths: [
+    ...policySuites,
+    "test/unit/exposure/",
+    "test/unit/wording.test",
+    "test/unit/registration.test",
+    "test/unit/explain.test",
+    "test/policies/admission.test",
+  ],
 };
 
 function walk(dir) {
@@ -44,8 +70,16 @@ function walk(dir) {
 function testFiles(group) {
   const entries = groups[group];
   if (!entries) throw new Error(`unknown mutation group ${group}; one of ${Object.keys(groups).join(", ")}`);
-  const all = walk(path.join(root, "test")).filter((f) => f.endsWith(".test.ts"));
-  return all.filter((f) => entries.some((e) => path.relative(root, f).split(path.sep).join("/").startsWith(e))).sort();
+  const all = walk(path.join(root, "test"))
+    .filter((f) => f.endsWith(".test.ts"))
+    .map((f) => path.relative(root, f).split(path.sep).join("/"));
+  // A renamed or merged suite must not drop out of its group unnoticed: every entry names at least one file.
+  const lost = entries.filter((e) => !all.some((f) => f.startsWith(e)));
+  if (lost.length) throw new Error(`mutation group ${group}: no test file starts with ${lost.join(", ")}`);
+  return all
+    .filter((f) => entries.some((e) => f.startsWith(e)))
+    .map((f) => path.join(root, f))
+    .sort();
 }
 
 module.exports = { groups, testFiles };
