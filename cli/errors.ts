@@ -15,7 +15,8 @@ export const EXIT = {
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
 /** The exit codes as every command's help states them. */
-export const EXIT_CODES_HELP = "Exit codes: 0 clean, 1 a mandatory violation, 2 bad input (the message says what and where), 3 an internal error (a bug).";
+export const EXIT_CODES_HELP =
+  "Exit codes: 0 clean, 1 a mandatory violation, 2 bad input (the message says what and where), 3 an internal error (a bug).";
 
 /**
  * Bad input: a file that cannot be read or is not what it should be, an option out of range, an unknown host or
@@ -36,7 +37,9 @@ export function reportFailure(e: unknown, stderr: OutStream, debug: boolean): Ex
     stderr.write(`exchange-guard: ${message}\n`);
     return EXIT.badInput;
   }
-  stderr.write(`exchange-guard: internal error: ${message} (this is a bug; ${debug ? "its stack follows" : "run again with --debug for the stack"})\n`);
+  stderr.write(
+    `exchange-guard: internal error: ${message} (this is a bug; ${debug ? "its stack follows" : "run again with --debug for the stack"})\n`,
+  );
   if (debug) stderr.write(`${e instanceof Error && e.stack ? e.stack : String(e)}\n`);
   return EXIT.internal;
 }

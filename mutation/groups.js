@@ -16,12 +16,22 @@ const policySuites = [
   ...["network", "hosts", "vnetReach"].map((m) => `test/unit/${m}.test`),
 ];
 const groups = {
-  sets: ["test/unit/intervalSet", "test/unit/addressIndex", "test/unit/addresses", "test/unit/flows", "test/unit/nsgEvaluator.property"],
+  sets: ["test/unit/intervalSet", "test/unit/addressIndex", "test/unit/addresses", "test/unit/flows", "test/unit/nsgEvaluator.property.test.ts"],
   nsg: ["test/unit/nsgRules", "test/unit/nsgEvaluator", "test/policies/unverifiedNotInternetExposed", "test/policies/unverifiedIsolated"],
   gate: [
-    ...["assessments", "config", "images", "exchangeBuilds", "configAudit", "gate", "provenance", "assessmentRecord", "controlPlane"].map(
-      (m) => `test/unit/${m}`,
-    ),
+    ...[
+      "assessments",
+      "config",
+      "images",
+      "exchangeBuilds",
+      "configAudit",
+      "gate",
+      "provenance",
+      "assessmentRecord",
+      "controlPlane",
+      "plannedGate",
+      "evidence",
+    ].map((m) => `test/unit/${m}`),
     ...[
       "remediatedRequiresAssessment",
       "buildPatched",
@@ -50,15 +60,17 @@ const groups = {
       "unmappedWrites",
       "templateDeployments",
       "armExpressions",
+      "stateNotes",
     ].map((m) => `test/unit/${m}.`),
   ],
   paths: [
     ...policySuites,
     "test/unit/exposure/",
-    "test/unit/wording.test",
-    "test/unit/registration.test",
-    "test/unit/explain.test",
-    "test/policies/admission.test",
+    "test/unit/wording.test.ts",
+    "test/unit/publicAttachments.test.ts",
+    "test/unit/registration.test.ts",
+    "test/unit/explain.test.ts",
+    "test/policies/admission.test.ts",
   ],
 };
 

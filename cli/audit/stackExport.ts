@@ -2,7 +2,6 @@ import type { EngineResource } from "../packDriver/analyzerClient";
 import { SECRET_SIG, SECRET_SIG_KEY } from "../../policies/model";
 import { InputError } from "../errors";
 
-
 /**
  * Secrets in an export are `{sig, ciphertext}` (encrypted) or `{sig, plaintext}` (with
  * --show-secrets). Both are handed to the pack as secret envelopes, as the engine would:

@@ -13,7 +13,6 @@ import { CliIo } from "../io";
 import { progressFor } from "./progress";
 import { writePictures } from "../report/pictures";
 
-
 export interface OutputOptions {
   /** The policy pack to judge with (default: the project's policies/). */
   readonly packDir?: string;

@@ -6,7 +6,7 @@
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { checkText, describeProblems, githubSlug, markdownAnchors, type CitationProblem, type CitationRepo } from "../support/citations";
+import { checkText, describeProblems, githubSlug, markdownAnchors, type CitationRepo } from "../support/citations";
 
 const ROOT = path.resolve(__dirname, "../..");
 
@@ -20,18 +20,6 @@ function isData(file: string): boolean {
 
 /** This file holds the known-bad text the checker is proved on, so it is checked by those tests, not by the sweep. */
 const SELF = path.relative(ROOT, __filename).split(path.sep).join("/");
-
-/**
- * Citations another branch is rewriting at the same time (the mutation groups and the README's mutation section):
- * each entry names the file and, when only some of its lines are pending, the citation. Each must still fail, so an
- * entry goes as soon as its fix lands instead of silently exempting the file.
- */
-const PENDING: readonly { readonly file: string; readonly citation?: string; readonly why: string }[] = [
-  { file: "mutation/groups.js", why: "the mutation groups still list suites by their old file names" },
-  { file: "README.md", citation: "hardening" + " round", why: "the mutation scores name the change they predate" },
-];
-
-const pending = (p: CitationProblem) => PENDING.some((e) => e.file === p.file && (e.citation === undefined || p.citation === e.citation));
 
 function trackedFiles(): string[] {
   return execFileSync("git", ["ls-files", "-z"], { cwd: ROOT, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 })
@@ -153,12 +141,7 @@ describe("every citation in the repository resolves", () => {
   });
 
   it("no file cites a missing file or heading, or a document outside the repository", () => {
-    const problems = prose.flatMap((f) => checkText(f, read(f) ?? "", repo)).filter((p) => !pending(p));
+    const problems = prose.flatMap((f) => checkText(f, read(f) ?? "", repo));
     expect(describeProblems(problems)).toBe("");
-  });
-
-  it.each(PENDING.map((e) => [e.file, e.why, e] as const))("%s is pending (%s) and still has something to fix", (_file, _why, entry) => {
-    const left = checkText(entry.file, read(entry.file) ?? "", repo).filter(pending);
-    expect(left.length).toBeGreaterThan(0);
   });
 });
