@@ -2,7 +2,7 @@ import { parseArmId } from "./armIds";
 import { readGenericWrite } from "./genericResources";
 import { GraphNode, ResourceInput } from "./graph";
 import { canonicalType, T, TYPE_INFO } from "./resourceTypes";
-import { arr, field, MAX_PROPERTY_DEPTH, str } from "./values";
+import { arr, eachString, field, str } from "./values";
 
 /**
  * What one update has registered so far, as the pack sees it resource by resource (Analyze inputs, in registration
@@ -155,17 +155,9 @@ function genericIdentity(props: unknown): { identity?: Key; ownType?: string; ow
   };
 }
 
-/** Every string in a value, once, depth-limited like every other reader. */
-function strings(v: unknown, out: string[], depth = 0): void {
-  if (depth > MAX_PROPERTY_DEPTH) return;
-  if (typeof v === "string") out.push(v);
-  else if (Array.isArray(v)) for (const x of v) strings(x, out, depth + 1);
-  else if (typeof v === "object" && v !== null) for (const x of Object.values(v as Record<string, unknown>)) strings(x, out, depth + 1);
-}
-
 function referencesOf(props: unknown): { ids: string[]; outgoing: Set<Key>; subnets: Set<string>; addresses: Set<string> } {
   const all: string[] = [];
-  strings(props, all);
+  eachString(props, (s) => all.push(s));
   const ids: string[] = [];
   const outgoing = new Set<Key>();
   const subnets = new Set<string>();

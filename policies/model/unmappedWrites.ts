@@ -4,6 +4,7 @@ import { GraphNode, ResourceGraph, sameResourceGroup } from "./graph";
 import { inertReason } from "./exposure/inertReferrers";
 import type { Host } from "./hosts";
 import { T, TYPE_INFO } from "./resourceTypes";
+import { eachString } from "./values";
 
 /** ARM types of inert azure-native types (`inertReferrers.ts`) that a generic write may also write. */
 const INERT_ARM: Readonly<Record<string, string>> = {
@@ -64,16 +65,6 @@ function stepsOfId(id: ArmId): ArmStep[] {
   if (!id.type) return [];
   const types = id.type.split("/");
   return id.names.map((name, i) => ({ type: types.slice(0, i + 2).join("/"), name }));
-}
-
-function strings(v: unknown, visit: (s: string) => void): void {
-  const stack: unknown[] = [v];
-  while (stack.length > 0) {
-    const x = stack.pop();
-    if (typeof x === "string") visit(x);
-    else if (Array.isArray(x)) for (const y of x) stack.push(y);
-    else if (typeof x === "object" && x !== null) for (const k of Object.keys(x)) stack.push((x as Record<string, unknown>)[k]);
-  }
 }
 
 /**
@@ -138,7 +129,7 @@ function landsIn(
     }
   }
   let byId: GraphNode | undefined;
-  strings(node.props, (s) => {
+  eachString(node.props, (s) => {
     if (byId === undefined && s.toLowerCase().includes("/providers/")) {
       const id = parseArmId(s);
       byId = matchSteps(stepsOfId(id), { rg: id.resourceGroup });

@@ -62,6 +62,21 @@ export function isUnknownSentinel(v: unknown): boolean {
 
 export type RawObject = Record<string, unknown>;
 
+/**
+ * Every string anywhere in `v`, at any depth (iteratively: a reference nested deeper than a fixed limit must not go
+ * unseen, and a deep value must not overflow the call stack).
+ */
+export function eachString(v: unknown, visit: (s: string) => void): void {
+  const stack: unknown[] = [v];
+  while (stack.length > 0) {
+    const x = stack.pop();
+    if (typeof x === "string") visit(x);
+    // No spread: a garbage array of a million entries would overflow the argument list.
+    else if (Array.isArray(x)) for (const y of x) stack.push(y);
+    else if (typeof x === "object" && x !== null) for (const k of Object.keys(x)) stack.push((x as Record<string, unknown>)[k]);
+  }
+}
+
 export function isPlainObject(v: unknown): v is RawObject {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }

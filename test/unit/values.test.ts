@@ -1,6 +1,8 @@
 import {
   arr,
   bool,
+  eachString,
+  MAX_PROPERTY_DEPTH,
   field,
   Indeterminate,
   isIndeterminate,
@@ -272,5 +274,30 @@ describe("recordSecretLeaf", () => {
     expect(rec("2024-03-05T10:00:00+02:00")).toEqual(["2024-03-05", "2024-03-05T08:00:00.000Z", "2024-03-05T10:00:00+02:00"]);
     expect(rec("2024-13-45")).toEqual(["2024-13-45"]);
     expect(rec("24-03-05")).toEqual(["24-03-05"]);
+  });
+});
+
+describe("eachString", () => {
+  const all = (v: unknown) => {
+    const out: string[] = [];
+    eachString(v, (s) => out.push(s));
+    return out.sort();
+  };
+
+  it("visits every string in objects and arrays, keys excluded, other leaves skipped", () => {
+    expect(all({ a: "x", b: [1, "y", { c: "z", d: null, e: true }], f: undefined })).toEqual(["x", "y", "z"]);
+    expect(all("only")).toEqual(["only"]);
+    expect(all(42)).toEqual([]);
+  });
+
+  it("finds a string nested far deeper than the readers' depth limit, without overflowing the stack", () => {
+    let v: unknown = "10.0.1.4";
+    for (let i = 0; i < MAX_PROPERTY_DEPTH * 100; i++) v = i % 2 ? [v] : { next: v };
+    expect(all(v)).toEqual(["10.0.1.4"]);
+  });
+
+  it("walks a very long array", () => {
+    const big = Array.from({ length: 200_000 }, (_, i) => (i === 199_999 ? "last" : i));
+    expect(all(big)).toEqual(["last"]);
   });
 });

@@ -4,6 +4,7 @@ import { Host } from "../hosts";
 import { HostAddressBook } from "./addressReferrers";
 import { StackDns } from "./dns";
 import { inertReason } from "./inertReferrers";
+import { eachString } from "../values";
 
 /** Providers whose resources can change Azure networking; anything else (random, tls, components) is not scanned. */
 const SCANNED_PACKAGES = new Set(["azure-native", "azure", "azapi", "command"]);
@@ -48,7 +49,7 @@ export function unmodeledReferences(
       const h = byIdentity.get(u);
       if (h) record(h, node, `it depends on ${graph.node(u)?.display ?? u}`);
     }
-    walk(node.props, (s) => {
+    eachString(node.props, (s) => {
       if (s.includes("/")) {
         const h = hostNamedBy(s, byIdentity);
         if (h) record(h.host, node, `a property names ${h.id.split("/").slice(-2).join("/")}`);
@@ -69,16 +70,4 @@ function hostNamedBy(s: string, byIdentity: ReadonlyMap<string, Host>): { host: 
     if (host) return { host, id: candidate };
   }
   return undefined;
-}
-
-/** Every string anywhere in `v`, at any depth: a reference nested deeper than a fixed limit must not go unseen. */
-function walk(v: unknown, visit: (s: string) => void): void {
-  const stack: unknown[] = [v];
-  while (stack.length > 0) {
-    const x = stack.pop();
-    if (typeof x === "string") visit(x);
-    // No spread: a garbage array of a million entries would overflow the argument list.
-    else if (Array.isArray(x)) for (const y of x) stack.push(y);
-    else if (typeof x === "object" && x !== null) for (const k of Object.keys(x)) stack.push((x as Record<string, unknown>)[k]);
-  }
 }
