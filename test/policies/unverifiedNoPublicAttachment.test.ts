@@ -10,7 +10,7 @@ import { resolveGate } from "../../policies/model/config";
 import { ResourceInput } from "../../policies/model/graph";
 import { toResourceInput } from "../../policies/model/resourceInputs";
 import { unverifiedNoPublicAttachment } from "../../policies/rules";
-import { appGateway, baseNet, HOST_IP, hostNic, inlineVm, loadBalancer } from "../support/networks";
+import { HOST_IP, hostNic, inlineVm, publiclyFrontedNet } from "../support/networks";
 import { FORMS } from "../support/assertions";
 
 const gate = resolveGate({}).gate;
@@ -19,14 +19,7 @@ const evaluate = (r: Res) => unverifiedNoPublicAttachment.evaluate(input(r), gat
 
 function fixtures(preview: boolean) {
   const e = new Estate({ preview });
-  const { vnet, sub } = baseNet(e);
-  const lb = loadBalancer(e, "lb-ex", {
-    frontends: [{ name: "fe-public", publicIp: e.publicIp("pip-lb") }],
-    pools: [{ name: "pool-owa" }],
-    rules: [{ name: "owa", frontend: "fe-public", pool: "pool-owa", frontendPort: 443, backendPort: 443 }],
-    natRules: [{ name: "nat-rdp", frontend: "fe-public", frontendPort: 50001, backendPort: 3389 }],
-  });
-  const agw = appGateway(e, "agw-ex", { gwSubnet: e.subnet("snet-agw", vnet, "10.0.3.0/24"), publicIp: e.publicIp("pip-agw"), l7: { port: 443 } });
+  const { sub, lb, agw } = publiclyFrontedNet(e);
   const asg = e.add("azure-native:network:ApplicationSecurityGroup", "asg-exchange", {
     applicationSecurityGroupName: "asg-exchange",
     resourceGroupName: e.rg,

@@ -4,7 +4,7 @@
  * applicable" (it only makes the gate readable), and stack policies never report from Analyze.
  */
 import { cleanData, Estate, HOST_TAGS, rule, UNKNOWN } from "../support/estate";
-import { appGateway, baseNet, hostNic, inlineVm, loadBalancer } from "../support/networks";
+import { hostNic, inlineVm, publiclyFrontedNet } from "../support/networks";
 import { expectDiag, expectNoPreviewDowngrade, GATE_HOME, POLICY, summary, useSession } from "./helpers";
 import type { EngineResource } from "../../cli/packDriver/analyzerClient";
 import { FORMS } from "../support/assertions";
@@ -29,14 +29,7 @@ async function analyze(r: EngineResource) {
 
 function fixtures(preview: boolean) {
   const e = new Estate({ preview });
-  const { vnet, sub } = baseNet(e);
-  const lb = loadBalancer(e, "lb-ex", {
-    frontends: [{ name: "fe-public", publicIp: e.publicIp("pip-lb") }],
-    pools: [{ name: "pool-owa" }],
-    rules: [{ name: "owa", frontend: "fe-public", pool: "pool-owa", frontendPort: 443, backendPort: 443 }],
-    natRules: [{ name: "nat-rdp", frontend: "fe-public", frontendPort: 50001, backendPort: 3389 }],
-  });
-  const agw = appGateway(e, "agw-ex", { gwSubnet: e.subnet("snet-agw", vnet, "10.0.3.0/24"), publicIp: e.publicIp("pip-agw"), l7: { port: 443 } });
+  const { vnet, sub, lb, agw } = publiclyFrontedNet(e);
   return { e, vnet, sub, lb, agw };
 }
 

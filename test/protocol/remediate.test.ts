@@ -8,7 +8,7 @@
 import type { EngineResource, RemediationResult } from "../../cli/packDriver/analyzerClient";
 import { runPolicyPack } from "../../cli/packDriver/session";
 import { Estate, HOST_TAGS, SECRET_KEY, SECRET_SIG, secret } from "../support/estate";
-import { appGateway, baseNet, hostNic, inlineVm, loadBalancer } from "../support/networks";
+import { baseNet, hostNic, inlineVm, publiclyFrontedNet } from "../support/networks";
 import { expectNoPreviewDowngrade, getPath, PACK, POLICY, setPath, useSession } from "./helpers";
 import { FORMS } from "../support/assertions";
 
@@ -22,14 +22,7 @@ const isEnvelope = (v: unknown): v is { value: unknown } =>
 
 function fixtures(preview: boolean) {
   const e = new Estate({ preview });
-  const { vnet, sub } = baseNet(e);
-  const lb = loadBalancer(e, "lb-ex", {
-    frontends: [{ name: "fe-public", publicIp: e.publicIp("pip-lb") }],
-    pools: [{ name: "pool-owa" }],
-    rules: [{ name: "owa", frontend: "fe-public", pool: "pool-owa", frontendPort: 443, backendPort: 443 }],
-    natRules: [{ name: "nat-rdp", frontend: "fe-public", frontendPort: 50001, backendPort: 3389 }],
-  });
-  const agw = appGateway(e, "agw-ex", { gwSubnet: e.subnet("snet-agw", vnet, "10.0.3.0/24"), publicIp: e.publicIp("pip-agw"), l7: { port: 443 } });
+  const { sub, lb, agw } = publiclyFrontedNet(e);
   return { e, sub, lb, agw };
 }
 

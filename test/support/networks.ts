@@ -566,3 +566,19 @@ export function forensicsOnlyHost(e: Estate, state = "unverified"): { vnet: Res;
 }
 
 export { UNKNOWN };
+
+/**
+ * The base network with a public load balancer (OWA on 443, an RDP NAT rule on 50001) and a public Application Gateway
+ * (443), neither with a backend yet: the fronts through which a host's NIC can be published.
+ */
+export function publiclyFrontedNet(e: Estate): BaseNet & { lb: Res; agw: Res } {
+  const { vnet, sub } = baseNet(e);
+  const lb = loadBalancer(e, "lb-ex", {
+    frontends: [{ name: "fe-public", publicIp: e.publicIp("pip-lb") }],
+    pools: [{ name: "pool-owa" }],
+    rules: [{ name: "owa", frontend: "fe-public", pool: "pool-owa", frontendPort: 443, backendPort: 443 }],
+    natRules: [{ name: "nat-rdp", frontend: "fe-public", frontendPort: 50001, backendPort: 3389 }],
+  });
+  const agw = appGateway(e, "agw-ex", { gwSubnet: e.subnet("snet-agw", vnet, "10.0.3.0/24"), publicIp: e.publicIp("pip-agw"), l7: { port: 443 } });
+  return { vnet, sub, lb, agw };
+}
