@@ -29,7 +29,11 @@ function scanIpConfigs(cfgs: unknown, label: string, keys: ReadonlyArray<[string
   (list ?? []).forEach((c, i) => {
     const name = str(field(c, "name"));
     const where = `${label}/${typeof name === "string" ? name : `ipconfig #${i + 1}`}`;
-    if (isUnknownSentinel(c)) out.push({ where, what: "an ipConfiguration unknown at preview" });
+    // A configuration unknown as a whole is one finding: each of its fields would read as unknown, hence "present".
+    if (isUnknownSentinel(c)) {
+      out.push({ where, what: "an ipConfiguration unknown at preview" });
+      return;
+    }
     for (const [key, what] of keys) if (present(field(c, key))) out.push({ where, what });
   });
 }

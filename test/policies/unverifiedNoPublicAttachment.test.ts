@@ -254,14 +254,12 @@ describe("the rule on hand-written inputs: exact messages and remediation", () =
       ]);
     });
 
-    it("an unnamed ipConfiguration is numbered; a sentinel one is reported (and may carry every attachment)", () => {
+    it("an unnamed ipConfiguration is numbered; a sentinel one is reported once (not as every attachment it may carry)", () => {
       const m = messages(nic([{ name: "a" }, { loadBalancerInboundNatRules: [{ id: "r" }] }, UNKNOWN]));
-      expect(m.slice(0, 2)).toEqual([
+      expect(m).toEqual([
         `NIC nic-ex01 of an Exchange host in state unverified carries load balancer inbound NAT rule membership on NIC nic-ex01/ipconfig #2${FIX}`,
         `NIC nic-ex01 of an Exchange host in state unverified carries an ipConfiguration unknown at preview on NIC nic-ex01/ipconfig #3${FIX}`,
       ]);
-      expect(m).toHaveLength(6);
-      expect(m.slice(2).every((x) => x.includes(" on NIC nic-ex01/ipconfig #3."))).toBe(true);
     });
 
     it("each NIC attachment is named", () => {

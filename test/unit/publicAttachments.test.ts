@@ -88,8 +88,8 @@ describe("a NIC's ipConfigurations that cannot be read", () => {
 
   it("one ipConfiguration unknown at preview: a finding for it, named by its place", () => {
     const found = publicAttachmentFindings(raw(NIC, "nic-ex01", { ipConfigurations: [{ name: "ipconfig1" }, UNKNOWN] }));
-    expect(found).toContainEqual({ where: "NIC nic-ex01/ipconfig #2", what: "an ipConfiguration unknown at preview" });
-    expect(found.every((f) => f.where === "NIC nic-ex01/ipconfig #2")).toBe(true);
+    // One finding, not one per attachment kind its unknown fields would seem to hold.
+    expect(found).toEqual([{ where: "NIC nic-ex01/ipconfig #2", what: "an ipConfiguration unknown at preview" }]);
   });
 
   it("an ipConfiguration without a name is named by its place", () => {
