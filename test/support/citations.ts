@@ -89,7 +89,8 @@ export function markdownAnchors(markdown: string): Set<string> {
   return anchors;
 }
 
-function globToRegExp(glob: string): RegExp {
+/** A path glob (`*` within a folder, `**` across folders) as a regular expression over `/`-separated paths. */
+export function globToRegExp(glob: string): RegExp {
   const body = glob
     .replace(/\*\*\//g, "\u0001")
     .split("**")

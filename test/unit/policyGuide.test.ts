@@ -1,23 +1,18 @@
 import * as fs from "fs";
 import * as path from "path";
 import { RULES } from "../../policies/rules";
+import { globToRegExp, markdownAnchors } from "../support/citations";
 
 const ROOT = path.join(__dirname, "../..");
 const guide = fs.readFileSync(path.join(ROOT, "policies/README.md"), "utf8");
-const headings = new Set(
-  fs
-    .readFileSync(path.join(ROOT, "docs/policies.md"), "utf8")
-    .split("\n")
-    .filter((l) => l.startsWith("## "))
-    .map((l) => l.slice(3).trim()),
-);
+const headings = markdownAnchors(fs.readFileSync(path.join(ROOT, "docs/policies.md"), "utf8"));
 
 /** A path the guide names: a file or folder under policies/ (rules/, model/) or the repository (test/), `*` as a wildcard. */
 function exists(p: string): boolean {
   const full = path.join(ROOT, /^(rules|model)\//.test(p) ? "policies" : "", p);
   if (!p.includes("*")) return fs.existsSync(full);
   const dir = path.dirname(full);
-  const re = new RegExp(`^${path.basename(full).replace(/\./g, "\\.").replace(/\*/g, ".*")}$`);
+  const re = globToRegExp(path.basename(full));
   return fs.existsSync(dir) && fs.readdirSync(dir).some((f) => re.test(f));
 }
 
