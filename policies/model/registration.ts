@@ -156,22 +156,18 @@ function genericIdentity(props: unknown): { identity?: Key; ownType?: string; ow
 }
 
 function referencesOf(props: unknown): { ids: string[]; outgoing: Set<Key>; subnets: Set<string>; addresses: Set<string> } {
-  const all: string[] = [];
-  eachString(props, (s) => all.push(s));
   const ids: string[] = [];
   const outgoing = new Set<Key>();
   const subnets = new Set<string>();
   const addresses = new Set<string>();
-  for (const s of all) {
+  eachString(props, (s) => {
     if (s.length > 20 && /\/providers\//i.test(s)) {
       ids.push(s);
       for (const k of keysOfId(s)) outgoing.add(k);
       const sub = subnetKeyOfId(s);
       if (sub) subnets.add(sub);
-      continue;
-    }
-    addressesIn(s, addresses);
-  }
+    } else addressesIn(s, addresses);
+  });
   return { ids, outgoing, subnets, addresses };
 }
 
